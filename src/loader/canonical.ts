@@ -7,54 +7,42 @@ import { LoadError } from '../errors.js';
 import type { Locate } from './locate.js';
 import { formatPath, isDict, type Dict, type PathSegment } from './paths.js';
 import { OverrideTag, ResetTag } from './parse.js';
+import { PathTable, sameFor, type Cursor } from './path-table.js';
+import { mapDict, mapList } from './tree.js';
 import { formatDuration, parseBytes, parseDuration } from './units.js';
-
-/** Values keyed by path patterns such as `services.*.ports`, where `*` is any key or index. */
-export class PathTable<T> {
-  private readonly byLength = new Map<number, { segments: string[]; value: T }[]>();
-
-  constructor(rows: Record<string, T>) {
-    for (const [pattern, value] of Object.entries(rows)) {
-      const segments = pattern.split('.');
-      const sameLength = this.byLength.get(segments.length) ?? [];
-      sameLength.push({ segments, value });
-      this.byLength.set(segments.length, sameLength);
-    }
-  }
-
-  lookup(path: readonly PathSegment[]): T | undefined {
-    const rows = this.byLength.get(path.length);
-    return rows?.find(({ segments }) => segments.every((s, i) => s === '*' || s === path[i]))?.value;
-  }
-}
-
-/** Table rows giving several paths the same value. */
-export function sameFor<T>(paths: readonly string[], value: T): Record<string, T> {
-  return Object.fromEntries(paths.map((p) => [p, value]));
-}
 
 /** Expands one file's short syntax. `!override` values are expanded inside; `!reset` is kept. */
 export function toCanonical(file: Dict, locate?: Locate): Dict {
-  return walk(file, [], locate) as Dict;
-}
-
-function walk(value: unknown, path: PathSegment[], locate: Locate | undefined): unknown {
-  if (value instanceof ResetTag) return value;
-  if (value instanceof OverrideTag) return new OverrideTag(walk(value.value, path, locate));
-  const rule = RULES.lookup(path);
-  let out = value;
-  if (rule) {
-    try {
-      out = rule(value);
-    } catch (err) {
-      const at = err instanceof ValueError ? [...path, ...err.at] : path;
-      throw new LoadError('schema', (err as Error).message, { path: formatPath(at), position: locate?.(at) });
+  // One path array for the whole walk: it is read only when a rule fails.
+  const path: PathSegment[] = [];
+  const walk = (value: unknown, cursor: Cursor<Rule>): unknown => {
+    if (value instanceof ResetTag) return value;
+    if (value instanceof OverrideTag) {
+      const inner = walk(value.value, cursor);
+      return inner === value.value ? value : new OverrideTag(inner);
     }
-  }
-  // Rules run before the walk goes deeper, so the long form they produce is expanded in turn.
-  if (Array.isArray(out)) return out.map((item, i) => walk(item, [...path, i], locate));
-  if (isDict(out)) return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, walk(v, [...path, k], locate)]));
-  return out;
+    let out = value;
+    if (cursor.value) {
+      try {
+        out = cursor.value(value);
+      } catch (err) {
+        const at = err instanceof ValueError ? [...path, ...err.at] : path;
+        throw new LoadError('schema', (err as Error).message, { path: formatPath(at), position: locate?.(at) });
+      }
+    }
+    if (cursor.empty) return out;
+    // Rules run before the walk goes deeper, so the long form they produce is expanded in turn.
+    const child = (item: unknown, segment: PathSegment) => {
+      path.push(segment);
+      const next = walk(item, cursor.child(segment));
+      path.pop();
+      return next;
+    };
+    if (Array.isArray(out)) return mapList(out, child);
+    if (isDict(out)) return mapDict(out, child);
+    return out;
+  };
+  return walk(file, RULES.root) as Dict;
 }
 
 /** A value its syntax cannot describe; `at` locates it below the path of the rule that failed. */

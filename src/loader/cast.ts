@@ -2,7 +2,9 @@
 // numeric and boolean fields back, as compose-go's type-cast table does. A string that does not
 // parse cleanly is left alone for the schema check to report.
 import { OverrideTag } from './parse.js';
+import { PathTable, type Cursor } from './path-table.js';
 import { isDict, type Dict } from './paths.js';
+import { mapDict, mapList } from './tree.js';
 
 type CastKind = 'int' | 'float' | 'bool' | 'octal';
 
@@ -84,55 +86,21 @@ const PARSERS: Record<CastKind, (text: string) => number | boolean | undefined> 
   octal: (text) => (/^[0-7]+$/.test(text) ? parseInt(text, 8) : undefined),
 };
 
-interface TrieNode {
-  kind?: CastKind;
-  children: Map<string, TrieNode>;
-}
+const TABLE = new PathTable(CASTS);
 
-const ROOT = buildTrie(CASTS);
-
-function buildTrie(table: Record<string, CastKind>): TrieNode {
-  const root: TrieNode = { children: new Map() };
-  for (const [pattern, kind] of Object.entries(table)) {
-    let node = root;
-    for (const segment of pattern.split('.')) {
-      let child = node.children.get(segment);
-      if (!child) node.children.set(segment, (child = { children: new Map() }));
-      node = child;
-    }
-    node.kind = kind;
-  }
-  return root;
-}
-
-/** A copy of `data` with the strings at known typed paths turned into numbers and booleans. */
+/** `data` with the strings at known typed paths turned into numbers and booleans. */
 export function castKnownTypes(data: Dict): Dict {
-  return walk(data, [ROOT]) as Dict;
+  return walk(data, TABLE.root) as Dict;
 }
 
-/** `nodes`: the trie nodes the current path matches, wildcards included. */
-function walk(value: unknown, nodes: TrieNode[]): unknown {
-  if (typeof value === 'string') {
-    const kind = nodes.find((n) => n.kind)?.kind;
-    return (kind && PARSERS[kind](value)) ?? value;
+function walk(value: unknown, cursor: Cursor<CastKind>): unknown {
+  if (cursor.empty) return value;
+  if (typeof value === 'string') return (cursor.value && PARSERS[cursor.value](value)) ?? value;
+  if (value instanceof OverrideTag) {
+    const inner = walk(value.value, cursor);
+    return inner === value.value ? value : new OverrideTag(inner);
   }
-  if (value instanceof OverrideTag) return new OverrideTag(walk(value.value, nodes));
-  if (Array.isArray(value)) {
-    const next = childrenOf(nodes, '*');
-    return next.length ? value.map((item) => walk(item, next)) : value;
-  }
-  if (isDict(value)) {
-    // fromEntries, not assignment: a `__proto__` key must stay a plain key.
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => {
-        const next = childrenOf(nodes, key);
-        return [key, next.length ? walk(item, next) : item];
-      }),
-    );
-  }
+  if (Array.isArray(value)) return mapList(value, (item, i) => walk(item, cursor.child(i)));
+  if (isDict(value)) return mapDict(value, (item, key) => walk(item, cursor.child(key)));
   return value;
-}
-
-function childrenOf(nodes: TrieNode[], key: string): TrieNode[] {
-  return nodes.flatMap((n) => [n.children.get(key), n.children.get('*')].filter((c): c is TrieNode => c !== undefined));
 }

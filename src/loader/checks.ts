@@ -91,7 +91,7 @@ function checkDependencies(project: Project, name: string, service: Service, ctx
     if (has(project.services, dep)) continue;
     if (!how.required) {
       ctx.onWarning?.(`service "${name}" has an optional dependency on "${dep}", which is not part of the project; ignored`);
-      delete service.depends_on![dep];
+      service.depends_on = Object.fromEntries(Object.entries(service.depends_on!).filter(([other]) => other !== dep));
       continue;
     }
     failIfDisabled(ctx, ['services', name, 'depends_on', dep], name, dep);

@@ -3,6 +3,7 @@
 import { LoadError, type SourcePosition } from '../errors.js';
 import { OverrideTag } from './parse.js';
 import { formatPath, isDict, type Dict, type PathSegment } from './paths.js';
+import { mapDict, mapList } from './tree.js';
 
 /** A variable's value, or `undefined` when it is not set (which differs from set-but-empty). */
 export type Lookup = (name: string) => string | undefined;
@@ -39,7 +40,7 @@ function missing(name: string, reason: string): never {
 }
 
 export function interpolateString(text: string, lookup: Lookup, onWarning?: (message: string) => void): string {
-  return substitute(text, 0, text.length, { lookup, onWarning });
+  return text.includes('$') ? substitute(text, 0, text.length, { lookup, onWarning }) : text;
 }
 
 /** Interpolates `text[from, to)`; offsets stay those of the whole string so errors can point into it. */
@@ -135,14 +136,19 @@ function matchAt(pattern: RegExp, text: string, index: number, to: number): stri
 export interface InterpolateTreeOptions {
   locate: (path: readonly PathSegment[]) => SourcePosition | undefined;
   onWarning?: (message: string) => void;
-  /** Subtrees left exactly as written. */
-  skip?: (path: readonly PathSegment[]) => boolean;
 }
 
-/** A copy of `data` with every string value interpolated; map keys are left alone, as in compose-go. */
+/** `data` with every string value interpolated; map keys are left alone, as in compose-go. */
 export function interpolateTree(data: Dict, lookup: Lookup, options: InterpolateTreeOptions): Dict {
-  const walk = (value: unknown, path: PathSegment[]): unknown => {
-    if (options.skip?.(path)) return value;
+  // One path array for the whole walk: it is read only when a value fails.
+  const path: PathSegment[] = [];
+  const child = (value: unknown, segment: PathSegment) => {
+    path.push(segment);
+    const next = walk(value);
+    path.pop();
+    return next;
+  };
+  const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
       try {
         return interpolateString(value, lookup, options.onWarning);
@@ -151,12 +157,14 @@ export function interpolateTree(data: Dict, lookup: Lookup, options: Interpolate
         throw new LoadError('interpolation', err.message, { position: options.locate(path), path: formatPath(path) });
       }
     }
-    if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
+    if (Array.isArray(value)) return mapList(value, child);
     // The tag sits at the path of the value it wraps.
-    if (value instanceof OverrideTag) return new OverrideTag(walk(value.value, path));
-    // fromEntries, not assignment: a `__proto__` key must stay a plain key.
-    if (isDict(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
+    if (value instanceof OverrideTag) {
+      const inner = walk(value.value);
+      return inner === value.value ? value : new OverrideTag(inner);
+    }
+    if (isDict(value)) return mapDict(value, child);
     return value;
   };
-  return walk(data, []) as Dict;
+  return walk(data) as Dict;
 }

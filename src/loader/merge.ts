@@ -2,13 +2,14 @@
 // (13-merge.md) as compose-go applies them: mappings merge, scalars replace, sequences append,
 // except where the tables below say otherwise. `!reset` drops a value, `!override` replaces it.
 import { LoadError } from '../errors.js';
-import { PathTable, sameFor } from './canonical.js';
+import { PathTable, sameFor, type Cursor } from './path-table.js';
 import { formatPath, isDict, type Dict, type PathSegment } from './paths.js';
 import { OverrideTag, ResetTag } from './parse.js';
+import { DROP, mapDict, mapList, setKey } from './tree.js';
 
 /** `override` merged over `base`; neither is modified and the result holds no merge tags. */
 export function mergeCompose(base: Dict, override: Dict): Dict {
-  return enforceUnique(mergeValue(stripMergeTags(base), override, []), []) as Dict;
+  return enforceUnique(mergeValue(stripMergeTags(base), override, []), UNIQUE.root) as Dict;
 }
 
 /** One file on its own: `!reset` values disappear, `!override` values are unwrapped. */
@@ -16,19 +17,15 @@ export function stripMergeTags(d: Dict): Dict {
   return plain(d) as Dict;
 }
 
-/** A deep copy without merge tags. */
+/** `value` without merge tags, sharing every branch that holds none. */
 function plain(value: unknown): unknown {
   if (value instanceof OverrideTag) return plain(value.value);
-  if (Array.isArray(value)) return value.filter((v) => !(v instanceof ResetTag)).map(plain);
-  if (isDict(value)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => !(v instanceof ResetTag))
-        .map(([k, v]) => [k, plain(v)]),
-    );
-  }
+  if (Array.isArray(value)) return mapList(value, plainEntry);
+  if (isDict(value)) return mapDict(value, plainEntry);
   return value;
 }
+
+const plainEntry = (value: unknown) => (value instanceof ResetTag ? DROP : plain(value));
 
 type Merger = (base: unknown, override: unknown, path: PathSegment[]) => unknown;
 
@@ -51,11 +48,11 @@ const mergeDefault: Merger = (base, override, path) => {
 };
 
 function mergeMapping(base: Dict, override: Dict, path: PathSegment[], child: Merger): Dict {
-  const out = plain(base) as Dict;
+  const out = { ...(plain(base) as Dict) };
   for (const [key, value] of Object.entries(override)) {
     if (value instanceof ResetTag) delete out[key];
-    else if (value instanceof OverrideTag || !Object.hasOwn(base, key)) out[key] = plain(value);
-    else out[key] = child(base[key], value, [...path, key]);
+    else if (value instanceof OverrideTag || !Object.hasOwn(base, key)) setKey(out, key, plain(value));
+    else setKey(out, key, child(base[key], value, [...path, key]));
   }
   return out;
 }
@@ -168,15 +165,13 @@ const UNIQUE = new PathTable<UniqueKey>({
   ),
 });
 
-/** Works in place: it only ever sees the fresh copy a merge produced. */
-function enforceUnique(value: unknown, path: PathSegment[]): unknown {
-  if (isDict(value)) {
-    for (const [k, v] of Object.entries(value)) value[k] = enforceUnique(v, [...path, k]);
-    return value;
-  }
+/** Later duplicates replace earlier ones in the lists of UNIQUE. */
+function enforceUnique(value: unknown, cursor: Cursor<UniqueKey>): unknown {
+  if (cursor.empty) return value;
+  if (isDict(value)) return mapDict(value, (v, k) => enforceUnique(v, cursor.child(k)));
   if (!Array.isArray(value)) return value;
-  const keyOf = UNIQUE.lookup(path);
-  if (!keyOf) return value.map((v, i) => enforceUnique(v, [...path, i]));
+  const keyOf = cursor.value;
+  if (!keyOf) return mapList(value, (v, i) => enforceUnique(v, cursor.child(i)));
   const out: unknown[] = [];
   const seen = new Map<string, number>();
   for (const item of value) {
@@ -189,5 +184,5 @@ function enforceUnique(value: unknown, path: PathSegment[]): unknown {
       out[at] = item;
     }
   }
-  return out;
+  return out.length === value.length ? value : out;
 }

@@ -1,8 +1,9 @@
 // Reads one compose file into a plain map, keeping where every node came from so that later
 // stages can report `file:line:column` for a path such as `services.web.ports[1]`.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { LoadError } from '../errors.js';
 import { formatPath, type Dict, type PathSegment } from './paths.js';
+import { setKey } from './tree.js';
 
 /** `!reset` in an override file: drop the value inherited from earlier files. */
 export class ResetTag {
@@ -24,14 +25,16 @@ export interface ParsedFile {
 export class PositionIndex {
   constructor(
     readonly file: string,
-    private readonly byPath: Map<string, { line: number; column: number }>,
+    /** Offsets into the text: most are never asked for, so lines and columns are worked out on demand. */
+    private readonly byPath: Map<string, number>,
+    private readonly lineStarts: number[],
   ) {}
 
   /** The node at `path`, or its nearest ancestor that has a recorded position. */
   locate(path: readonly PathSegment[]): { file: string; line: number; column: number } | undefined {
     for (let n = path.length; n >= 0; n--) {
       const hit = this.byPath.get(formatPath(path.slice(0, n)));
-      if (hit) return { file: this.file, ...hit };
+      if (hit !== undefined) return this.at(hit);
     }
     return undefined;
   }
@@ -41,7 +44,7 @@ export class PositionIndex {
     let p = path;
     for (;;) {
       const hit = this.byPath.get(p);
-      if (hit) return { file: this.file, ...hit };
+      if (hit !== undefined) return this.at(hit);
       if (p === '') return undefined;
       const parent = p.replace(/(?:\.[^.[\]]*|\[\d+\])$/, '');
       p = parent === p ? '' : parent;
@@ -51,6 +54,10 @@ export class PositionIndex {
   /** Whether this file itself wrote the node at `path` (not only an ancestor of it). */
   has(path: readonly PathSegment[]): boolean {
     return this.byPath.has(formatPath(path));
+  }
+
+  private at(offset: number): { file: string; line: number; column: number } {
+    return { file: this.file, ...lineColumn(this.lineStarts, offset) };
   }
 }
 
@@ -108,10 +115,10 @@ export function parseComposeText(text: string, file: string): ParsedFile {
     });
   }
 
-  const byPath = new Map<string, { line: number; column: number }>();
+  const byPath = new Map<string, number>();
   const tagged: { path: PathSegment[]; tag: string }[] = [];
   // `path` is one array pushed and popped along the walk, `key` its formatted form: the walk
-  // visits every node of files that may be megabytes long.
+  // visits every node of files that may be megabytes long, so it allocates little per node.
   const path: PathSegment[] = [];
   // Anchors as the walk meets them, in document order: an alias refers to the last anchor of
   // its name before it. The library's own toJS looks each alias up by walking the document
@@ -119,79 +126,89 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   const anchors = new Map<string, Node>();
   const built = new Map<Node, Built>();
   let written = 0;
+  // Nodes of the tree once aliases are expanded, and the deepest level it reaches.
+  let expanded = 0;
+  let deepest = 0;
   const fail = (detail: string, node: unknown): never => {
     throw new LoadError('yaml', detail, { position: { file, ...at((node as Node | null)?.range?.[0] ?? 0) } });
   };
+  const reach = (depth: number, node: Node) => {
+    if (depth > deepest) deepest = depth;
+    // Aliases nest their anchors' content: the expanded tree may be deeper than the text.
+    if (deepest > MAX_DEPTH + 1) fail(TOO_DEEP, node);
+  };
 
   /** Records positions, checks the node and builds its plain value (an alias shares its anchor's). */
-  const walk = (node: unknown, key: string): Built => {
-    if (!node || typeof node !== 'object') return NOTHING;
+  const walk = (node: unknown, key: string): unknown => {
+    if (!node || typeof node !== 'object') return null;
     const n = node as Node;
     written++;
-    if (n.range) byPath.set(key, at(n.range[0]));
+    if (n.range) byPath.set(key, n.range[0]);
     if (isAlias(n)) {
       // Positions under an alias are those of its anchor; never expand.
       const target = anchors.get(n.source);
       if (!target) return fail(`alias *${n.source} refers to no anchor &${n.source} defined before it`, n);
-      return built.get(target) ?? fail(`alias *${n.source} is used inside its own anchor`, n);
+      const anchored = built.get(target) ?? fail(`alias *${n.source} is used inside its own anchor`, n);
+      expanded += anchored.size;
+      reach(path.length + anchored.depth, n);
+      return anchored.value;
     }
     if (path.length > MAX_DEPTH) fail(TOO_DEEP, n);
     if (n.anchor) anchors.set(n.anchor, n);
     if (n.tag && MERGE_TAGS.has(n.tag)) tagged.push({ path: [...path], tag: n.tag });
-    let size = 1;
-    let depth = 0;
-    const add = (child: Built) => {
-      size += child.size;
-      depth = Math.max(depth, child.depth);
-      return child.value;
-    };
+    expanded++;
+    // An anchored node measures its own subtree, for the aliases that repeat it.
+    const outer = { expanded, deepest };
+    if (n.anchor) deepest = 0;
+    reach(path.length + 1, n);
     let value: unknown;
-    if (isMap(n)) {
-      // Built as entries, then fromEntries: a `__proto__` key must stay a plain key.
-      const entries = new Map<string, unknown>();
-      const seen = new Set<string>();
-      for (const pair of n.items) {
-        if (!isPair(pair)) continue;
-        // The library reads a `<<` merge key as a symbol: the entries of its mappings land in
-        // this one, unless this one sets them itself or an earlier source did.
-        if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
-          const merged = add(walk(pair.value, `${key}.<<`));
-          checkMergeSource(pair.value);
-          for (const source of Array.isArray(merged) ? merged : [merged]) {
-            for (const [k, v] of Object.entries(source as Dict)) if (!entries.has(k)) entries.set(k, v);
-          }
-          continue;
-        }
-        const name = keyName(pair.key);
-        if (name === undefined) return fail('a mapping key must be a plain value, not a list or a mapping', pair.key);
-        if (seen.has(name)) fail(DUPLICATE_KEY, pair.key ?? n);
-        seen.add(name);
-        const child = key ? `${key}.${name}` : name;
-        const keyRange = (pair.key as Node | null)?.range;
-        if (keyRange && isScalar(pair.key)) byPath.set(child, at(keyRange[0]));
-        path.push(name);
-        entries.set(name, add(walk(pair.value, child)));
-        path.pop();
-        const valueRange = (pair.value as Node | null)?.range;
-        // Prefer the value's own position for scalars: it is what the user has to fix.
-        if (valueRange && isScalar(pair.value)) byPath.set(child, at(valueRange[0]));
-      }
-      value = Object.fromEntries(entries);
-    } else if (isSeq(n)) {
+    if (isMap(n)) value = walkMap(n, key);
+    else if (isSeq(n)) {
       value = n.items.map((item, i) => {
         path.push(i);
-        const itemValue = add(walk(item, `${key}[${i}]`));
+        const itemValue = walk(item, `${key}[${i}]`);
         path.pop();
         return itemValue;
       });
-    } else {
-      value = isScalar(n) ? n.value : null;
+    } else value = isScalar(n) ? n.value : null;
+    if (n.anchor) {
+      built.set(n, { value, size: expanded - outer.expanded + 1, depth: deepest - path.length });
+      deepest = Math.max(deepest, outer.deepest);
     }
-    const result: Built = { value, size, depth: depth + 1 };
-    if (n.anchor) built.set(n, result);
-    // Aliases nest their anchors' content: the expanded tree may be deeper than the text.
-    if (path.length + result.depth > MAX_DEPTH + 1) fail(TOO_DEEP, n);
-    return result;
+    return value;
+  };
+  const walkMap = (n: YAMLMap, key: string): Dict => {
+    const out: Dict = {};
+    // Keys the mapping writes itself, kept only once a `<<` merge has added others.
+    let own: Set<string> | undefined;
+    for (const pair of n.items) {
+      if (!isPair(pair)) continue;
+      // The library reads a `<<` merge key as a symbol: the entries of its mappings land in
+      // this one, unless this one sets them itself or an earlier source did.
+      if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+        own ??= new Set(Object.keys(out));
+        const merged = walk(pair.value, `${key}.<<`);
+        checkMergeSource(pair.value);
+        for (const source of Array.isArray(merged) ? merged : [merged]) {
+          for (const [k, v] of Object.entries(source as Dict)) if (!Object.hasOwn(out, k)) setKey(out, k, v);
+        }
+        continue;
+      }
+      const name = keyName(pair.key);
+      if (name === undefined) return fail('a mapping key must be a plain value, not a list or a mapping', pair.key);
+      if (own ? own.has(name) : Object.hasOwn(out, name)) fail(DUPLICATE_KEY, pair.key ?? n);
+      own?.add(name);
+      const child = key ? `${key}.${name}` : name;
+      const keyRange = (pair.key as Node | null)?.range;
+      if (keyRange && isScalar(pair.key)) byPath.set(child, keyRange[0]);
+      path.push(name);
+      setKey(out, name, walk(pair.value, child));
+      path.pop();
+      const valueRange = (pair.value as Node | null)?.range;
+      // Prefer the value's own position for scalars: it is what the user has to fix.
+      if (valueRange && isScalar(pair.value)) byPath.set(child, valueRange[0]);
+    }
+    return out;
   };
   /** A key as the plain map will have it (a null key is ""); undefined for a list or mapping. */
   const keyName = (key: unknown): string | undefined => {
@@ -213,18 +230,18 @@ export function parseComposeText(text: string, file: string): ParsedFile {
       if (!isMap(target)) fail('the value of "<<" must be a mapping, an alias of one, or a list of them', source ?? value);
     }
   };
-  const { value: data, size: total } = walk(doc.contents, '');
+  const data = walk(doc.contents, '');
   // A YAML bomb: a few lines that expand into millions of nodes. Aliases share their values
-  // here, but every later stage copies the tree. Real files reuse anchors, but expand to a few
-  // times what they write at most.
-  if (total > MAX_EXPANDED_NODES && total > EXPANSION_RATIO * written) {
-    throw new LoadError('yaml', `aliases expand the file to ${total} nodes from ${written} written: is this a YAML bomb?`, {
+  // here, but a later stage that changes a value copies it. Real files reuse anchors, but
+  // expand to a few times what they write at most.
+  if (expanded > MAX_EXPANDED_NODES && expanded > EXPANSION_RATIO * written) {
+    throw new LoadError('yaml', `aliases expand the file to ${expanded} nodes from ${written} written: is this a YAML bomb?`, {
       position: { file },
     });
   }
   const root = (data ?? {}) as Dict;
   for (const { path, tag } of tagged) applyTag(root, path, tag);
-  return { file, data: root, positions: new PositionIndex(file, byPath) };
+  return { file, data: root, positions: new PositionIndex(file, byPath, lineStarts) };
 }
 
 function applyTag(root: Dict, path: PathSegment[], tag: string): void {
@@ -251,13 +268,12 @@ function openingQuote(doc: Document.Parsed, offset: number): number {
   return start;
 }
 
-/** A node's plain value, and its size and depth once its aliases are expanded. */
+/** An anchored node's plain value, and its size and depth once its aliases are expanded. */
 interface Built {
   value: unknown;
   size: number;
   depth: number;
 }
-const NOTHING: Built = { value: null, size: 0, depth: 0 };
 
 function yamlMessage(message: string, code: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');

@@ -3,8 +3,9 @@
 // build contexts) stay as written. Dockerfiles stay relative to their build context.
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { PathTable } from './canonical.js';
-import { isDict, type Dict, type PathSegment } from './paths.js';
+import { PathTable, type Cursor } from './path-table.js';
+import { isDict, type Dict } from './paths.js';
+import { mapList, mapDict } from './tree.js';
 
 interface Dirs {
   base: string;
@@ -13,16 +14,16 @@ interface Dirs {
 
 type Resolver = (value: unknown, dirs: Dirs) => unknown;
 
-/** A copy of `d` with its relative paths joined to `baseDir`. */
+/** `d` with its relative paths joined to `baseDir`. */
 export function resolveRelativePaths(d: Dict, baseDir: string, homeDir: string = homedir()): Dict {
-  return walk(d, [], { base: baseDir, home: homeDir }) as Dict;
+  return walk(d, RESOLVERS.root, { base: baseDir, home: homeDir }) as Dict;
 }
 
-function walk(value: unknown, path: PathSegment[], dirs: Dirs): unknown {
-  const resolver = RESOLVERS.lookup(path);
-  if (resolver) return resolver(value, dirs);
-  if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], dirs));
-  if (isDict(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k], dirs)]));
+function walk(value: unknown, cursor: Cursor<Resolver>, dirs: Dirs): unknown {
+  if (cursor.value) return cursor.value(value, dirs);
+  if (cursor.empty) return value;
+  if (Array.isArray(value)) return mapList(value, (v, i) => walk(v, cursor.child(i), dirs));
+  if (isDict(value)) return mapDict(value, (v, k) => walk(v, cursor.child(k), dirs));
   return value;
 }
 

@@ -168,14 +168,13 @@ describe('interpolateTree', () => {
     expect(err.detail).toBe('required variable ARG is missing a value: give ARG');
   });
 
-  it('passes warnings through and honours skip', () => {
+  it('passes warnings through', () => {
     const warnings: string[] = [];
-    const out = interpolateTree({ a: '${X}', 'x-raw': { b: '${1A}' } }, lookup, {
+    const out = interpolateTree({ a: '${X}', 'x-raw': { b: '$$1A' } }, lookup, {
       locate: () => undefined,
       onWarning: (w) => warnings.push(w),
-      skip: (path) => path[0] === 'x-raw',
     });
-    expect(out).toEqual({ a: '', 'x-raw': { b: '${1A}' } });
+    expect(out).toEqual({ a: '', 'x-raw': { b: '$1A' } });
     expect(warnings).toEqual(['The "X" variable is not set. Defaulting to a blank string.']);
   });
 
