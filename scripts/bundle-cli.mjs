@@ -4,12 +4,13 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// The engine client loads BuildKit sessions (gRPC, protobuf) and SSH transport at start-up;
-// berth uses neither (classic builder; unix and tcp hosts), so the CLI bundle leaves them out.
+// The engine client loads BuildKit sessions and progress decoding (gRPC, protobuf) and the SSH
+// transport; berth uses none of them (classic builder; unix and tcp hosts), so the CLI bundle
+// leaves them out.
 const unused = {
   name: 'berth-unused-engine-transports',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(session|ssh)$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(session|ssh|buildkit)$/ }, (args) =>
       /(dockerode|docker-modem)[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'berth-unused' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'berth-unused' }, (args) => ({
