@@ -169,7 +169,7 @@ async function loadCanonical(file: string, app: Application, session: Session): 
     ? interpolateTree(parsed.data, lookupIn(app.environment), { locate, onWarning: session.onWarning })
     : parsed.data;
   const data = castKnownTypes(interpolated);
-  validateComposeFile(stripMergeTags(data), locate);
+  validateComposeFile(parsed.hasMergeTags ? stripMergeTags(data) : data, locate);
   return { data: toCanonical(data, locate), locate };
 }
 

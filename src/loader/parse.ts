@@ -19,6 +19,8 @@ export interface ParsedFile {
   file: string;
   data: Dict;
   positions: PositionIndex;
+  /** Whether the file uses `!reset` or `!override` anywhere. */
+  hasMergeTags: boolean;
 }
 
 /** Positions of the nodes of one file, keyed by formatted path. */
@@ -241,7 +243,7 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   }
   const root = (data ?? {}) as Dict;
   for (const { path, tag } of tagged) applyTag(root, path, tag);
-  return { file, data: root, positions: new PositionIndex(file, byPath, lineStarts) };
+  return { file, data: root, positions: new PositionIndex(file, byPath, lineStarts), hasMergeTags: tagged.length > 0 };
 }
 
 function applyTag(root: Dict, path: PathSegment[], tag: string): void {
