@@ -72,3 +72,23 @@ export class ServiceError extends BerthError {
     this.service = service;
   }
 }
+
+/**
+ * A failed engine call whose connection was refused or missing (nothing listens: the engine
+ * stopped) or cut while in use (it went away mid-call).
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const { code, syscall, message } = (err ?? {}) as NodeJS.ErrnoException;
+  if (code === 'ECONNREFUSED' || code === 'ENOENT') return syscall === 'connect';
+  return code === 'ECONNRESET' || code === 'EPIPE' || message === 'socket hang up';
+}
+
+/** The engine's own message for a failed call, without dockerode's decoration; a lost connection says what to do. */
+export function engineMessage(err: unknown): string {
+  const json = (err as { json?: { message?: string } } | undefined)?.json;
+  const message = (json?.message || (err as Error | undefined)?.message || String(err)).trim();
+  if (isConnectionLost(err)) {
+    return `lost the connection to the Docker Engine (${message}): it may be restarting; run the command again once it answers`;
+  }
+  return message;
+}

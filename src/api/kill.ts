@@ -1,6 +1,5 @@
 // `kill`: send a signal (SIGKILL by default) to the services' running containers.
-import { ServiceError } from '../errors.js';
-import { engineMessage } from '../engine/container-create.js';
+import { engineMessage, ServiceError } from '../errors.js';
 import { connectEngine } from '../engine/connect.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';

@@ -1,7 +1,6 @@
 // `pause` / `unpause`: freeze and thaw the processes of the services' containers.
 import type Docker from 'dockerode';
-import { ServiceError } from '../errors.js';
-import { engineMessage } from '../engine/container-create.js';
+import { engineMessage, ServiceError } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';

@@ -2,9 +2,8 @@
 // pushed in parallel, as Docker Compose does. Other services are skipped: their image is
 // someone else's.
 import type Docker from 'dockerode';
-import { ServiceError } from '../errors.js';
+import { engineMessage, ServiceError } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
-import { engineMessage } from '../engine/container-create.js';
 import { ServiceGraph } from '../graph/graph.js';
 import type { LoadedProject } from '../model/types.js';
 import { selectServices } from '../reconcile/plan.js';

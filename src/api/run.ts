@@ -202,6 +202,7 @@ async function awaitCondition(engine: Engine, loaded: LoadedProject, events: Con
   try {
     await Promise.all(containers.map((c) => events.waitFor(c.Id, predicate)));
   } catch (err) {
+    if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
     const message = containers[0] ? await withLastLogs(engine, containers[0].Id, (err as Error).message) : (err as Error).message;
     if (!how.required) {
       options.onEvent?.({ type: 'warning', message: `optional dependency "${dep}" failed: ${message}` });

@@ -109,6 +109,7 @@ async function waitForServices(engine: Engine, loaded: LoadedProject, selected: 
         try {
           await events.waitFor(c.Id, predicate, timeout);
         } catch (err) {
+          if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
           throw new ServiceError(err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine', service, await withLastLogs(engine, c.Id, `not ready: ${(err as Error).message}`), { cause: err });
         }
       }),

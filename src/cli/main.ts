@@ -1,7 +1,7 @@
 // The berth command line: global options, then one command. Every failure ends in one
 // line on stderr and a non-zero exit; stdout carries only the command's output.
 import { readFileSync } from 'node:fs';
-import { BerthError } from '../errors.js';
+import { BerthError, engineMessage } from '../errors.js';
 import { commandHelp, contextFor, parseCommandArgs, type Command } from './command.js';
 import { parseGlobals, splitArgs } from './globals.js';
 
@@ -105,8 +105,5 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
 }
 
 function errorLine(err: unknown): string {
-  if (err instanceof BerthError) return `error: ${err.message}`;
-  const engineMessage = (err as { json?: { message?: string } }).json?.message;
-  if (engineMessage) return `error: ${engineMessage.trim()}`;
-  return `error: ${(err as Error).message ?? String(err)}`;
+  return `error: ${err instanceof BerthError ? err.message : engineMessage(err)}`;
 }

@@ -1,7 +1,7 @@
 // The engine operations behind each kind of plan step. Each one is idempotent where the
 // engine allows ("not found" on a removal is success), so an interrupted run can be re-run.
 import type Docker from 'dockerode';
-import { BerthError, ServiceError } from '../errors.js';
+import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { LoadedProject, Network, Service } from '../model/types.js';
@@ -12,7 +12,7 @@ import { imageRef } from '../reconcile/naming.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
 import { runPostStartHooks, runPreStopHooks } from './hooks.js';
-import { containerLabels, containerLookup, createFromSpec, engineMessage } from './container-create.js';
+import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
 
 export interface ActionContext {
   engine: Engine;
@@ -324,6 +324,7 @@ async function awaitService(ctx: ActionContext, service: string, condition: 'ser
   try {
     await Promise.all(containers.map((c) => ctx.events.waitFor(c.Id, predicate)));
   } catch (err) {
+    if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
     const failed = containers[0]?.Id;
     const message = failed ? await withLastLogs(ctx.engine, failed, (err as Error).message) : (err as Error).message;
     if (!required) {

@@ -5,10 +5,9 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
-import { ServiceError } from '../errors.js';
+import { engineMessage, ServiceError } from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
 import type { BuildConfig, Service } from '../model/types.js';
-import { engineMessage } from './container-create.js';
 import { contextTar } from './build-context.js';
 import type { Engine } from './connect.js';
 

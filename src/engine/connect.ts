@@ -1,10 +1,12 @@
 // Connecting to the Docker Engine the way the docker CLI does: DOCKER_HOST (unix socket or
 // tcp), TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, else the default socket.
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { BerthError } from '../errors.js';
+import { BerthError, engineMessage, isConnectionLost } from '../errors.js';
 
 export type Engine = Docker;
 
@@ -44,6 +46,28 @@ export async function connectEngine(env: Record<string, string | undefined> = pr
     throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is DOCKER_HOST right?`);
   }
   return docker;
+}
+
+/**
+ * The error to report when the engine takes no new connection, asked on one of its own: a
+ * stopping engine goes on answering on connections kept alive from before (where its
+ * containers are seen stopping, their health "unhealthy"), but it listens no more.
+ * Undefined when it answers, or when the transport cannot be asked afresh (ssh).
+ */
+export async function lostConnection(engine: Engine): Promise<BerthError | undefined> {
+  const { socketPath, host, port, protocol, ca, cert, key } = engine.modem as Docker.DockerOptions;
+  if (protocol !== 'http' && protocol !== 'https') return undefined;
+  // A new agent has no kept-alive connection to hand out.
+  const agent = protocol === 'https' ? new HttpsAgent() : new HttpAgent();
+  const probe = new Docker({ socketPath, host, port, protocol, ca, cert, key, agent, timeout: 10_000 } as Docker.DockerOptions);
+  try {
+    await probe.ping();
+    return undefined;
+  } catch (err) {
+    return isConnectionLost(err) ? new BerthError('engine-unreachable', engineMessage(err), { cause: err }) : undefined;
+  } finally {
+    agent.destroy();
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -2,7 +2,7 @@
 // (`run`) containers alike: Compose's labels, `service:x` references resolved to containers,
 // and creation with its extra networks and generated files in place.
 import type Docker from 'dockerode';
-import { BerthError, ServiceError } from '../errors.js';
+import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import { implicitDependencies } from '../loader/normalize.js';
 import { serviceConfigHash } from '../model/hash.js';
 import { Label, projectLabels } from '../model/labels.js';
@@ -71,17 +71,4 @@ export async function createFromSpec(engine: Engine, service: string, spec: Cont
 
 function numeric(id: string | undefined): number | undefined {
   return id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
-}
-
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ENOENT']);
-
-/** The engine's own message for a failed call, without dockerode's decoration. */
-export function engineMessage(err: unknown): string {
-  const json = (err as { json?: { message?: string } }).json;
-  const message = (json?.message ?? (err as Error).message ?? String(err)).trim();
-  const code = (err as NodeJS.ErrnoException).code;
-  if ((code && CONNECTION_LOST.has(code)) || message === 'socket hang up') {
-    return `lost the connection to the Docker Engine (${message}): it may be restarting; run the command again once it answers`;
-  }
-  return message;
 }

@@ -3,7 +3,7 @@
 // *what* the state is, so a missed or reordered event can never produce a wrong answer.
 import type Docker from 'dockerode';
 import { BerthError } from '../errors.js';
-import type { Engine } from '../engine/connect.js';
+import { lostConnection, type Engine } from '../engine/connect.js';
 import { subscribeEvents, type EventSubscription } from '../engine/events.js';
 import { lastLogLines } from '../engine/logs.js';
 import { Label } from '../model/labels.js';
@@ -38,9 +38,14 @@ export class ContainerEvents {
     for (const set of this.listeners.values()) for (const wake of set) wake();
   }
 
-  /** Resolves when `predicate` says done; rejects when it says failed or the timeout passes. */
+  /**
+   * Resolves when `predicate` says done; rejects when it says failed or the timeout passes,
+   * or with an `engine-unreachable` error when the engine went away meanwhile.
+   */
   async waitFor(containerId: string, predicate: StatePredicate, timeoutMs?: number): Promise<void> {
-    await this.open();
+    await this.open().catch(async (err: unknown) => {
+      throw await this.blame(err);
+    });
     const container = this.engine.getContainer(containerId);
     return new Promise<void>((resolve, reject) => {
       let checking = false;
@@ -75,16 +80,21 @@ export class ContainerEvents {
             again = false;
             const verdict = predicate(await container.inspect());
             if (verdict.done) return finish();
-            if (verdict.failed) return finish(new Error(verdict.failed));
+            if (verdict.failed) return finish(await this.blame(new Error(verdict.failed)));
           } while (again);
         } catch (err) {
-          finish(err);
+          finish(await this.blame(err));
         } finally {
           checking = false;
         }
       };
       void check();
     });
+  }
+
+  /** A stopping engine stops the containers it runs (their health turns "unhealthy"): that is its failure, not theirs. */
+  private async blame(err: unknown): Promise<unknown> {
+    return (await lostConnection(this.engine)) ?? err;
   }
 
   close(): void {

@@ -16,8 +16,10 @@ set -euo pipefail
 log_dir="${BERTH_BED_DIR:-/var/tmp/berth-bed}"
 mkdir -p "$log_dir"
 export DOCKER_BUILDKIT=0
+# shellcheck source=test/bed/dind.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dind.sh"
 
-worker_image="berth-test/dind:bookworm"
+worker_image="$dind_image"
 worker_label="berth-test.swarm-worker"
 
 say() { printf 'swarm: %s\n' "$*"; }
@@ -101,13 +103,7 @@ worker_up() {
 
   if [ "$(docker container inspect --format '{{.State.Running}}' "$name" 2>/dev/null || true)" != "true" ]; then
     docker rm -f "$name" >/dev/null 2>&1 || true
-    # --privileged fails on this kind of machine (no CAP_SYS_RESOURCE in the bounding set);
-    # these flags give the inner dockerd what it needs instead.
-    docker run -d --name "$name" --hostname "$name" --label "$worker_label=1" \
-      --cap-add ALL --cap-drop SYS_RESOURCE \
-      --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
-      -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /var/lib/docker:exec \
-      "$worker_image" >/dev/null
+    docker run -d --name "$name" --hostname "$name" --label "$worker_label=1" "${dind_run_flags[@]}" "$worker_image" >/dev/null
   fi
   local up=""
   for _ in $(seq 1 60); do

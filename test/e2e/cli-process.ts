@@ -15,7 +15,7 @@ export interface CliProcess {
 export function spawnCli(project: TestProject, args: string[], input?: string, env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, [join(repoRoot, 'dist/bin/berth.mjs'), ...args], {
     cwd: project.dir,
-    env: { ...process.env, COMPOSE_PROJECT_NAME: project.name, ...env },
+    env: { ...project.env, ...env },
   });
   let out = '';
   let err = '';

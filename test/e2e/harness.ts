@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
+import { expect } from 'vitest';
 import { connectEngine, down, loadProject, up, type DownOptions, type Engine, type LoadOptions, type UpOptions } from '../../src/index.js';
 import { Label } from '../../src/model/labels.js';
 import { demultiplex } from '../../src/engine/logs.js';
@@ -29,6 +30,8 @@ export interface TestProject {
   name: string;
   dir: string;
   engine: Engine;
+  /** The environment its commands run with (the project name; DOCKER_HOST for another engine). */
+  env: Record<string, string | undefined>;
   load(options?: LoadOptions): ReturnType<typeof loadProject>;
   up(options?: UpOptions & { load?: LoadOptions }): ReturnType<typeof up>;
   down(options?: DownOptions): ReturnType<typeof down>;
@@ -45,14 +48,19 @@ export interface TestProject {
 
 let counter = 0;
 
-/** Copies `test/e2e/fixtures/<fixture>` (or an absolute folder, such as an example) to a temp dir under a unique project name. */
-export async function useProject(fixture: string): Promise<TestProject> {
-  const engine = await testEngine();
+/**
+ * Copies `test/e2e/fixtures/<fixture>` (or an absolute folder, such as an example) to a temp dir
+ * under a unique project name. `dockerHost` points the project at another engine than the test bed's.
+ */
+export async function useProject(fixture: string, options: { dockerHost?: string } = {}): Promise<TestProject> {
+  const engine = options.dockerHost
+    ? await connectEngine({ DOCKER_HOST: options.dockerHost })
+    : await testEngine();
   const label = basename(fixture);
   const dir = mkdtempSync(join(tmpdir(), `berth-${label}-`));
   cpSync(isAbsolute(fixture) ? fixture : join(here, 'fixtures', fixture), dir, { recursive: true });
   const name = `e2e-${label.replace(/[^a-z0-9]/g, '')}-${process.pid}-${++counter}`;
-  const baseEnv = { ...process.env, COMPOSE_PROJECT_NAME: name };
+  const baseEnv = { ...process.env, COMPOSE_PROJECT_NAME: name, ...(options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {}) };
   const load = (options: LoadOptions = {}) => loadProject({ cwd: dir, environment: baseEnv, ...options });
   const containers = async (service?: string) =>
     engine.listContainers({
@@ -63,6 +71,7 @@ export async function useProject(fixture: string): Promise<TestProject> {
     name,
     dir,
     engine,
+    env: baseEnv,
     load,
     up: async ({ load: loadOptions, ...options } = {}) => up(await load(loadOptions), { engine, ...options }),
     down: async (options = {}) => down(await load(), { engine, ...options }),
@@ -115,6 +124,32 @@ export async function envOf(engine: Engine, id: string): Promise<Record<string, 
 /** Container IDs by container name, for "not recreated" checks. */
 export async function idsByName(project: TestProject): Promise<Record<string, string>> {
   return Object.fromEntries((await project.containers()).map((c) => [c.Names[0].replace(/^\//, ''), c.Id]));
+}
+
+/** Every container carrying the project's name prefix, labelled or not. */
+export async function namedLike(project: TestProject): Promise<Docker.ContainerInfo[]> {
+  return project.engine.listContainers({ all: true, filters: { name: [`${project.name}-`] } });
+}
+
+/** Converged: one running, labelled container `<project>-<service>-1` per service, and nothing else with the project's name. */
+export async function expectConverged(project: TestProject, services: number): Promise<void> {
+  const all = await namedLike(project);
+  expect(all).toHaveLength(services);
+  for (const c of all) {
+    expect(c.Labels[Label.project]).toBe(project.name);
+    expect(c.Labels[Label.configHash]).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.Names[0]).toBe(`/${project.name}-${c.Labels[Label.service]}-1`);
+    expect(c.State).toBe('running');
+  }
+}
+
+/** Runs a test-bed script (`test/bed/<script>`) with an argument array; rejects with its error output. */
+export function bed(script: string, args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('bash', [join(repoRoot, 'test/bed', script), ...args], { timeout: 120_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`test/bed/${script} ${args.join(' ')} failed: ${stderr || error.message}`)) : resolvePromise(),
+    );
+  });
 }
 
 /** A TCP port free on 127.0.0.1 right now, for publishing. */

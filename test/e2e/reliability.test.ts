@@ -2,29 +2,13 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
-import { idsByName, useProject, type TestProject } from './harness.js';
+import { expectConverged, idsByName, namedLike, useProject, type TestProject } from './harness.js';
 
 
 /** Starts the CLI in the background, for signals and concurrency. */
 function startCli(project: TestProject, args: string[]) {
   const run = spawnCli(project, args);
   return { child: run.child, exited: run.exited, output: () => run.stdout() + run.stderr() };
-}
-
-/** Every container carrying the project's name prefix, labelled or not. */
-async function namedLike(project: TestProject) {
-  return project.engine.listContainers({ all: true, filters: { name: [`${project.name}-`] } });
-}
-
-async function expectConverged(project: TestProject, services: number) {
-  const all = await namedLike(project);
-  expect(all).toHaveLength(services);
-  for (const c of all) {
-    expect(c.Labels[Label.project]).toBe(project.name);
-    expect(c.Labels[Label.configHash]).toMatch(/^[0-9a-f]{64}$/);
-    expect(c.Names[0]).toBe(`/${project.name}-${c.Labels[Label.service]}-1`);
-    expect(c.State).toBe('running');
-  }
 }
 
 describe('interrupted and concurrent runs converge', () => {

@@ -1,25 +1,15 @@
 // `berth deploy` on a multi-node Swarm on one machine: two more engines run as containers
 // (test/bed/swarm.sh worker-up), joined as workers, with the test image loaded into them.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, testEngine, useProject, type TestProject } from './harness.js';
+import { bed, testEngine, useProject, type TestProject } from './harness.js';
 import { cleanupStack, liveTasks, nodeId, requireSwarm, runningTasks } from './swarm-helpers.js';
 
 const workers = [`berth-worker-${process.pid}-a`, `berth-worker-${process.pid}-b`];
 let project: TestProject | undefined;
 
-function bed(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('bash', [join(repoRoot, 'test/bed/swarm.sh'), ...args], { timeout: 120_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`test/bed/swarm.sh ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(),
-    );
-  });
-}
-
 beforeAll(async () => {
   await requireSwarm(await testEngine());
-  await Promise.all(workers.map((name) => bed(['worker-up', name, 'busybox:latest'])));
+  await Promise.all(workers.map((name) => bed('swarm.sh', ['worker-up', name, 'busybox:latest'])));
 });
 
 afterEach(async () => {
@@ -28,7 +18,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((name) => bed(['worker-down', name])));
+  await Promise.all(workers.map((name) => bed('swarm.sh', ['worker-down', name])));
 });
 
 async function deploy(env: Record<string, string> = {}) {
