@@ -1,7 +1,7 @@
 // `watch`: follow the files named by the services' `develop.watch` rules and keep the
 // containers current: sync changed files into them, restart them, run a command in them, or
 // rebuild the image and recreate them. Runs until the signal aborts.
-import { BerthError } from '../errors.js';
+import { BerthError, engineMessage } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
 import { lastLines, runHook } from '../engine/hooks.js';
 import { Label } from '../model/labels.js';
@@ -223,7 +223,3 @@ class WatchSession {
   }
 }
 
-function engineMessage(err: unknown): string {
-  const json = (err as { json?: { message?: string } }).json;
-  return (json?.message ?? (err as Error).message ?? String(err)).trim();
-}

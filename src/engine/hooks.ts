@@ -1,7 +1,7 @@
 // Lifecycle hooks (`post_start`, `pre_stop`) and `develop.watch` exec hooks: commands run
 // inside a service's container through the engine's exec API, one after another, in order.
 // A hook's environment may hold secrets: messages name the command, never the environment.
-import { ServiceError } from '../errors.js';
+import { engineMessage, ServiceError } from '../errors.js';
 import type { LifecycleHook, LoadedProject, Service } from '../model/types.js';
 import type { Engine } from './connect.js';
 import { demultiplex } from './logs.js';
@@ -87,11 +87,6 @@ function failureMessage(what: string, result: HookResult): string {
     .map((l) => `  ${l}`)
     .join('\n');
   return `${what} exited with code ${result.exitCode}${output ? `; its last output lines:\n${indented}` : ' and printed nothing'}`;
-}
-
-function engineMessage(err: unknown): string {
-  const json = (err as { json?: { message?: string } }).json;
-  return (json?.message ?? (err as Error).message ?? String(err)).trim();
 }
 
 /**

@@ -1,7 +1,7 @@
 // Apply a stack plan: one Engine API call per step, run by the same executor as `up` (which
 // only reads ids and `after`), reported as the same progress events. It makes no decisions
 // beyond filling in the IDs that earlier steps produced.
-import { BerthError, ServiceError } from '../errors.js';
+import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import type { Engine } from '../engine/connect.js';
 import { Label } from '../model/labels.js';
 import type { ProgressEvent, ProgressListener } from '../progress/events.js';
@@ -210,12 +210,6 @@ function rethrow(service: string) {
   return (err: unknown): never => {
     throw new ServiceError('engine', service, engineMessage(err), { cause: err });
   };
-}
-
-export function engineMessage(err: unknown): string {
-  const json = (err as { json?: { message?: string } | string }).json;
-  const message = typeof json === 'object' && json?.message ? json.message : (err as Error).message ?? String(err);
-  return message.trim();
 }
 
 interface DialOptions {
