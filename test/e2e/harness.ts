@@ -90,6 +90,8 @@ export async function useProject(fixture: string, options: { dockerHost?: string
       const filters = { label: [`${Label.project}=${name}`] };
       for (const n of await engine.listNetworks({ filters })) await engine.getNetwork(n.Id).remove().catch(() => undefined);
       for (const v of (await engine.listVolumes({ filters })).Volumes ?? []) await engine.getVolume(v.Name).remove().catch(() => undefined);
+      // Images the project built carry its label: without this every run leaves a few behind.
+      for (const i of await engine.listImages({ filters })) await engine.getImage(i.Id).remove({ force: true }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
