@@ -152,23 +152,27 @@ async function createNetwork(ctx: ActionContext, key: string, network: Network):
   }
 }
 
-/** Disconnects the network's containers, replaces the network, and reconnects them with the endpoints they had. */
+/**
+ * Disconnects the network's containers, replaces the network, and reconnects them with the
+ * endpoints they had: they keep their identity, as with Docker Compose. Stopped containers
+ * count too: the network's own inspect lists only running ones, and a stopped container left
+ * pointing at the removed network could never start again.
+ */
 async function recreateNetwork(ctx: ActionContext, key: string, network: Network): Promise<void> {
   const current = ctx.engine.getNetwork(network.name);
-  const info = (await current.inspect()) as { Containers?: Record<string, unknown> };
-  const attached = Object.keys(info.Containers ?? {});
+  const attached = await ctx.engine.listContainers({ all: true, filters: { network: [network.name] } });
   const endpoints = await Promise.all(
-    attached.map(async (id) => {
-      const c = await ctx.engine.getContainer(id).inspect();
-      const endpoint = c.NetworkSettings.Networks[network.name];
-      return { id, aliases: endpoint?.Aliases ?? undefined };
+    attached.map(async ({ Id }) => {
+      const networks = (await ctx.engine.getContainer(Id).inspect()).NetworkSettings.Networks as Record<string, Docker.EndpointSettings | undefined>;
+      const { Aliases, IPAMConfig, Links, DriverOpts } = networks[network.name] ?? {};
+      return { id: Id, config: { Aliases, IPAMConfig, Links, DriverOpts } };
     }),
   );
-  await Promise.all(attached.map((id) => current.disconnect({ Container: id, Force: true })));
+  await Promise.all(endpoints.map((e) => current.disconnect({ Container: e.id, Force: true })));
   await current.remove();
   await ctx.engine.createNetwork(networkCreateOptions(ctx, key, network));
   const replaced = ctx.engine.getNetwork(network.name);
-  await Promise.all(endpoints.map((e) => replaced.connect({ Container: e.id, EndpointConfig: { Aliases: e.aliases } })));
+  await Promise.all(endpoints.map((e) => replaced.connect({ Container: e.id, EndpointConfig: e.config })));
 }
 
 async function pullImage(ctx: ActionContext, service: string, image: string): Promise<void> {

@@ -136,6 +136,24 @@ describe('planUp', () => {
     expect(() => planUp(p, observed([], { networks: {} }))).toThrow(/network "shared" is declared as external, but could not be found/);
   });
 
+  it('recreates a project network whose config changed, before the containers on it, which are kept', () => {
+    const p = project([web, db], { networks: { default: { name: 'p_default', labels: { tier: 'back' } } } });
+    const plan = planUp(p, observed([container(web, 1), container(db, 1)]));
+    expect(steps(plan)).toEqual(['network:default recreate-network']);
+    expect(node(plan, 'network:default').reason).toBe('network config changed');
+
+    const changedDb = service('db', { labels: { v: '2' } });
+    const both = planUp(project([web, changedDb], { networks: p.networks }), observed([container(web, 1), container(db, 1)]));
+    expect(node(both, 'container:db:1').after).toContain('network:default');
+  });
+
+  it('never recreates an external network, whatever its labels say', () => {
+    const p = project([db], { networks: { default: { name: 'shared', external: true } } });
+    const snapshot = observed([container(db, 1)], { networks: { shared: { id: 'n2', name: 'shared', project: 'p', key: 'default', configHash: 'different' } } });
+    expect(steps(planUp(p, snapshot))).toEqual([]);
+    expect(steps(planUp(p, snapshot, { forceRecreate: true }))).toEqual(['container:db:1 recreate-container']);
+  });
+
   it('never recreates a volume whose config changed: it warns', () => {
     const withVolume = service('db', { volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
     const p = project([withVolume], { volumes: { data: { name: 'p_data', driver: 'local' } } });
