@@ -1,25 +1,16 @@
 // The consistency checks after normalization: every reference resolves, nothing is ambiguous,
 // and each failure points at the file, line and field to fix.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LoadError } from '../../src/errors.js';
+import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/loader/index.js';
-
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+import { lines, rejection, tempTree } from './loader-helpers.js';
 
 function project(compose: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-checks-'));
-  roots.push(dir);
-  writeFileSync(join(dir, 'compose.yaml'), compose);
+  const dir = tempTree({ 'compose.yaml': compose });
   return { dir, file: join(dir, 'compose.yaml') };
 }
 
 const load = (dir: string) => loadProject({ cwd: dir, environment: {}, projectName: 'p' });
-
-const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
 interface Case {
   name: string;
@@ -192,15 +183,9 @@ const CASES: Case[] = [
 describe('consistency checks', () => {
   it.each(CASES)('rejects $name', async ({ compose, code = 'reference', message, line, column }) => {
     const { dir, file } = project(compose);
-    let err: unknown;
-    try {
-      await load(dir);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(LoadError);
-    expect((err as LoadError).code).toBe(code);
-    expect((err as LoadError).message).toBe(`${file}:${line}:${column}: ${message}`);
+    const err = await rejection(load(dir));
+    expect(err.code).toBe(code);
+    expect(err.message).toBe(`${file}:${line}:${column}: ${message}`);
   });
 
   it('accepts what the checks allow', async () => {
@@ -241,16 +226,10 @@ describe('dependency cycles', () => {
     const { dir, file } = project(
       lines('services:', '  a:', '    image: x', '    depends_on: [b]', '  b:', '    image: x', '    depends_on:', '      c: {condition: service_started}', '  c:', '    image: x', '    depends_on: [a]'),
     );
-    let err: unknown;
-    try {
-      await load(dir);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(LoadError);
-    expect((err as LoadError).code).toBe('cycle');
-    expect((err as LoadError).detail).toBe('dependency cycle between services: a -> b -> c -> a');
-    expect((err as LoadError).position).toEqual({ file, line: 4, column: 17 });
+    const err = await rejection(load(dir));
+    expect(err.code).toBe('cycle');
+    expect(err.detail).toBe('dependency cycle between services: a -> b -> c -> a');
+    expect(err.position).toEqual({ file, line: 4, column: 17 });
   });
 
   it('rejects a service that depends on itself', async () => {
