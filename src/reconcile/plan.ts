@@ -312,6 +312,7 @@ function planOrphans(b: PlanBuilder, project: Project, byService: Map<string, Ob
 }
 
 export interface DownPlanOptions {
+  /** Also remove the project's named volumes and the containers' anonymous volumes (Compose keeps both by default). */
   volumes?: boolean;
   removeOrphans?: boolean;
   rmi?: 'local' | 'all';
@@ -324,6 +325,7 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
   const byService = groupContainers(observed.containers);
   const removed: string[] = [];
   const known = new Set(Object.keys(project.services));
+  const volumes = !!options.volumes;
 
   planStops(b, graph, byService, 'down');
   for (const [service, containers] of byService) {
@@ -333,13 +335,13 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
     }
     for (const c of containers) {
       const stop = b.has(`stop:${c.name}`) ? `stop:${c.name}` : b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, known.has(service) ? 'down' : 'orphan');
-      removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes: true }, 'down', [stop]));
+      removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes }, 'down', [stop]));
     }
   }
   // One-off containers (`run`) go too: they would keep networks in use.
   for (const c of observed.containers.filter((c) => c.oneoff)) {
     const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: c.service, container: ref(c) }, 'one-off container');
-    removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service: c.service, container: ref(c), volumes: true }, 'one-off container', [stop]));
+    removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service: c.service, container: ref(c), volumes }, 'one-off container', [stop]));
   }
 
   for (const [key, network] of Object.entries(project.networks)) {
@@ -347,7 +349,7 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
     if (network.external || !found || found.project !== project.name) continue;
     b.add(`network:${key}`, { kind: 'remove-network', key, name: network.name }, 'down', removed);
   }
-  if (options.volumes) {
+  if (volumes) {
     for (const [key, volume] of Object.entries(project.volumes)) {
       const found = observed.volumes[volume.name];
       if (volume.external || !found || found.project !== project.name) continue;

@@ -146,6 +146,22 @@ describe('data safety', () => {
     expect(await project.exec(third.Id, ['cat', '/data/f'])).toBe('named\n');
   });
 
+  it('down keeps anonymous volumes, as Docker Compose does; down -v removes them', async () => {
+    project = await useProject('reliability-safety');
+    const env = await withExternals();
+    const cacheVolume = async () => (await project.engine.getContainer((await project.containers('app'))[0].Id).inspect()).Mounts.find((m) => m.Destination === '/cache')!.Name!;
+    expect((await project.cli(['up', '-d'], env)).code).toBe(0);
+    const kept = await cacheVolume();
+    extras.push(() => project.engine.getVolume(kept).remove());
+    expect((await project.cli(['down'], env)).code).toBe(0);
+    await expect(project.engine.getVolume(kept).inspect()).resolves.toMatchObject({ Name: kept });
+    expect((await project.cli(['up', '-d'], env)).code).toBe(0);
+    const removed = await cacheVolume();
+    expect(removed).not.toBe(kept);
+    expect((await project.cli(['down', '-v'], env)).code).toBe(0);
+    await expect(project.engine.getVolume(removed).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it('down never touches the containers of another project', async () => {
     project = await useProject('reliability-safety');
     const other = await useProject('reliability-many');

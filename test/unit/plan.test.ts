@@ -207,6 +207,13 @@ describe('planDown, planStop, planRemove', () => {
     expect(steps(withVolumes)).not.toContain('volume:ext remove-volume');
   });
 
+  it('keeps the containers\' anonymous volumes unless -v, as Docker Compose does', () => {
+    const snapshot = observed([container(web, 1), container(db, 1, { oneoff: true, number: 2, name: 'p-db-run-1' })]);
+    const removals = (plan: Plan) => plan.nodes.flatMap((n) => (n.step.kind === 'remove-container' ? [`${n.id} ${n.step.volumes}`] : []));
+    expect(removals(planDown(project([web, db]), snapshot)).sort()).toEqual(['remove:p-db-run-1 false', 'remove:p-web-1 false']);
+    expect(removals(planDown(project([web, db]), snapshot, { volumes: true })).sort()).toEqual(['remove:p-db-run-1 true', 'remove:p-web-1 true']);
+  });
+
   it('never removes networks that belong to another project or are external', () => {
     const p = project([db], { networks: { default: { name: 'p_default' }, shared: { name: 'shared', external: true } } });
     const snapshot = observed([], { networks: { p_default: { id: 'x', name: 'p_default', project: 'other' }, shared: { id: 'y', name: 'shared' } } });
