@@ -4,15 +4,21 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// The engine client loads BuildKit sessions and progress decoding (gRPC, protobuf) and the SSH
-// transport; berth uses none of them (classic builder; unix and tcp hosts), so the CLI bundle
-// leaves them out.
+// The engine client loads BuildKit sessions and progress decoding (gRPC, protobuf), the SSH
+// transport, and a packer for build contexts given as folders; berth uses none of them (classic
+// builder; unix and tcp hosts; it sends build contexts as tar streams of its own), so the CLI
+// bundle leaves them out. Its copy of Node 10's streams gives way to Node's own, which it
+// mirrors: half the engine client's code, and commands that talk to the engine start sooner.
 const unused = {
-  name: 'berth-unused-engine-transports',
+  name: 'berth-unused-engine-parts',
   setup(b) {
     b.onResolve({ filter: /^\.\/(session|ssh|buildkit)$/ }, (args) =>
       /(dockerode|docker-modem)[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'berth-unused' } : undefined,
     );
+    b.onResolve({ filter: /^(tar-fs|@balena\/dockerignore)$/ }, (args) =>
+      /dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'berth-unused' } : undefined,
+    );
+    b.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'node:stream', external: true }));
     b.onLoad({ filter: /.*/, namespace: 'berth-unused' }, (args) => ({
       contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not available in the berth CLI`)}); };`,
       loader: 'js',
