@@ -2,7 +2,8 @@
 import { connectEngine } from '../engine/connect.js';
 import { observe } from '../engine/observe.js';
 import type { LoadedProject } from '../model/types.js';
-import { planDown, type DownPlanOptions, type Plan } from '../reconcile/plan.js';
+import { ServiceGraph } from '../graph/graph.js';
+import { planDown, selectServices, type DownPlanOptions, type Plan } from '../reconcile/plan.js';
 import { ContainerEvents } from '../reconcile/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
@@ -15,9 +16,11 @@ export interface DownOptions extends DownPlanOptions, EngineOptions {
 }
 
 export async function down(loaded: LoadedProject, options: DownOptions = {}): Promise<Plan> {
-  const engine = options.engine ?? (await connectEngine());
   // Containers of services left out by profiles still belong to the project.
   const project = { ...loaded.project, services: { ...loaded.disabledServices, ...loaded.project.services } };
+  // An unknown service name fails before the engine is touched.
+  selectServices(project, new ServiceGraph(project), options.services, true);
+  const engine = options.engine ?? (await connectEngine());
   const before = await observe(engine, project.name);
   if (options.dryRun) return planDown(project, before, options);
   const image = before.containers[0]?.imageId;

@@ -6,6 +6,7 @@ import { defineCommand, intOption } from './command.js';
 export default defineCommand({
   name: 'down',
   summary: 'Stop and remove containers, networks',
+  args: '[SERVICE...]',
   options: {
     volumes: { type: 'boolean', short: 'v', description: 'Remove named volumes declared in the volumes section and anonymous volumes attached to containers' },
     'remove-orphans': { type: 'boolean', description: 'Remove containers for services not defined in the compose file' },
@@ -13,12 +14,13 @@ export default defineCommand({
     timeout: { type: 'string', short: 't', description: 'Seconds to wait for containers to stop before killing them', value: 'SECONDS' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
   },
-  async run(ctx, opts) {
+  async run(ctx, opts, services) {
     if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all') ctx.usage(`--rmi must be local or all, got "${opts.rmi}"`);
     const loaded = await ctx.load();
     const renderer = ctx.renderer();
     const dryRun = opts['dry-run'] || ctx.globals.dryRun;
     const plan = await down(loaded, {
+      services,
       volumes: opts.volumes,
       removeOrphans: opts['remove-orphans'],
       rmi: opts.rmi as 'local' | 'all' | undefined,

@@ -316,6 +316,8 @@ export interface DownPlanOptions {
   volumes?: boolean;
   removeOrphans?: boolean;
   rmi?: 'local' | 'all';
+  /** Only these services and the services that depend on them; networks, volumes and images the rest still use stay. */
+  services?: string[];
 }
 
 /** Down: stop dependents before their dependencies, then remove networks and (if asked) volumes and images. */
@@ -326,9 +328,14 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
   const removed: string[] = [];
   const known = new Set(Object.keys(project.services));
   const volumes = !!options.volumes;
+  const selected = options.services?.length ? graph.withDependents(selectServices(project, graph, options.services, true)) : known;
+  // Services left running keep what they use.
+  const staying = [...byService.keys()].filter((s) => known.has(s) && !selected.has(s)).map((s) => project.services[s]);
+  const inUse = (uses: (service: Service) => string[]) => new Set(staying.flatMap(uses));
 
-  planStops(b, graph, byService, 'down');
+  planStops(b, graph, byService, 'down', selected);
   for (const [service, containers] of byService) {
+    if (known.has(service) && !selected.has(service)) continue;
     if (!known.has(service) && !options.removeOrphans) {
       if (containers.some((c) => !c.oneoff)) b.warnings.push(`found orphan containers (${containers.map((c) => c.name).join(', ')}): run with --remove-orphans to remove them`);
       continue;
@@ -339,29 +346,33 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
     }
   }
   // One-off containers (`run`) go too: they would keep networks in use.
-  for (const c of observed.containers.filter((c) => c.oneoff)) {
+  for (const c of observed.containers.filter((c) => c.oneoff && (selected.has(c.service) || !known.has(c.service)))) {
     const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: c.service, container: ref(c) }, 'one-off container');
     removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service: c.service, container: ref(c), volumes }, 'one-off container', [stop]));
   }
 
+  const usedNetworks = inUse(attachedNetworks);
   for (const [key, network] of Object.entries(project.networks)) {
     const found = observed.networks[network.name];
-    if (network.external || !found || found.project !== project.name) continue;
+    if (network.external || !found || found.project !== project.name || usedNetworks.has(key)) continue;
     b.add(`network:${key}`, { kind: 'remove-network', key, name: network.name }, 'down', removed);
   }
   if (volumes) {
+    const usedVolumes = inUse(namedVolumes);
     for (const [key, volume] of Object.entries(project.volumes)) {
       const found = observed.volumes[volume.name];
-      if (volume.external || !found || found.project !== project.name) continue;
+      if (volume.external || !found || found.project !== project.name || usedVolumes.has(key)) continue;
       b.add(`volume:${key}`, { kind: 'remove-volume', key, name: volume.name }, '--volumes', removed);
     }
   }
   if (options.rmi) {
+    const usedImages = inUse((service) => [imageRef(project.name, service)]);
     const images = new Set<string>();
-    for (const service of Object.values(project.services)) {
+    for (const name of selected) {
+      const service = project.services[name];
       if (options.rmi === 'all' || !service.image) images.add(imageRef(project.name, service));
     }
-    for (const image of images) b.add(`image:${image}`, { kind: 'remove-image', image }, `--rmi ${options.rmi}`, removed);
+    for (const image of images) if (!usedImages.has(image)) b.add(`image:${image}`, { kind: 'remove-image', image }, `--rmi ${options.rmi}`, removed);
   }
   return b.plan();
 }

@@ -65,6 +65,26 @@ describe('up and down lifecycle', () => {
     for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
   });
 
+  it('down SERVICE removes that service and its dependents only; the rest keeps running with its network and volume', async () => {
+    project = await useProject('lifecycle');
+    await project.up();
+    const cache = (await project.containers('cache'))[0];
+    expect((await project.cli(['down', '-v', 'web'])).code).toBe(0);
+    expect((await project.containers()).map((c) => [c.Id, c.State])).toEqual([[cache.Id, 'running']]);
+    await expect(project.engine.getNetwork(`${project.name}_default`).inspect()).resolves.toBeDefined();
+    await expect(project.engine.getVolume(`${project.name}_data`).inspect()).resolves.toBeDefined();
+
+    await project.up();
+    expect((await project.cli(['down', 'cache'])).code).toBe(0);
+    expect(await project.containers()).toHaveLength(0);
+    const networks = await project.engine.listNetworks({ filters: { label: [`${Label.project}=${project.name}`] } });
+    expect(networks).toHaveLength(0);
+
+    const unknown = await project.cli(['down', 'nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/no such service: "nope"/);
+  });
+
   it('named volume data survives recreate and down, and down -v removes it', async () => {
     project = await useProject('lifecycle');
     await project.up();

@@ -214,6 +214,25 @@ describe('planDown, planStop, planRemove', () => {
     expect(removals(planDown(project([web, db]), snapshot, { volumes: true })).sort()).toEqual(['remove:p-db-run-1 true', 'remove:p-web-1 true']);
   });
 
+  it('with services named, removes them and their dependents, keeping what the other services still use', () => {
+    const data = { type: 'volume' as const, source: 'data', target: '/data' };
+    const cache = { type: 'volume' as const, source: 'cache', target: '/cache' };
+    const p = project([service('web', { ...web, volumes: [cache] }), service('db', { volumes: [data] })], {
+      volumes: { data: { name: 'p_data' }, cache: { name: 'p_cache' } },
+    });
+    const snapshot = observed([container(web, 1), container(db, 1)], {
+      volumes: { p_data: { name: 'p_data', project: 'p' }, p_cache: { name: 'p_cache', project: 'p' } },
+    });
+    expect(steps(planDown(p, snapshot, { services: ['web'], volumes: true }))).toEqual([
+      'stop:p-web-1 stop-container',
+      'remove:p-web-1 remove-container',
+      'volume:cache remove-volume',
+    ]);
+    const withDependents = steps(planDown(p, snapshot, { services: ['db'], volumes: true }));
+    expect(withDependents).toEqual(expect.arrayContaining(['remove:p-web-1 remove-container', 'remove:p-db-1 remove-container', 'network:default remove-network', 'volume:data remove-volume', 'volume:cache remove-volume']));
+    expect(() => planDown(p, snapshot, { services: ['nope'] })).toThrow(/no such service: "nope"/);
+  });
+
   it('never removes networks that belong to another project or are external', () => {
     const p = project([db], { networks: { default: { name: 'p_default' }, shared: { name: 'shared', external: true } } });
     const snapshot = observed([], { networks: { p_default: { id: 'x', name: 'p_default', project: 'other' }, shared: { id: 'y', name: 'shared' } } });
