@@ -60,8 +60,11 @@ export function parseCommandArgs(command: Command, args: string[]): { values: Re
   const { own, rest } = command.passthroughAfter === undefined ? { own: args, rest: [] } : splitPassthrough(command.options, args, command.passthroughAfter);
   try {
     const { values, positionals } = parseArgs({ args: own, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    // An ignored argument would do something else than the user asked (`down web` taking the whole project down).
+    if (!command.args && positionals.length) throw new BerthError('usage', `${command.name} takes no arguments, got "${positionals[0]}"`);
     return { values, positionals: [...positionals, ...rest] };
   } catch (err) {
+    if (err instanceof BerthError) throw err;
     throw new BerthError('usage', `${command.name}: ${(err as Error).message.replace(/\. To specify a positional.*$/, '')}`);
   }
 }

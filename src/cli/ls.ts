@@ -12,8 +12,7 @@ export default defineCommand({
     filter: { type: 'string', multiple: true, description: 'Filter output: name=<pattern> (repeatable)', value: 'FILTER' },
     format: { type: 'string', description: 'table or json', value: 'FORMAT' },
   },
-  async run(ctx, opts, positionals) {
-    if (positionals.length) ctx.usage(`ls takes no arguments, got "${positionals[0]}"`);
+  async run(ctx, opts) {
     const format = tableOrJson(ctx, opts.format);
     const projects = await listProjects({ all: opts.all, filters: opts.filter });
     if (opts.quiet) ctx.stdout.write(projects.map((p) => `${p.name}\n`).join(''));

@@ -1,6 +1,7 @@
-// exec and run read their own options up to the service name; the rest is the command's argv.
+// How commands read their arguments: exec and run take their own options up to the service
+// name (the rest is the command's argv), and a command refuses arguments it does not take.
 import { describe, expect, it } from 'vitest';
-import type { OptionSpec } from '../../src/cli/command.js';
+import { defineCommand, parseCommandArgs, type OptionSpec } from '../../src/cli/command.js';
 import { splitPassthrough } from '../../src/cli/passthrough.js';
 
 const options: Record<string, OptionSpec> = {
@@ -30,5 +31,14 @@ describe('splitPassthrough', () => {
 
   it('passes nothing through when no service is given', () => {
     expect(splitPassthrough(options, ['-d', '--index', '2'], 1)).toEqual({ own: ['-d', '--index', '2'], rest: [] });
+  });
+});
+
+describe('parseCommandArgs', () => {
+  const command = (args?: string) => defineCommand({ name: 'demo', summary: '', args, options, run: async () => 0 });
+
+  it('refuses arguments a command does not take, instead of ignoring them', () => {
+    expect(() => parseCommandArgs(command(), ['-d', 'web'])).toThrow(/demo takes no arguments, got "web"/);
+    expect(parseCommandArgs(command('[SERVICE...]'), ['-d', 'web']).positionals).toEqual(['web']);
   });
 });
