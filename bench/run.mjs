@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { directDown, directUp } from './direct-api.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/bin/berth.mjs');
@@ -81,32 +82,11 @@ function smallProject(n) {
   return lines.join('\n') + '\n';
 }
 
-/** The engine limit: the same containers created and started in parallel with direct API calls. */
-async function directApi(docker, project, n) {
+/** Milliseconds `fn` takes. */
+async function timed(fn) {
   const start = process.hrtime.bigint();
-  const net = await docker.createNetwork({ Name: `${project}_default` });
-  await Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      const c = await docker.createContainer({
-        name: `${project}-s${i}-1`,
-        Image: 'busybox',
-        Cmd: ['sleep', '3600'],
-        HostConfig: { Init: true, NetworkMode: `${project}_default` },
-        NetworkingConfig: { EndpointsConfig: { [`${project}_default`]: { Aliases: [`s${i}`] } } },
-      });
-      await c.start();
-    }),
-  );
-  const upMs = Number(process.hrtime.bigint() - start) / 1e6;
-  const t2 = process.hrtime.bigint();
-  const list = await docker.listContainers({ all: true, filters: { name: [`${project}-`] } });
-  await Promise.all(list.map(async (c) => {
-    const container = docker.getContainer(c.Id);
-    await container.stop({ t: 10 }).catch(() => undefined);
-    await container.remove({ force: true });
-  }));
-  await net.remove();
-  return { upMs, downMs: Number(process.hrtime.bigint() - t2) / 1e6 };
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 function composeTool() {
@@ -132,7 +112,7 @@ function timeTool(cmd, args, cwd) {
  * network the engine still counts an endpoint on (a known engine fault) is left, and named.
  */
 async function removeLeftovers(docker) {
-  const prefix = /^\/?bench(direct|berth|compose)\d/;
+  const prefix = /^\/?bench(direct|process|berth|compose)\d/;
   const containers = await docker.listContainers({ all: true, filters: { name: ['bench'] } });
   await Promise.all(containers.filter((c) => c.Names.some((n) => prefix.test(n))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
   const networks = await docker.listNetworks({ filters: { name: ['bench'] } });
@@ -153,10 +133,20 @@ async function benchEngine() {
   const n = 20;
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-engine-'));
   writeFileSync(join(dir, 'compose.yaml'), smallProject(n));
-  const rows = { direct: [], berthUp: [], berthNoop: [], berthDown: [], composeUp: [], composeNoop: [], composeDown: [] };
+  const rows = { directUp: [], directDown: [], processUp: [], processDown: [], berthUp: [], berthNoop: [], berthDown: [], composeUp: [], composeNoop: [], composeDown: [] };
   const compose = composeTool();
+  const direct = join(root, 'bench/direct-api.mjs');
   const contenders = [
-    async (round) => rows.direct.push(await directApi(docker, `benchdirect${process.pid}x${round}`, n)),
+    async (round) => {
+      const project = `benchdirect${process.pid}x${round}`;
+      rows.directUp.push(await timed(() => directUp(docker, project, n)));
+      rows.directDown.push(await timed(() => directDown(docker, project)));
+    },
+    async (round) => {
+      const project = `benchprocess${process.pid}x${round}`;
+      rows.processUp.push(timeCommand([direct, 'up', project, String(n)], dir).ms);
+      rows.processDown.push(timeCommand([direct, 'down', project], dir).ms);
+    },
     async (round) => {
       const env = { COMPOSE_PROJECT_NAME: `benchberth${process.pid}x${round}` };
       rows.berthUp.push(timeCommand([cli, 'up', '-d'], dir, env).ms);
@@ -179,20 +169,25 @@ async function benchEngine() {
     for (let k = 0; k < contenders.length; k++) await contenders[(round + k) % contenders.length](round);
   }
   rmSync(dir, { recursive: true, force: true });
-  const directUp = rows.direct.map((d) => d.upMs);
-  const directDown = rows.direct.map((d) => d.downMs);
-  // Ratios are taken round by round (same machine state), then the median of those.
-  const fmt = (ms, base) => `${median(ms).toFixed(0).padStart(6)} ms${base ? `   ${median(ms.map((v, i) => v / base[i])).toFixed(2)}x engine limit` : ''}`;
+  // Ratios are taken round by round (same machine state), then the median of those: against
+  // the engine limit in this process, and against the same calls from a fresh Node process.
+  const ratio = (ms, base) => median(ms.map((v, i) => v / base[i])).toFixed(2);
+  const fmt = (ms, [inside, outside] = []) =>
+    `${median(ms).toFixed(0).padStart(6)} ms${inside ? `   ${ratio(ms, inside)}x engine limit (${ratio(ms, outside)}x from a process)` : ''}`;
+  const up = [rows.directUp, rows.processUp];
+  const down = [rows.directDown, rows.processDown];
   console.log(`\n${n} independent busybox services (median of ${ENGINE_ROUNDS} rounds, side by side)`);
-  console.log(`  engine limit, create+start in parallel  ${fmt(directUp)}`);
-  console.log(`  berth up -d                             ${fmt(rows.berthUp, directUp)}   (target: within 1.10x)`);
+  console.log(`  engine limit, create+start in parallel  ${fmt(rows.directUp)}`);
+  console.log(`    the same from a fresh Node process    ${fmt(rows.processUp)}`);
+  console.log(`  berth up -d                             ${fmt(rows.berthUp, up)}   (target: within 1.10x)`);
   console.log(`  berth up -d, nothing to do              ${fmt(rows.berthNoop)}   (target: under 300 ms)`);
-  console.log(`  engine limit, stop+remove in parallel   ${fmt(directDown)}`);
-  console.log(`  berth down                              ${fmt(rows.berthDown, directDown)}   (target: within 1.10x)`);
+  console.log(`  engine limit, stop+remove in parallel   ${fmt(rows.directDown)}`);
+  console.log(`    the same from a fresh Node process    ${fmt(rows.processDown)}`);
+  console.log(`  berth down                              ${fmt(rows.berthDown, down)}   (target: within 1.10x)`);
   if (compose) {
-    console.log(`  ${compose[0]} up -d`.padEnd(42) + fmt(rows.composeUp, directUp));
+    console.log(`  ${compose[0]} up -d`.padEnd(42) + fmt(rows.composeUp, up));
     console.log(`  ${compose[0]} up -d, nothing to do`.padEnd(42) + fmt(rows.composeNoop));
-    console.log(`  ${compose[0]} down`.padEnd(42) + fmt(rows.composeDown, directDown));
+    console.log(`  ${compose[0]} down`.padEnd(42) + fmt(rows.composeDown, down));
   } else {
     console.log('  docker compose: not installed here, so no side-by-side comparison');
   }
