@@ -3,6 +3,8 @@ import { serviceConfigHash } from '../model/hash.js';
 import { redactProject } from '../model/redact.js';
 import type { Project } from '../model/types.js';
 import { allProfiles } from '../loader/profiles.js';
+import { ServiceGraph } from '../graph/graph.js';
+import { selectServices } from '../reconcile/plan.js';
 import { defineCommand } from './command.js';
 import { emitYaml } from './emit-yaml.js';
 
@@ -24,6 +26,7 @@ function withoutName<T extends { name: string }>(service: T): Omit<T, 'name'> {
 export default defineCommand({
   name: 'config',
   summary: 'Parse, resolve and render the compose file in canonical format',
+  args: '[SERVICE...]',
   options: {
     format: { type: 'string', description: 'Output format: yaml or json', value: 'FORMAT' },
     quiet: { type: 'boolean', short: 'q', description: 'Only validate the configuration, print nothing' },
@@ -37,10 +40,13 @@ export default defineCommand({
     'show-secrets': { type: 'boolean', description: 'Print credential-like variables and secret contents instead of masking them' },
     output: { type: 'string', short: 'o', description: 'Write to this file instead of stdout', value: 'PATH' },
   },
-  async run(ctx, opts) {
+  async run(ctx, opts, names) {
     const loaded = await (opts['no-interpolate'] ? ctx.loadWith({ interpolate: false }) : ctx.load());
+    // As Compose: the named services and what they depend on.
+    const selected = selectServices(loaded.project, new ServiceGraph(loaded.project), names);
     if (opts.quiet) return 0;
-    const project = opts['show-secrets'] ? loaded.project : redactProject(loaded.project);
+    const all = opts['show-secrets'] ? loaded.project : redactProject(loaded.project);
+    const project = { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) };
     let text: string;
     if (opts.services) text = lines(Object.keys(project.services));
     else if (opts.volumes) text = lines(Object.keys(project.volumes));
