@@ -104,9 +104,12 @@ export class ContainerEvents {
 
 export const isHealthy: StatePredicate = (s) => {
   if (!s.State.Health) return { done: false, failed: `container ${name(s)} has no healthcheck configured` };
+  // The engine marks a container that stopped "unhealthy": its exit is the news.
+  const exited = exitedEarly(s);
+  if (!exited.done && exited.failed) return exited;
   if (s.State.Health.Status === 'healthy') return { done: true };
   if (s.State.Health.Status === 'unhealthy') return { done: false, failed: `container ${name(s)} is unhealthy${healthLog(s)}` };
-  return exitedEarly(s);
+  return { done: false };
 };
 
 export const completedSuccessfully: StatePredicate = (s) => {

@@ -56,7 +56,12 @@ describe('engine faults are named clearly', () => {
 
   it('a container that exits at start names the service and shows its last log lines', async () => {
     project = await useProject('reliability-many');
-    project.write('compose.yaml', 'services:\n  crash:\n    image: busybox\n    command: ["sh", "-c", "echo starting; echo boom: missing config >&2; exit 3"]\n');
+    // With a healthcheck, --wait needs the container healthy. Without one, a container seen
+    // running for an instant counts as ready, as in Compose, and the test would race the crash.
+    project.write(
+      'compose.yaml',
+      'services:\n  crash:\n    image: busybox\n    command: ["sh", "-c", "echo starting; echo boom: missing config >&2; exit 3"]\n    healthcheck: {test: ["CMD", "true"], interval: 30s}\n',
+    );
     const result = await project.cli(['up', '-d', '--wait', '--wait-timeout', '30']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/service "crash"/);

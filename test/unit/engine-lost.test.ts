@@ -42,7 +42,7 @@ describe('waits while the engine stops', () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-fake-engine-'));
     const socketPath = join(dir, 'docker.sock');
     const served: string[] = [];
-    const state = (name: string, status: string, health: string) => ({ Name: `/${name}`, State: { Status: status, Running: status === 'running', Health: { Status: health, Log: [] } } });
+    const state = (name: string, status: string, health: string) => ({ Name: `/${name}`, State: { Status: status, Running: status === 'running', ExitCode: status === 'running' ? 0 : 143, Health: { Status: health, Log: [] } } });
     const containers: Record<string, unknown> = { fine: state('fine', 'running', 'healthy'), gate: state('gate', 'exited', 'unhealthy') };
     server = createServer((req, res) => {
       served.push(req.url ?? '');
@@ -57,10 +57,10 @@ describe('waits while the engine stops', () => {
     return { engine, served, stop: () => unlinkSync(socketPath) };
   }
 
-  it('a container unhealthy while the engine answers fails its wait as unhealthy', async () => {
+  it('a container that stopped while the engine answers fails its wait on its own account', async () => {
     const { engine } = await fakeEngine();
     const events = new ContainerEvents(engine, 'p');
-    await expect(events.waitFor('gate', isHealthy)).rejects.toThrow(/^container gate is unhealthy$/);
+    await expect(events.waitFor('gate', isHealthy)).rejects.toThrow(/^container gate exited with code 143$/);
     expect(await lostConnection(engine)).toBeUndefined();
     events.close();
   });
