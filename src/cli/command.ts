@@ -58,15 +58,15 @@ export function parseCommandArgs(command: Command, args: string[]): { values: Re
     Object.entries(command.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) }]),
   );
   const { own, rest } = command.passthroughAfter === undefined ? { own: args, rest: [] } : splitPassthrough(command.options, args, command.passthroughAfter);
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const { values, positionals } = parseArgs({ args: own, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
-    // An ignored argument would do something else than the user asked (`down web` taking the whole project down).
-    if (!command.args && positionals.length) throw new BerthError('usage', `${command.name} takes no arguments, got "${positionals[0]}"`);
-    return { values, positionals: [...positionals, ...rest] };
+    parsed = parseArgs({ args: own, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
   } catch (err) {
-    if (err instanceof BerthError) throw err;
     throw new BerthError('usage', `${command.name}: ${(err as Error).message.replace(/\. To specify a positional.*$/, '')}`);
   }
+  // An ignored argument would do something else than the user asked (`down web` taking the whole project down).
+  if (!command.args && parsed.positionals.length) throw new BerthError('usage', `${command.name} takes no arguments, got "${parsed.positionals[0]}"`);
+  return { values: parsed.values, positionals: [...parsed.positionals, ...rest] };
 }
 
 export function commandHelp(command: Command): string {

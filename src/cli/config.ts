@@ -4,7 +4,6 @@ import { redactProject } from '../model/redact.js';
 import type { Project } from '../model/types.js';
 import { allProfiles } from '../loader/profiles.js';
 import { ServiceGraph } from '../graph/graph.js';
-import { selectServices } from '../reconcile/plan.js';
 import { defineCommand } from './command.js';
 import { emitYaml } from './emit-yaml.js';
 
@@ -43,10 +42,11 @@ export default defineCommand({
   async run(ctx, opts, names) {
     const loaded = await (opts['no-interpolate'] ? ctx.loadWith({ interpolate: false }) : ctx.load());
     // As Compose: the named services and what they depend on.
-    const selected = selectServices(loaded.project, new ServiceGraph(loaded.project), names);
+    for (const name of names) ctx.service(loaded.project, name);
+    const selected = names.length ? new ServiceGraph(loaded.project).withDependencies(names) : undefined;
     if (opts.quiet) return 0;
     const all = opts['show-secrets'] ? loaded.project : redactProject(loaded.project);
-    const project = { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) };
+    const project = selected ? { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) } : all;
     let text: string;
     if (opts.services) text = lines(Object.keys(project.services));
     else if (opts.volumes) text = lines(Object.keys(project.volumes));
