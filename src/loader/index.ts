@@ -162,7 +162,7 @@ async function loadCanonical(file: string, app: Application, session: Session): 
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : `${code ?? 'read error'}`;
     throw new LoadError('file-not-found', `cannot read compose file ${file}: ${reason}`, { position: { file } });
   }
-  const parsed = parseComposeText(decodeUtf8(bytes, file), file);
+  const parsed = await parseComposeText(decodeUtf8(bytes, file), file);
   session.positions.push(parsed.positions);
   const locate: Locate = (path) => parsed.positions.locate(path);
   const interpolated = session.interpolate

@@ -149,8 +149,8 @@ describe('interpolateTree', () => {
     expect(tree.services.web.image).toBe('img:${B}');
   });
 
-  it('reports a malformed expression with its path and the position of its node', () => {
-    const parsed = parseComposeText(yaml, '/p/compose.yaml');
+  it('reports a malformed expression with its path and the position of its node', async () => {
+    const parsed = await parseComposeText(yaml, '/p/compose.yaml');
     const err = errorOf(() => interpolateTree(parsed.data, lookup, { locate: (p) => parsed.positions.locate(p) }));
     expect(err).toBeInstanceOf(LoadError);
     const load = err as LoadError;
@@ -160,8 +160,8 @@ describe('interpolateTree', () => {
     expect(load.message).toMatch(/^\/p\/compose\.yaml:6:12: services\.web\.environment\.BAD: invalid interpolation format/);
   });
 
-  it('reports a missing required variable inside a list with its index', () => {
-    const parsed = parseComposeText('services:\n  web:\n    command:\n      - run\n      - ${ARG:?give ARG}\n', 'c.yaml');
+  it('reports a missing required variable inside a list with its index', async () => {
+    const parsed = await parseComposeText('services:\n  web:\n    command:\n      - run\n      - ${ARG:?give ARG}\n', 'c.yaml');
     const err = errorOf(() => interpolateTree(parsed.data, lookup, { locate: (p) => parsed.positions.locate(p) })) as LoadError;
     expect(err.path).toBe('services.web.command[1]');
     expect(err.position).toEqual({ file: 'c.yaml', line: 5, column: 9 });
@@ -178,8 +178,8 @@ describe('interpolateTree', () => {
     expect(warnings).toEqual(['The "X" variable is not set. Defaulting to a blank string.']);
   });
 
-  it('interpolates inside !override and keeps !reset', () => {
-    const parsed = parseComposeText(
+  it('interpolates inside !override and keeps !reset', async () => {
+    const parsed = await parseComposeText(
       'services:\n  web:\n    image: !override "app:${B}"\n    ports: !reset []\n    labels: !override\n      a: $FOO\n',
       'o.yaml',
     );

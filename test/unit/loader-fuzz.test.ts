@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument, stringify } from 'yaml';
+import { Document, isCollection, parseDocument, stringify, visit } from 'yaml';
 import { LoadError } from '../../src/errors.js';
 import { loadProject } from '../../src/loader/index.js';
 import { parseComposeText } from '../../src/loader/parse.js';
+import { parseWithLibrary } from '../../src/loader/parse-library.js';
+import { quickParse } from '../../src/loader/quick-yaml.js';
 
 /** Fixed, so a run is reproducible; BERTH_FUZZ_SEED / BERTH_FUZZ_RUNS explore further by hand. */
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20240611);
@@ -220,7 +222,7 @@ const VALID = [
 ];
 const OTHER = 'services:\n  base:\n    image: base\n    environment: {FROM_BASE: "1"}\n';
 
-const INSERTS = [':', ': ', '-', '- ', ' ', '  ', '\t', '\n', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!reset ', '!override ', '<<: *a', '${', '}', '$', '#', '? ', '|', '>', '%', '@', '\u0000', '\uFEFF', 'é'];
+const INSERTS = [':', ': ', '-', '- ', ' ', '  ', '\t', '\n', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!reset ', '!override ', '<<: *a', '${', '}', '$', '#', ' # note', '\n# note\n', '? ', '|', '>', '%', '@', '\u0000', '\uFEFF', 'é'];
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...INSERTS) }),
@@ -310,20 +312,20 @@ const YAML_FEATURES = [
 ];
 
 describe('parseComposeText on generated input', () => {
-  it.each(YAML_FEATURES)('builds what the yaml library builds for %j', (text) => {
+  it.each(YAML_FEATURES)('builds what the yaml library builds for %j', async (text) => {
     const theirs = parseDocument(text, { merge: true, uniqueKeys: false }).toJS({ maxAliasCount: -1 }) ?? {};
-    assert.deepStrictEqual(parseComposeText(text, '/fuzz/compose.yaml').data, theirs);
+    assert.deepStrictEqual((await parseComposeText(text, '/fuzz/compose.yaml')).data, theirs);
   });
 
   // The parser builds plain values itself (the library's toJS is quadratic in aliases): it must
   // build what the library builds, merge keys and aliases included.
-  it('builds the same value as the yaml library', () => {
+  it('builds the same value as the yaml library', async () => {
     const texts = fc.oneof(documentText, mutated).filter((t) => !/!reset|!override/.test(t));
-    fc.assert(
-      fc.property(texts, (text) => {
+    await fc.assert(
+      fc.asyncProperty(texts, async (text) => {
         let ours: unknown;
         try {
-          ours = parseComposeText(text, '/fuzz/compose.yaml').data;
+          ours = (await parseComposeText(text, '/fuzz/compose.yaml')).data;
         } catch (err) {
           if (err instanceof LoadError) return;
           throw err;
@@ -337,3 +339,40 @@ describe('parseComposeText on generated input', () => {
     );
   });
 });
+
+/** A document with its collections below `depth` written in flow style, as hand-written files often are. */
+function mixedStyle(doc: unknown, depth: number, indent: number, indentSeq: boolean): string {
+  const d = new Document(doc, { aliasDuplicateObjects: false });
+  visit(d, {
+    Collection(_key, node, path) {
+      if (path.filter(isCollection).length >= depth) node.flow = true;
+    },
+  });
+  return d.toString({ indent, indentSeq });
+}
+
+describe('the quick reader', () => {
+  // It reads the plain block YAML of most files and gives the rest to the library: whatever it
+  // takes must be a file the library takes too, read to the same values and the same positions.
+  it('reads every file it takes as the yaml library does, positions included', () => {
+    const mixed = fc
+      .tuple(fc.oneof(grammar(false), grammar(true)), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean())
+      .map(([doc, depth, indent, indentSeq]) => mixedStyle(doc, depth, indent, indentSeq));
+    const texts = fc.oneof(documentText, mutated, mixed, mixed.chain((text) => fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce(mutate, text))));
+    let taken = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        const quick = quickParse(text);
+        if (!quick) return;
+        taken++;
+        const library = parseWithLibrary(text, '/fuzz/compose.yaml');
+        assert.deepStrictEqual(quick.data, library.data);
+        assert.deepStrictEqual(quick.byPath, (library.positions as unknown as { byPath: Map<string, number> }).byPath);
+      }),
+      { seed: SEED, numRuns: 600 * RUNS, endOnFailure: true },
+    );
+    // Guards the property against a reader that gives up on everything.
+    expect(taken).toBeGreaterThan(100 * RUNS);
+  }, 20_000);
+});
+

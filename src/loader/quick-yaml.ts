@@ -1,0 +1,398 @@
+// A fast reader for the plain block YAML that nearly every compose file is written in: block
+// mappings and lists, one-line scalars, and one-line flow collections of scalars. It gives up
+// at the first thing outside that (anchors, tags, block scalars, multi-line values, escapes,
+// anything malformed), and the `yaml` library then reads the file and reports its errors, so a
+// file reads the same either way; a differential test holds the two to it. Why: composing the
+// library's document costs ~0.1 s cold on 200 services, the larger part of `berth config`.
+import type { Dict } from './paths.js';
+import { setKey } from './tree.js';
+
+export interface QuickParsed {
+  data: Dict;
+  /** Offset of every node, keyed by formatted path, as the library's nodes give them. */
+  byPath: Map<string, number>;
+}
+
+/** Thrown inside the reader to give the file to the library. */
+const GIVE_UP = Symbol('give up');
+const MAX_DEPTH = 64;
+/** The library's limit on an implicit key's length. */
+const MAX_KEY = 1024;
+/** Control characters, C1, Unicode line separators and a byte-order mark: left to the library. */
+const UNUSUAL_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+
+const SPACE = 32;
+const NEWLINE = 10;
+const HASH = 35;
+const COLON = 58;
+const COMMA = 44;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const BACKSLASH = 92;
+const OPEN_SEQ = 91;
+const CLOSE_SEQ = 93;
+const OPEN_MAP = 123;
+const CLOSE_MAP = 125;
+const DASH = 45;
+
+/** The file as the library would read it, or undefined when it has to read it. */
+export function quickParse(text: string): QuickParsed | undefined {
+  if (UNUSUAL_CHARS.test(text)) return undefined;
+  try {
+    return new Reader(text).document();
+  } catch (err) {
+    if (err === GIVE_UP) return undefined;
+    throw err;
+  }
+}
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+/** A plain scalar's value under YAML 1.2's core schema, as the library resolves it. */
+export function plainValue(s: string): unknown {
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+  if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+  const c = s.charCodeAt(0);
+  // Only a digit, a sign or a dot can start a number.
+  if (!((c >= 48 && c <= 57) || c === 43 || c === DASH || c === 46)) return s;
+  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
+    if (s.slice(-3).toLowerCase() === 'nan') return NaN;
+    return s.charCodeAt(0) === DASH ? -Infinity : Infinity;
+  }
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** A mapping key as the plain map has it: a null key is "", others their string form. */
+function keyName(value: unknown): string {
+  return value === null ? '' : String(value);
+}
+
+class Reader {
+  private readonly byPath = new Map<string, number>();
+  /** Offset of the next content character (or the end), once a line is done. */
+  private pos = 0;
+  /** Indentation of the line `pos` is on; -1 at the end of the text. */
+  private indent = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): QuickParsed {
+    this.nextLine(0);
+    if (this.indent !== 0) giveUp();
+    const data = this.blockMap(0, '', 1);
+    return { data, byPath: this.byPath };
+  }
+
+  private code(p: number): number {
+    return p < this.text.length ? this.text.charCodeAt(p) : NEWLINE;
+  }
+
+  /** Moves to the first content character at or after line start `p`, past blank and comment lines. */
+  private nextLine(p: number): void {
+    const { text } = this;
+    for (;;) {
+      let q = p;
+      while (text.charCodeAt(q) === SPACE) q++;
+      if (q >= text.length) {
+        this.pos = text.length;
+        this.indent = -1;
+        return;
+      }
+      const c = text.charCodeAt(q);
+      if (c !== NEWLINE && c !== HASH) {
+        this.pos = q;
+        this.indent = q - p;
+        return;
+      }
+      const end = text.indexOf('\n', q);
+      if (end < 0) {
+        this.pos = text.length;
+        this.indent = -1;
+        return;
+      }
+      p = end + 1;
+    }
+  }
+
+  /** After a value ending at `p`: only spaces and a comment may follow on its line. */
+  private finishLine(p: number): void {
+    let q = p;
+    while (this.code(q) === SPACE) q++;
+    if (this.code(q) === HASH) {
+      if (this.code(q - 1) !== SPACE) giveUp();
+      const end = this.text.indexOf('\n', q);
+      q = end < 0 ? this.text.length : end;
+    }
+    if (this.code(q) !== NEWLINE) giveUp();
+    this.nextLine(q + 1);
+  }
+
+  private isDash(p: number): boolean {
+    if (this.code(p) !== DASH) return false;
+    const next = this.code(p + 1);
+    return next === SPACE || next === NEWLINE;
+  }
+
+  /** Whether a plain scalar cannot start at `p` (an indicator the library reads otherwise). */
+  private isIndicator(p: number): boolean {
+    const c = this.code(p);
+    if (c === DASH || c === COLON || c === 63 /* ? */) {
+      const next = this.code(p + 1);
+      return next === SPACE || next === NEWLINE || next === COMMA || next === OPEN_SEQ || next === CLOSE_SEQ || next === OPEN_MAP || next === CLOSE_MAP;
+    }
+    return ',[]{}#&*!|>\'"%@`\n '.includes(String.fromCharCode(c));
+  }
+
+  /** The block at `pos`, a list when it starts with a dash, else a mapping. */
+  private block(path: string, depth: number): unknown {
+    if (this.isDash(this.pos)) return this.blockSeq(this.indent, path, depth);
+    return this.blockMap(this.indent, path, depth);
+  }
+
+  /** A block mapping whose keys sit at column `col`; its first key is at `pos`. */
+  private blockMap(col: number, path: string, depth: number): Dict {
+    if (depth > MAX_DEPTH) giveUp();
+    this.byPath.set(path, this.pos);
+    const out: Dict = {};
+    for (;;) {
+      const key = this.key(this.pos) ?? giveUp();
+      if (Object.hasOwn(out, key.name)) giveUp();
+      const child = path ? `${path}.${key.name}` : key.name;
+      this.pos = key.end;
+      setKey(out, key.name, this.mapValue(col, child, depth));
+      if (this.indent < col) return out;
+      if (this.indent > col) giveUp();
+    }
+  }
+
+  /** The value after a key's colon (at `pos`) in a mapping at column `col`. */
+  private mapValue(col: number, path: string, depth: number): unknown {
+    const afterColon = this.pos;
+    let p = afterColon;
+    while (this.code(p) === SPACE) p++;
+    const c = this.code(p);
+    if (c === NEWLINE || (c === HASH && p > afterColon)) {
+      this.finishLine(p);
+      if (this.indent > col) return this.block(path, depth + 1);
+      if (this.indent === col && this.isDash(this.pos)) return this.blockSeq(col, path, depth + 1);
+      this.byPath.set(path, p);
+      return null;
+    }
+    const value = this.inlineValue(p, path, depth);
+    this.finishLine(this.pos);
+    if (this.indent > col) giveUp();
+    return value;
+  }
+
+  /** A block list whose dashes sit at column `col`; the first is at `pos`. */
+  private blockSeq(col: number, path: string, depth: number): unknown[] {
+    if (depth > MAX_DEPTH) giveUp();
+    this.byPath.set(path, this.pos);
+    const out: unknown[] = [];
+    for (;;) {
+      const item = `${path}[${out.length}]`;
+      const dash = this.pos;
+      let p = dash + 1;
+      while (this.code(p) === SPACE) p++;
+      const c = this.code(p);
+      if (c === NEWLINE || c === HASH) {
+        this.finishLine(p);
+        if (this.indent > col) out.push(this.block(item, depth + 1));
+        else {
+          this.byPath.set(item, p);
+          out.push(null);
+        }
+      } else {
+        const itemCol = col + (p - dash);
+        this.pos = p;
+        if (this.isDash(p)) out.push(this.blockSeq(itemCol, item, depth + 1));
+        else if (this.key(p)) out.push(this.blockMap(itemCol, item, depth + 1));
+        else {
+          out.push(this.inlineValue(p, item, depth));
+          this.finishLine(this.pos);
+        }
+      }
+      if (this.indent === col && this.isDash(this.pos)) continue;
+      if (this.indent <= col) return out;
+      giveUp();
+    }
+  }
+
+  /** A key at `p` and the offset past its colon; undefined when `p` starts no key. */
+  private key(p: number): { name: string; end: number } | undefined {
+    const c = this.code(p);
+    let name: string;
+    let colon: number;
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      const quoted = this.quoted(p);
+      colon = quoted.end;
+      if (this.code(colon) !== COLON) return undefined;
+      name = quoted.value;
+    } else {
+      if (this.isIndicator(p)) return undefined;
+      colon = p;
+      for (;;) {
+        const ch = this.code(colon);
+        if (ch === NEWLINE) return undefined;
+        if (ch === COLON) {
+          const next = this.code(colon + 1);
+          if (next === SPACE || next === NEWLINE) break;
+        } else if (ch === HASH && this.code(colon - 1) === SPACE) return undefined;
+        colon++;
+      }
+      const raw = this.text.slice(p, colon);
+      // A merge key, or a key with spaces before its colon: left to the library.
+      if (raw === '<<' || this.code(colon - 1) === SPACE) return undefined;
+      name = keyName(plainValue(raw));
+    }
+    const next = this.code(colon + 1);
+    if (next !== SPACE && next !== NEWLINE) return undefined;
+    if (colon - p > MAX_KEY) return undefined;
+    return { name, end: colon + 1 };
+  }
+
+  /** A one-line value at `p`: quoted, a flow collection, or plain to the line's end or comment. */
+  private inlineValue(p: number, path: string, depth: number): unknown {
+    this.byPath.set(path, p);
+    const c = this.code(p);
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      const quoted = this.quoted(p);
+      this.pos = quoted.end;
+      return quoted.value;
+    }
+    if (c === OPEN_SEQ || c === OPEN_MAP) {
+      const flow = this.flow(p, path, depth + 1);
+      this.pos = flow.end;
+      return flow.value;
+    }
+    if (this.isIndicator(p)) giveUp();
+    let q = p;
+    let end = p;
+    for (;;) {
+      const ch = this.code(q);
+      if (ch === NEWLINE || (ch === HASH && this.code(q - 1) === SPACE)) break;
+      if (ch === COLON) {
+        const next = this.code(q + 1);
+        // `a: b: c` is an error the library words.
+        if (next === SPACE || next === NEWLINE) giveUp();
+      }
+      q++;
+      if (ch !== SPACE) end = q;
+    }
+    this.pos = end;
+    return plainValue(this.text.slice(p, end));
+  }
+
+  /** A quoted scalar on one line, without escapes. */
+  private quoted(p: number): { value: string; end: number } {
+    const quote = this.code(p);
+    let value = '';
+    let from = p + 1;
+    for (let q = from; ; q++) {
+      const ch = this.code(q);
+      if (ch === NEWLINE || ch === BACKSLASH) giveUp();
+      if (ch !== quote) continue;
+      // '' is a quote inside a single-quoted scalar.
+      if (quote === SINGLE_QUOTE && this.code(q + 1) === SINGLE_QUOTE) {
+        value += this.text.slice(from, q + 1);
+        from = ++q + 1;
+        continue;
+      }
+      return { value: value + this.text.slice(from, q), end: q + 1 };
+    }
+  }
+
+  private skipSpaces(p: number): number {
+    while (this.code(p) === SPACE) p++;
+    return p;
+  }
+
+  /** A flow collection closed on the line it opens on; `p` is at its bracket. */
+  private flow(p: number, path: string, depth: number): { value: unknown; end: number } {
+    if (depth > MAX_DEPTH) giveUp();
+    const isSeq = this.code(p) === OPEN_SEQ;
+    const close = isSeq ? CLOSE_SEQ : CLOSE_MAP;
+    const seq: unknown[] = [];
+    const map: Dict = {};
+    let q = this.skipSpaces(p + 1);
+    if (this.code(q) === close) return { value: isSeq ? seq : map, end: q + 1 };
+    for (;;) {
+      if (isSeq) {
+        const item = this.flowItem(q, `${path}[${seq.length}]`, depth);
+        seq.push(item.value);
+        q = item.end;
+      } else {
+        const key = this.flowKey(q);
+        if (Object.hasOwn(map, key.name)) giveUp();
+        const entry = this.flowItem(this.skipSpaces(key.end), path ? `${path}.${key.name}` : key.name, depth);
+        setKey(map, key.name, entry.value);
+        q = entry.end;
+      }
+      q = this.skipSpaces(q);
+      const ch = this.code(q);
+      if (ch === close) return { value: isSeq ? seq : map, end: q + 1 };
+      if (ch !== COMMA) giveUp();
+      q = this.skipSpaces(q + 1);
+      // A trailing comma is left to the library.
+      if (this.code(q) === close) giveUp();
+    }
+  }
+
+  /** A flow mapping's key and the offset past its `: `. */
+  private flowKey(p: number): { name: string; end: number } {
+    const c = this.code(p);
+    let name: string;
+    let colon: number;
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      const quoted = this.quoted(p);
+      name = quoted.value;
+      colon = quoted.end;
+    } else {
+      const plain = this.flowPlain(p);
+      name = keyName(plainValue(plain.raw));
+      colon = plain.end;
+    }
+    if (this.code(colon) !== COLON || this.code(colon + 1) !== SPACE) giveUp();
+    return { name, end: colon + 1 };
+  }
+
+  /** A scalar or nested collection inside a flow collection. */
+  private flowItem(p: number, path: string, depth: number): { value: unknown; end: number } {
+    this.byPath.set(path, p);
+    const c = this.code(p);
+    if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(p, path, depth + 1);
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      const quoted = this.quoted(p);
+      // `["a": b]` is a one-pair mapping inside a list: left to the library.
+      if (this.code(quoted.end) === COLON) giveUp();
+      return quoted;
+    }
+    const plain = this.flowPlain(p);
+    // Keys without a value, and `a: b` pairs inside a list, are left to the library.
+    if (plain.raw === '' || this.code(plain.end) === COLON) giveUp();
+    return { value: plainValue(plain.raw), end: plain.end };
+  }
+
+  /** A plain scalar inside a flow collection: up to a comma, a bracket or a colon. */
+  private flowPlain(p: number): { raw: string; end: number } {
+    if (this.isIndicator(p)) giveUp();
+    let q = p;
+    let end = p;
+    for (;;) {
+      const ch = this.code(q);
+      if (ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP || ch === COLON) break;
+      if (ch === NEWLINE || ch === OPEN_SEQ || ch === OPEN_MAP || (ch === HASH && this.code(q - 1) === SPACE)) giveUp();
+      q++;
+      if (ch !== SPACE) end = q;
+    }
+    return { raw: this.text.slice(p, end), end };
+  }
+}

@@ -1,0 +1,75 @@
+// The quick reader takes the plain block YAML most compose files are written in and gives the
+// rest to the yaml library. What it takes it must read exactly as the library does, values and
+// node positions both (error locations come from them); the fuzz test in loader-fuzz.test.ts
+// checks the same on generated files.
+import assert from 'node:assert';
+import { describe, expect, it } from 'vitest';
+import { parseWithLibrary } from '../../src/loader/parse-library.js';
+import { quickParse } from '../../src/loader/quick-yaml.js';
+
+const TAKEN: [string, string][] = [
+  [
+    'a service in the style of the benchmark, flow collections included',
+    'services:\n  svc0:\n    image: busybox\n    command: ["sleep", "3600"]\n    environment: {INDEX: "0", NAME: "${NAME:-svc}"}\n    ports: ["127.0.0.1:20000:80"]\n    healthcheck: {test: ["CMD", "true"], interval: 30s}\n    depends_on:\n      db: {condition: service_started}\n',
+  ],
+  ['comments and blank lines anywhere', '# top\nservices:   # trailing\n\n  web:\n      # deeper comment\n    image: nginx # why\n  # shallower comment\n    ports:\n    # between items\n      - "80:80"\n'],
+  ['lists at the same indentation as their key', 'services:\n  web:\n    ports:\n    - 80:80\n    - target: 443\n      published: "8443"\n    command:\n    - run\n'],
+  ['compact nested lists and mappings in lists', 'x-a:\n  - - one\n    - two\n  - - - deep\n  - k: v\n    l:\n      - m\n  -\n  -   # empty item\n  - last\n'],
+  ['empty values', 'a:\nb:   \nc:  # note\nd: ~\ne: null\nf: {}\ng: []\nh: [ ]\n'],
+  ['quoted keys and values', '"quoted key": 1\n\'single\': \'it\'\'s\'\n"": empty key\nv: "a # not a comment"\nw: \'\'\n'],
+  ['scalars under the core schema', 'i: 42\nn: -7\np: +3\no: 0o17\nx: 0x1F\nf: 1.5\ne: 1e3\ng: .5\ninf: -.inf\nnan: .NaN\nt: True\nF: FALSE\ns: 1.2.3\nv: 010\ny: yes\n'],
+  ['keys that are numbers, booleans or null', '1: a\n0x10: b\ntrue: c\nnull: d\n1.50: e\n'],
+  ['plain scalars holding indicators inside', 'url: http://example.com:8080/x?y=1\nhash: a#b\nbr: a[0]{1}\ndash: -flag\ncolon: ":80"\nspaced: two  words  \n'],
+  ['odd keys stay own keys', '__proto__: {polluted: true}\nconstructor: 1\ntoString: [1]\n'],
+  ['flow collections nested and spaced', 'a: [ 1 , [2, [3]] , {k: [v]} ]\nb: { x: 1, "y": \'z\', n: null }\n'],
+  ['a file without a final newline', 'services:\n  web:\n    image: nginx'],
+  ['a deeper indentation step', 'services:\n    web:\n        image: nginx\n        ports:\n            - "80"\n'],
+];
+
+const GIVEN_UP: [string, string][] = [
+  ['anchors and aliases', 'x: &a {k: v}\ny: *a\n'],
+  ['merge keys', 'x: {k: v}\ny:\n  <<: {k: w}\n'],
+  ['tags', 'ports: !reset []\n'],
+  ['block scalars', 'command: |\n  run\n'],
+  ['folded block scalars', 'command: >-\n  run\n'],
+  ['a plain scalar over several lines', 'a: one\n  two\n'],
+  ['a flow collection over several lines', 'a: [1,\n  2]\n'],
+  ['escapes in double quotes', 'a: "tab\\there"\n'],
+  ['a quoted scalar over several lines', 'a: "one\n  two"\n'],
+  ['tabs', 'a:\tb\n'],
+  ['carriage returns', 'a: b\r\nc: d\r\n'],
+  ['a byte-order mark', '\uFEFFa: b\n'],
+  ['a document marker', '---\na: b\n'],
+  ['a directive', '%YAML 1.2\n---\na: b\n'],
+  ['a trailing comma in a flow collection', 'a: [1, 2, ]\n'],
+  ['a key without a value in a flow mapping', 'a: {k}\n'],
+  ['a pair inside a flow list', 'a: [k: v]\n'],
+  ['a duplicate key', 'a: 1\na: 2\n'],
+  ['a complex key', '? a\n: b\n'],
+  ['a space before a colon', 'a : b\n'],
+  ['a mapping inside a plain value', 'a: b: c\n'],
+  ['a list item after a scalar value', 'a: 1\n- b\n'],
+  ['an indentation that matches no level', 'a:\n    b: 1\n  c: 2\n'],
+  ['a top-level list', '- a\n'],
+  ['a top-level scalar', 'just text\n'],
+  ['an indented first line', '  a: b\n'],
+  ['an empty file', ''],
+  ['only comments', '# nothing\n'],
+  ['an indicator starting a value', 'a: @b\n'],
+  ['a comment right after a quote', 'a: "b"# c\n'],
+];
+
+describe('the quick reader', () => {
+  it.each(TAKEN)('takes %s, read as the library reads it', (_name, text) => {
+    const quick = quickParse(text);
+    expect(quick).toBeDefined();
+    const library = parseWithLibrary(text, '/p/compose.yaml');
+    // node:assert: a key called constructor trips vitest's own equality.
+    assert.deepStrictEqual(quick!.data, library.data);
+    assert.deepStrictEqual(quick!.byPath, (library.positions as unknown as { byPath: Map<string, number> }).byPath);
+  });
+
+  it.each(GIVEN_UP)('gives %s to the library', (_name, text) => {
+    expect(quickParse(text)).toBeUndefined();
+  });
+});
