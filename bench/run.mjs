@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { directDown, directUp } from './direct-api.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/bin/berth.mjs');
+const cli = join(root, 'dist/bin/berth.cjs');
 const ROUNDS = 5;
 const ENGINE_ROUNDS = 7;
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { BerthError } from '../errors.js';
 import { writeFile } from 'node:fs/promises';
+import type { Engine } from '../engine/connect.js';
 import { loadProject, type LoadOptions } from '../loader/index.js';
 import type { LoadedProject, Project, Service } from '../model/types.js';
 import { createRenderer, type Renderer } from '../progress/render.js';
@@ -25,6 +26,12 @@ export interface CliContext {
   load(): Promise<LoadedProject>;
   /** Loads with some options changed (`--no-interpolate`). */
   loadWith(overrides: Partial<LoadOptions>): Promise<LoadedProject>;
+  /**
+   * The engine connection, begun at the first call: a command asks for it before it loads the
+   * project, so that the round trip to the engine overlaps the load. A failure to connect
+   * surfaces where the command awaits it, after any load error.
+   */
+  connect(): Promise<Engine>;
   renderer(): Renderer;
   /** A service by name; an unknown name is an error listing the known ones. */
   service(project: Project, name: string): Service;
@@ -85,12 +92,22 @@ export function commandHelp(command: Command): string {
 export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, stderr: NodeJS.WriteStream): CliContext {
   const loadWith = (overrides: Partial<LoadOptions>) =>
     loadProject({ ...globals.load, ...overrides, onWarning: (m) => stderr.write(`warning: ${m}\n`) });
+  let connecting: Promise<Engine> | undefined;
   return {
     globals,
     stdout,
     stderr,
     load: () => loadWith({}),
     loadWith,
+    connect: () => {
+      if (!connecting) {
+        // Loaded here, not at start-up: commands that never talk to the engine skip its client.
+        connecting = import('../engine/connect.js').then(({ connectEngine }) => connectEngine());
+        // Awaited later, or never when the load fails: not an unhandled rejection.
+        connecting.catch(() => undefined);
+      }
+      return connecting;
+    },
     renderer: () => createRenderer(stderr, globals.progress),
     service: (project, name) => {
       const service = project.services[name];

@@ -1,6 +1,5 @@
 // `berth cp`: copy files between a service's containers and this machine.
 import { copy } from '../api/cp.js';
-import { connectEngine } from '../engine/connect.js';
 import { defineCommand, intOption } from './command.js';
 
 export default defineCommand({
@@ -16,8 +15,9 @@ export default defineCommand({
   async run(ctx, opts, positionals) {
     if (positionals.length !== 2) ctx.usage('cp needs a source and a destination: SERVICE:SRC_PATH DEST_PATH|- or SRC_PATH|- SERVICE:DEST_PATH');
     const [source, destination] = positionals;
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
-    const engine = await connectEngine();
+    const engine = await connecting;
     await copy(loaded, {
       engine,
       source,

@@ -16,10 +16,12 @@ export default defineCommand({
   },
   async run(ctx, opts, services) {
     if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all') ctx.usage(`--rmi must be local or all, got "${opts.rmi}"`);
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     const renderer = ctx.renderer();
     const dryRun = opts['dry-run'] || ctx.globals.dryRun;
     const plan = await down(loaded, {
+      engine: await connecting,
       services,
       volumes: opts.volumes,
       removeOrphans: opts['remove-orphans'],

@@ -1,6 +1,5 @@
 // `berth exec SERVICE COMMAND [ARGS...]`: run a command in a running container; exits with its code.
 import { exec } from '../api/exec.js';
-import { connectEngine } from '../engine/connect.js';
 import { envArgs } from '../engine/env-args.js';
 import { defineCommand, intOption } from './command.js';
 
@@ -23,10 +22,11 @@ export default defineCommand({
     const [service, ...command] = positionals;
     if (!service) ctx.usage('exec needs a SERVICE and a COMMAND');
     if (!command.length) ctx.usage('exec needs a COMMAND to run in the container');
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     ctx.service(loaded.project, service);
     const index = intOption(opts.index, 'index');
-    const engine = await connectEngine();
+    const engine = await connecting;
     const result = await exec(loaded, {
       engine,
       service,

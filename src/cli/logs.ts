@@ -1,6 +1,5 @@
 // `berth logs [SERVICE...]`: the containers' output, each line prefixed `web-1  | `.
 import { logs, type LogSource } from '../api/logs.js';
-import { connectEngine } from '../engine/connect.js';
 import { serviceColor } from './colors.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
 
@@ -21,9 +20,10 @@ export default defineCommand({
   async run(ctx, opts, services) {
     const tail = tailOption(ctx, opts.tail);
     const index = intOption(opts.index, 'index');
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
-    const engine = await connectEngine();
+    const engine = await connecting;
     const color = !opts['no-color'] && useColor(ctx);
     const prefix = !opts['no-log-prefix'];
     let width = 0;

@@ -1,7 +1,6 @@
 // `berth ps`: the project's containers; for a project deployed to a Swarm, its tasks per node.
 import { stackTasks, type StackTask } from '../api/deploy.js';
 import { ps, type ContainerSummary } from '../api/ps.js';
-import { connectEngine } from '../engine/connect.js';
 import { defineCommand, type CliContext } from './command.js';
 
 export default defineCommand({
@@ -18,9 +17,10 @@ export default defineCommand({
   async run(ctx, opts, services) {
     const format = opts.format ?? 'table';
     if (format !== 'table' && format !== 'json') ctx.usage(`--format must be table or json, got "${format}"`);
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
-    const engine = await connectEngine();
+    const engine = await connecting;
     const tasks = await stackTasks(loaded, { engine, all: opts.all, services });
     if (tasks) return stackView(ctx, tasks, { ...opts, format });
     const list = await ps(loaded, { engine, all: opts.all, services, status: opts.status });

@@ -1,6 +1,5 @@
 // `berth run SERVICE [COMMAND...]`: a one-off container of a service; exits with its exit code.
 import { run, withServiceEnabled } from '../api/run.js';
-import { connectEngine } from '../engine/connect.js';
 import { envArgs } from '../engine/env-args.js';
 import { splitShellWords } from '../loader/canonical.js';
 import { defineCommand, type CliContext } from './command.js';
@@ -33,9 +32,10 @@ export default defineCommand({
     const [service, ...command] = positionals;
     if (!service) ctx.usage('run needs a SERVICE');
     if (opts.pull && !['always', 'missing', 'never'].includes(opts.pull)) ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
+    const connecting = ctx.connect();
     const loaded = withServiceEnabled(await ctx.load(), service);
     ctx.service(loaded.project, service);
-    const engine = await connectEngine();
+    const engine = await connecting;
     const renderer = ctx.renderer();
     const result = await run(loaded, {
       engine,

@@ -3,7 +3,7 @@ import { BerthError } from '../errors.js';
 import { formatPlan } from '../reconcile/plan.js';
 import { up } from '../api/up.js';
 import { stop } from '../api/lifecycle.js';
-import { connectEngine } from '../engine/connect.js';
+import type { Engine } from '../engine/connect.js';
 import { attachToProject } from './attach.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
 
@@ -41,10 +41,11 @@ export default defineCommand({
     const abortOnExit = opts['abort-on-container-exit'] || exitCodeFrom !== undefined;
     if ((opts.detach || opts.wait) && abortOnExit) ctx.usage('--abort-on-container-exit and --exit-code-from need attached mode: drop --detach/--wait');
     if (opts.watch && (opts.detach || opts.wait || opts['no-start'])) ctx.usage('--watch needs attached mode: drop --detach/--wait/--no-start');
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     if (exitCodeFrom) ctx.service(loaded.project, exitCodeFrom);
     if (opts.watch) (await import('../api/watch.js')).watchedServices(loaded, services);
-    const engine = await connectEngine();
+    const engine = await connecting;
     const renderer = ctx.renderer();
     const onEvent = (e: Parameters<typeof renderer.listener>[0]) => {
       if (opts['quiet-pull'] && e.type === 'output') return;
@@ -105,7 +106,7 @@ function parseScale(ctx: CliContext, values: string[] | undefined): Record<strin
 async function attached(
   ctx: CliContext,
   loaded: Awaited<ReturnType<CliContext['load']>>,
-  engine: Awaited<ReturnType<typeof connectEngine>>,
+  engine: Engine,
   opts: { since: number; services: string[]; abortOnExit: boolean; exitCodeFrom?: string; timeout?: number; noColor?: boolean; noPrefix?: boolean; watch?: boolean },
 ): Promise<number> {
   const attachOptions = { since: opts.since, services: opts.services, color: !opts.noColor && process.stdout.isTTY === true, prefix: !opts.noPrefix };
@@ -138,7 +139,7 @@ async function attached(
 async function startWatch(
   ctx: CliContext,
   loaded: Awaited<ReturnType<CliContext['load']>>,
-  engine: Awaited<ReturnType<typeof connectEngine>>,
+  engine: Engine,
   services: string[],
   attachOptions: Parameters<typeof attachToProject>[3],
 ): Promise<{ stop(): Promise<void>; close(): void }> {

@@ -2,7 +2,6 @@
 // until Ctrl-C. One line per action on stdout; problems as warnings on stderr.
 import { up } from '../api/up.js';
 import { watch, watchedServices, type WatchEvent, type WatchOptions } from '../api/watch.js';
-import { connectEngine } from '../engine/connect.js';
 import { createRenderer } from '../progress/render.js';
 import { defineCommand, type CliContext } from './command.js';
 
@@ -16,10 +15,11 @@ export default defineCommand({
     quiet: { type: 'boolean', description: 'Hide build output' },
   },
   async run(ctx, opts, services) {
+    const connecting = ctx.connect();
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
     watchedServices(loaded, services);
-    const engine = await connectEngine();
+    const engine = await connecting;
     const aborter = new AbortController();
     const interrupt = () => aborter.abort(new Error('interrupted'));
     process.once('SIGINT', interrupt);

@@ -13,7 +13,7 @@ export interface CliProcess {
 }
 
 export function spawnCli(project: TestProject, args: string[], input?: string, env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/bin/berth.mjs'), ...args], {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/bin/berth.cjs'), ...args], {
     cwd: project.dir,
     env: { ...project.env, ...env },
   });

@@ -14,7 +14,7 @@ import { demultiplex } from '../../src/engine/logs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
-const cliPath = join(repoRoot, 'dist/bin/berth.mjs');
+const cliPath = join(repoRoot, 'dist/bin/berth.cjs');
 
 let engine: Engine | undefined;
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The berth command, copied into dist/bin by scripts/bundle-cli.mjs. It runs the bundled CLI
+// (cli.cjs) with the V8 code cache the build made beside it (cli.v8cache), so that V8 does not
+// parse and compile the bundle again at every start; V8 ignores a cache made by another
+// version or with other flags, and the bundle is then compiled as usual.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { createRequire, wrap } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+
+const BUNDLE = join(__dirname, 'cli.cjs');
+const CACHE = join(__dirname, 'cli.v8cache');
+
+/** Compiles and runs the bundle (with the cache when there is one); returns its script and exports. */
+function loadCli(useCache = true) {
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(CACHE);
+    } catch {
+      // Built without a cache: compile as usual.
+    }
+  }
+  const script = new Script(wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
+  const cli = { exports: {} };
+  script.runInThisContext()(cli.exports, createRequire(BUNDLE), cli, BUNDLE, __dirname);
+  return { script, cli: cli.exports };
+}
+
+if (require.main === module) {
+  loadCli()
+    .cli.main(process.argv.slice(2))
+    // Exit once output is flushed; an idle engine connection must not keep the process alive.
+    .then((code) => process.stdout.write('', () => process.exit(code)));
+} else {
+  module.exports = { loadCli, CACHE };
+}
