@@ -4,7 +4,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Doc
 import { LoadError } from '../errors.js';
 import type { Dict, PathSegment } from './paths.js';
 import { lineColumn, lineStartOffsets, OverrideTag, PositionIndex, ResetTag, type ParsedFile } from './parse.js';
-import { setKey } from './tree.js';
+import { mergeKeys, setKey } from './tree.js';
 
 /** Nodes a file may expand to through aliases, whatever it writes, and past that how many times what it writes. */
 const MAX_EXPANDED_NODES = 100_000;
@@ -130,9 +130,7 @@ export function parseWithLibrary(text: string, file: string): ParsedFile {
         own ??= new Set(Object.keys(out));
         const merged = walk(pair.value, `${key}.<<`);
         checkMergeSource(pair.value);
-        for (const source of Array.isArray(merged) ? merged : [merged]) {
-          for (const [k, v] of Object.entries(source as Dict)) if (!Object.hasOwn(out, k)) setKey(out, k, v);
-        }
+        for (const source of Array.isArray(merged) ? merged : [merged]) mergeKeys(out, source as Dict);
         continue;
       }
       const name = keyName(pair.key);

@@ -1,11 +1,12 @@
 // A fast reader for the plain block YAML that nearly every compose file is written in: block
-// mappings and lists, one-line scalars, and one-line flow collections of scalars. It gives up
-// at the first thing outside that (anchors, tags, block scalars, multi-line values, escapes,
-// anything malformed), and the `yaml` library then reads the file and reports its errors, so a
-// file reads the same either way; a differential test holds the two to it. Why: composing the
-// library's document costs ~0.1 s cold on 200 services, the larger part of `berth config`.
+// mappings and lists, one-line scalars, one-line flow collections, anchors, aliases and `<<`
+// merge keys. It gives up at the first thing outside that (tags, block scalars, multi-line
+// values, escapes, anything malformed), and the `yaml` library then reads the file and reports
+// its errors, so a file reads the same either way; a differential test holds the two to it.
+// Why: composing the library's document costs ~0.1 s cold on 200 services, the larger part of
+// `berth config`.
 import type { Dict } from './paths.js';
-import { setKey } from './tree.js';
+import { mergeKeys, setKey } from './tree.js';
 
 export interface QuickParsed {
   data: Dict;
@@ -15,7 +16,10 @@ export interface QuickParsed {
 
 /** Thrown inside the reader to give the file to the library. */
 const GIVE_UP = Symbol('give up');
+/** Below the library's own limits (nesting, and what aliases expand to): it words those errors. */
 const MAX_DEPTH = 64;
+const MAX_EXPANDED = 50_000;
+const EXPANSION_RATIO = 5;
 /** The library's limit on an implicit key's length. */
 const MAX_KEY = 1024;
 /** Control characters, C1, Unicode line separators and a byte-order mark: left to the library. */
@@ -34,6 +38,8 @@ const CLOSE_SEQ = 93;
 const OPEN_MAP = 123;
 const CLOSE_MAP = 125;
 const DASH = 45;
+const AMPERSAND = 38;
+const ASTERISK = 42;
 
 /** The file as the library would read it, or undefined when it has to read it. */
 export function quickParse(text: string): QuickParsed | undefined {
@@ -75,8 +81,24 @@ function keyName(value: unknown): string {
   return value === null ? '' : String(value);
 }
 
+/** An anchored node's value, and its node count and depth once its own aliases are expanded. */
+interface Anchor {
+  value: unknown;
+  size: number;
+  depth: number;
+}
+
 class Reader {
   private readonly byPath = new Map<string, number>();
+  /**
+   * By name, the anchor begun last before the reading point (as the library resolves an alias),
+   * filled in once its node is read.
+   */
+  private readonly anchors = new Map<string, { anchor?: Anchor }>();
+  /** Nodes written, nodes once aliases are expanded, and the deepest level reached. */
+  private written = 0;
+  private expanded = 0;
+  private deepest = 0;
   /** Offset of the next content character (or the end), once a line is done. */
   private pos = 0;
   /** Indentation of the line `pos` is on; -1 at the end of the text. */
@@ -88,11 +110,23 @@ class Reader {
     this.nextLine(0);
     if (this.indent !== 0) giveUp();
     const data = this.blockMap(0, '', 1);
+    if (this.expanded > MAX_EXPANDED && this.expanded > EXPANSION_RATIO * this.written) giveUp();
     return { data, byPath: this.byPath };
   }
 
   private code(p: number): number {
     return p < this.text.length ? this.text.charCodeAt(p) : NEWLINE;
+  }
+
+  /** Notes a node: its position, and how much and how deep the file has grown. */
+  private record(path: string, offset: number, depth: number, size = 1): void {
+    this.byPath.set(path, offset);
+    this.written++;
+    this.expanded += size;
+    if (depth > this.deepest) {
+      this.deepest = depth;
+      if (depth > MAX_DEPTH) giveUp();
+    }
   }
 
   /** Moves to the first content character at or after line start `p`, past blank and comment lines. */
@@ -159,15 +193,25 @@ class Reader {
 
   /** A block mapping whose keys sit at column `col`; its first key is at `pos`. */
   private blockMap(col: number, path: string, depth: number): Dict {
-    if (depth > MAX_DEPTH) giveUp();
-    this.byPath.set(path, this.pos);
+    this.record(path, this.pos, depth);
     const out: Dict = {};
+    // Keys the mapping writes itself, kept only once a `<<` merge has added others.
+    let own: Set<string> | undefined;
     for (;;) {
       const key = this.key(this.pos) ?? giveUp();
-      if (Object.hasOwn(out, key.name)) giveUp();
-      const child = path ? `${path}.${key.name}` : key.name;
       this.pos = key.end;
-      setKey(out, key.name, this.mapValue(col, child, depth));
+      if (key.merge) {
+        own ??= new Set(Object.keys(out));
+        const direct = this.code(this.skipSpaces(this.pos)) === ASTERISK;
+        const merged = this.mapValue(col, `${path}.<<`, depth);
+        // Mappings, aliases of mappings, or a list of those written in place; else the library says what is wrong.
+        const sources = Array.isArray(merged) && !direct ? merged : [merged];
+        for (const source of sources) mergeKeys(out, isMapping(source) ? source : giveUp());
+      } else {
+        if (own ? own.has(key.name) : Object.hasOwn(out, key.name)) giveUp();
+        own?.add(key.name);
+        setKey(out, key.name, this.mapValue(col, path ? `${path}.${key.name}` : key.name, depth));
+      }
       if (this.indent < col) return out;
       if (this.indent > col) giveUp();
     }
@@ -175,59 +219,92 @@ class Reader {
 
   /** The value after a key's colon (at `pos`) in a mapping at column `col`. */
   private mapValue(col: number, path: string, depth: number): unknown {
-    const afterColon = this.pos;
-    let p = afterColon;
-    while (this.code(p) === SPACE) p++;
+    return this.anchored(this.skipSpaces(this.pos), depth, (p) => {
+      if (this.endsLine(p)) {
+        this.finishLine(p);
+        if (this.indent > col) return this.block(path, depth + 1);
+        if (this.indent === col && this.isDash(this.pos)) return this.blockSeq(col, path, depth + 1);
+        this.record(path, p, depth);
+        return null;
+      }
+      const value = this.inlineValue(p, path, depth);
+      this.finishLine(this.pos);
+      if (this.indent > col) giveUp();
+      return value;
+    });
+  }
+
+  /** Whether nothing but a comment follows `p` on its line. */
+  private endsLine(p: number): boolean {
     const c = this.code(p);
-    if (c === NEWLINE || (c === HASH && p > afterColon)) {
-      this.finishLine(p);
-      if (this.indent > col) return this.block(path, depth + 1);
-      if (this.indent === col && this.isDash(this.pos)) return this.blockSeq(col, path, depth + 1);
-      this.byPath.set(path, p);
-      return null;
-    }
-    const value = this.inlineValue(p, path, depth);
-    this.finishLine(this.pos);
-    if (this.indent > col) giveUp();
+    return c === NEWLINE || (c === HASH && this.code(p - 1) === SPACE);
+  }
+
+  /**
+   * `read` at `p`, or past an anchor there, which then names what `read` returns. The anchor's
+   * size and depth are measured so that an alias adds them where it is used.
+   */
+  private anchored(p: number, depth: number, read: (p: number) => unknown): unknown {
+    if (this.code(p) !== AMPERSAND) return read(p);
+    let end = p + 1;
+    while (this.code(end) !== SPACE && this.code(end) !== NEWLINE) end++;
+    const name = this.text.slice(p + 1, end);
+    const start = this.skipSpaces(end);
+    // An anchor on a key, on an alias, or on a list begun on its line: left to the library.
+    if (!name || /[,[\]{}]/.test(name) || this.code(start) === ASTERISK || this.isDash(start) || this.key(start)) giveUp();
+    const slot: { anchor?: Anchor } = {};
+    this.anchors.set(name, slot);
+    const outer = { expanded: this.expanded, deepest: this.deepest };
+    this.deepest = depth;
+    const value = read(start);
+    slot.anchor = { value, size: this.expanded - outer.expanded, depth: this.deepest - depth };
+    this.deepest = Math.max(this.deepest, outer.deepest);
     return value;
+  }
+
+  /** An alias at `p`: its anchor's value, shared; `end` is past its name. */
+  private alias(p: number, path: string, depth: number): { value: unknown; end: number } {
+    let end = p + 1;
+    for (let c = this.code(end); c !== SPACE && c !== NEWLINE && c !== COMMA && c !== CLOSE_SEQ && c !== CLOSE_MAP; c = this.code(end)) end++;
+    // An alias inside its own anchor is left to the library.
+    const anchor = this.anchors.get(this.text.slice(p + 1, end))?.anchor ?? giveUp();
+    this.record(path, p, depth + anchor.depth, anchor.size);
+    return { value: anchor.value, end };
   }
 
   /** A block list whose dashes sit at column `col`; the first is at `pos`. */
   private blockSeq(col: number, path: string, depth: number): unknown[] {
-    if (depth > MAX_DEPTH) giveUp();
-    this.byPath.set(path, this.pos);
+    this.record(path, this.pos, depth);
     const out: unknown[] = [];
     for (;;) {
       const item = `${path}[${out.length}]`;
       const dash = this.pos;
-      let p = dash + 1;
-      while (this.code(p) === SPACE) p++;
-      const c = this.code(p);
-      if (c === NEWLINE || c === HASH) {
-        this.finishLine(p);
-        if (this.indent > col) out.push(this.block(item, depth + 1));
-        else {
-          this.byPath.set(item, p);
-          out.push(null);
-        }
-      } else {
-        const itemCol = col + (p - dash);
-        this.pos = p;
-        if (this.isDash(p)) out.push(this.blockSeq(itemCol, item, depth + 1));
-        else if (this.key(p)) out.push(this.blockMap(itemCol, item, depth + 1));
-        else {
-          out.push(this.inlineValue(p, item, depth));
-          this.finishLine(this.pos);
-        }
-      }
+      out.push(this.anchored(this.skipSpaces(dash + 1), depth, (p) => this.seqItem(p, dash, col, item, depth)));
       if (this.indent === col && this.isDash(this.pos)) continue;
       if (this.indent <= col) return out;
       giveUp();
     }
   }
 
-  /** A key at `p` and the offset past its colon; undefined when `p` starts no key. */
-  private key(p: number): { name: string; end: number } | undefined {
+  /** The item after a dash at `dash` (column `col`), starting at `p`. */
+  private seqItem(p: number, dash: number, col: number, item: string, depth: number): unknown {
+    if (this.endsLine(p)) {
+      this.finishLine(p);
+      if (this.indent > col) return this.block(item, depth + 1);
+      this.record(item, p, depth);
+      return null;
+    }
+    const itemCol = col + (p - dash);
+    this.pos = p;
+    if (this.isDash(p)) return this.blockSeq(itemCol, item, depth + 1);
+    if (this.key(p)) return this.blockMap(itemCol, item, depth + 1);
+    const value = this.inlineValue(p, item, depth);
+    this.finishLine(this.pos);
+    return value;
+  }
+
+  /** A key at `p` and the offset past its colon (`merge` for `<<`); undefined when `p` starts no key. */
+  private key(p: number): { name: string; end: number; merge?: boolean } | undefined {
     const c = this.code(p);
     let name: string;
     let colon: number;
@@ -248,9 +325,10 @@ class Reader {
         } else if (ch === HASH && this.code(colon - 1) === SPACE) return undefined;
         colon++;
       }
+      // A key with spaces before its colon: left to the library.
+      if (this.code(colon - 1) === SPACE) return undefined;
       const raw = this.text.slice(p, colon);
-      // A merge key, or a key with spaces before its colon: left to the library.
-      if (raw === '<<' || this.code(colon - 1) === SPACE) return undefined;
+      if (raw === '<<') return { name: raw, end: colon + 1, merge: true };
       name = keyName(plainValue(raw));
     }
     const next = this.code(colon + 1);
@@ -261,8 +339,13 @@ class Reader {
 
   /** A one-line value at `p`: quoted, a flow collection, or plain to the line's end or comment. */
   private inlineValue(p: number, path: string, depth: number): unknown {
-    this.byPath.set(path, p);
     const c = this.code(p);
+    if (c === ASTERISK) {
+      const alias = this.alias(p, path, depth);
+      this.pos = alias.end;
+      return alias.value;
+    }
+    this.record(path, p, depth);
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
       const quoted = this.quoted(p);
       this.pos = quoted.end;
@@ -317,7 +400,6 @@ class Reader {
 
   /** A flow collection closed on the line it opens on; `p` is at its bracket. */
   private flow(p: number, path: string, depth: number): { value: unknown; end: number } {
-    if (depth > MAX_DEPTH) giveUp();
     const isSeq = this.code(p) === OPEN_SEQ;
     const close = isSeq ? CLOSE_SEQ : CLOSE_MAP;
     const seq: unknown[] = [];
@@ -357,6 +439,8 @@ class Reader {
       colon = quoted.end;
     } else {
       const plain = this.flowPlain(p);
+      // A merge key in a flow mapping: left to the library.
+      if (plain.raw === '<<') giveUp();
       name = keyName(plainValue(plain.raw));
       colon = plain.end;
     }
@@ -366,8 +450,13 @@ class Reader {
 
   /** A scalar or nested collection inside a flow collection. */
   private flowItem(p: number, path: string, depth: number): { value: unknown; end: number } {
-    this.byPath.set(path, p);
     const c = this.code(p);
+    if (c === ASTERISK) {
+      const alias = this.alias(p, path, depth);
+      if (this.code(alias.end) === COLON) giveUp();
+      return alias;
+    }
+    this.record(path, p, depth);
     if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(p, path, depth + 1);
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
       const quoted = this.quoted(p);
@@ -381,18 +470,24 @@ class Reader {
     return { value: plainValue(plain.raw), end: plain.end };
   }
 
-  /** A plain scalar inside a flow collection: up to a comma, a bracket or a colon. */
+  /** A plain scalar inside a flow collection: up to a comma, a closing bracket or a `: `. */
   private flowPlain(p: number): { raw: string; end: number } {
     if (this.isIndicator(p)) giveUp();
     let q = p;
     let end = p;
     for (;;) {
       const ch = this.code(q);
-      if (ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP || ch === COLON) break;
+      if (ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP) break;
+      // `8080:80` is one scalar; a colon before a space or a bracket ends a key.
+      if (ch === COLON && this.isIndicator(q)) break;
       if (ch === NEWLINE || ch === OPEN_SEQ || ch === OPEN_MAP || (ch === HASH && this.code(q - 1) === SPACE)) giveUp();
       q++;
       if (ch !== SPACE) end = q;
     }
     return { raw: this.text.slice(p, end), end };
   }
+}
+
+function isMapping(value: unknown): value is Dict {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -40,3 +40,8 @@ export function setKey(d: Dict, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
   else d[key] = value;
 }
+
+/** A `<<` merge: the entries of `source` that `out` has not got (from itself or an earlier source). */
+export function mergeKeys(out: Dict, source: Dict): void {
+  for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(out, k)) setKey(out, k, v);
+}

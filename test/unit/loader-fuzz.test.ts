@@ -341,24 +341,43 @@ describe('parseComposeText on generated input', () => {
 });
 
 /** A document with its collections below `depth` written in flow style, as hand-written files often are. */
-function mixedStyle(doc: unknown, depth: number, indent: number, indentSeq: boolean): string {
+function mixedStyle(doc: unknown, depth: number, indent: number, indentSeq: boolean, fold: boolean): string {
   const d = new Document(doc, { aliasDuplicateObjects: false });
   visit(d, {
     Collection(_key, node, path) {
       if (path.filter(isCollection).length >= depth) node.flow = true;
     },
   });
-  return d.toString({ indent, indentSeq });
+  // Unfolded, flow collections stay on one line, as the quick reader wants them.
+  return d.toString({ indent, indentSeq, lineWidth: fold ? 80 : 0 });
 }
 
 describe('the quick reader', () => {
   // It reads the plain block YAML of most files and gives the rest to the library: whatever it
   // takes must be a file the library takes too, read to the same values and the same positions.
   it('reads every file it takes as the yaml library does, positions included', () => {
-    const mixed = fc
-      .tuple(fc.oneof(grammar(false), grammar(true)), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean())
-      .map(([doc, depth, indent, indentSeq]) => mixedStyle(doc, depth, indent, indentSeq));
-    const texts = fc.oneof(documentText, mutated, mixed, mixed.chain((text) => fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce(mutate, text))));
+    const styled = (doc: fc.Arbitrary<unknown>) =>
+      fc
+        .tuple(doc, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.boolean())
+        .map(([d, depth, indent, indentSeq, fold]) => mixedStyle(d, depth, indent, indentSeq, fold));
+    const mixed = styled(fc.oneof(grammar(false), grammar(true)));
+    const clean = styled(grammar(false));
+    // An anchor ahead of the file, its alias put in for some values, or merged where a key was.
+    const aliased = fc.tuple(clean, anything(2), fc.array(fc.tuple(fc.nat(), fc.boolean()), { minLength: 1, maxLength: 4 })).map(([text, value, picks]) => {
+      const lines = text.split('\n');
+      for (const [at, merge] of picks) {
+        const i = at % lines.length;
+        lines[i] = lines[i].replace(/^(\s*)([\w-]+):( .+)?$/, (_m, indent: string, key: string) => (merge ? `${indent}<<: *a` : `${indent}${key}: *a`));
+      }
+      return `x-a: &a ${stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim()}\n${lines.join('\n')}`;
+    });
+    const texts = fc.oneof(
+      documentText,
+      mutated,
+      { weight: 2, arbitrary: mixed },
+      { weight: 4, arbitrary: aliased },
+      mixed.chain((text) => fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce(mutate, text))),
+    );
     let taken = 0;
     fc.assert(
       fc.property(texts, (text) => {
