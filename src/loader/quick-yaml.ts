@@ -57,7 +57,7 @@ function giveUp(): never {
 }
 
 /** A plain scalar's value under YAML 1.2's core schema, as the library resolves it. */
-export function plainValue(s: string): unknown {
+function plainValue(s: string): unknown {
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
