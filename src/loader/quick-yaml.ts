@@ -1,10 +1,10 @@
 // A fast reader for the plain block YAML that nearly every compose file is written in: block
-// mappings and lists, one-line scalars, one-line flow collections, anchors, aliases and `<<`
-// merge keys. It gives up at the first thing outside that (tags, block scalars, multi-line
-// values, escapes, anything malformed), and the `yaml` library then reads the file and reports
-// its errors, so a file reads the same either way; a differential test holds the two to it.
-// Why: composing the library's document costs ~0.1 s cold on 200 services, the larger part of
-// `berth config`.
+// mappings and lists, one-line scalars, literal and folded block scalars, one-line flow
+// collections, anchors, aliases and `<<` merge keys. It gives up at the first thing outside
+// that (tags, multi-line plain or quoted values, escapes, anything malformed), and the `yaml`
+// library then reads the file and reports its errors, so a file reads the same either way; a
+// differential test holds the two to it. Why: composing the library's document costs ~0.1 s
+// cold on 200 services, the larger part of `berth config`.
 import type { Dict } from './paths.js';
 import { mergeKeys, setKey } from './tree.js';
 
@@ -39,6 +39,8 @@ const OPEN_MAP = 123;
 const CLOSE_MAP = 125;
 const DASH = 45;
 const AMPERSAND = 38;
+const PIPE = 124;
+const GREATER = 62;
 const ASTERISK = 42;
 
 /** The file as the library would read it, or undefined when it has to read it. */
@@ -227,11 +229,64 @@ class Reader {
         this.record(path, p, depth);
         return null;
       }
-      const value = this.inlineValue(p, path, depth);
-      this.finishLine(this.pos);
+      const value = this.lineValue(p, col, path, depth);
       if (this.indent > col) giveUp();
       return value;
     });
+  }
+
+  /** A value that starts on this line (a block scalar goes on below it); `pos` moves to the next content. */
+  private lineValue(p: number, col: number, path: string, depth: number): unknown {
+    const c = this.code(p);
+    if (c === PIPE || c === GREATER) return this.blockScalar(p, col, path, depth);
+    const value = this.inlineValue(p, path, depth);
+    this.finishLine(this.pos);
+    return value;
+  }
+
+  /**
+   * A literal (`|`) or folded (`>`) block scalar whose header is at `p`, its content indented
+   * past column `col`. Kept (`+`) chomping, indentation indicators, and spaces in empty lines
+   * or more-indented lines of a folded scalar are left to the library.
+   */
+  private blockScalar(p: number, col: number, path: string, depth: number): string {
+    this.record(path, p, depth);
+    const { text } = this;
+    const literal = this.code(p) === PIPE;
+    let q = p + 1;
+    const strip = this.code(q) === DASH;
+    if (strip) q++;
+    const afterHeader = q;
+    q = this.skipSpaces(q);
+    if (this.code(q) === HASH && q > afterHeader) q = text.indexOf('\n', q) < 0 ? text.length : text.indexOf('\n', q);
+    if (this.code(q) !== NEWLINE) giveUp();
+    const lines: string[] = [];
+    let indent = -1;
+    let lineStart = q + 1;
+    while (lineStart < text.length) {
+      const newline = text.indexOf('\n', lineStart);
+      const lineEnd = newline < 0 ? text.length : newline;
+      const spaces = this.skipSpaces(lineStart) - lineStart;
+      if (lineStart + spaces === lineEnd) {
+        // Spaces past the indentation are content; before it is known, they may set it.
+        if (spaces > 0 && (indent < 0 || spaces > indent)) giveUp();
+        lines.push('');
+      } else {
+        if (indent < 0) {
+          if (spaces <= col) break;
+          indent = spaces;
+        }
+        if (spaces < indent) break;
+        if (spaces > indent && !literal) giveUp();
+        lines.push(text.slice(lineStart + indent, lineEnd));
+      }
+      lineStart = lineEnd + 1;
+    }
+    this.nextLine(Math.min(lineStart, text.length));
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    if (!lines.length) return '';
+    const body = literal ? lines.join('\n') : fold(lines);
+    return strip ? body : `${body}\n`;
   }
 
   /** Whether nothing but a comment follows `p` on its line. */
@@ -298,9 +353,7 @@ class Reader {
     this.pos = p;
     if (this.isDash(p)) return this.blockSeq(itemCol, item, depth + 1);
     if (this.key(p)) return this.blockMap(itemCol, item, depth + 1);
-    const value = this.inlineValue(p, item, depth);
-    this.finishLine(this.pos);
-    return value;
+    return this.lineValue(p, col, item, depth);
   }
 
   /** A key at `p` and the offset past its colon (`merge` for `<<`); undefined when `p` starts no key. */
@@ -490,4 +543,20 @@ class Reader {
 
 function isMapping(value: unknown): value is Dict {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Folded lines: a single line break becomes a space, and each empty line a line break. */
+function fold(lines: string[]): string {
+  let out = '';
+  let breaks = 0;
+  for (const line of lines) {
+    if (line === '') {
+      breaks++;
+      continue;
+    }
+    out += out === '' && breaks === 0 ? '' : breaks ? '\n'.repeat(breaks) : ' ';
+    out += line;
+    breaks = 0;
+  }
+  return out;
 }

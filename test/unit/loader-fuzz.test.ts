@@ -83,6 +83,8 @@ const BENIGN = [
   'nginx', 'nginx:1.25', '80', '80:80', '127.0.0.1:8080:80/udp', './data:/data', 'data:/data', 'service:web', 'host', '10s',
   '512m', '0.5', 'true', 'no', '', ' ', '${SET}', '${UNSET}', '${SET:-d}', '$$', '$', '${SET:+${UNSET:-x}}', '${PORT}:80',
   '${N}', 'CMD', 'curl -f x', 'web:alias', 'KEY=value', 'KEY', 'always', 'other.yaml', 'app.env', 'é', 'a\nb',
+  // Multi-line text, which the yaml library writes as block scalars of every kind.
+  'line one\nline two\n', 'para\n\nnext # not a comment', '\nleading\n', 'kept\n\n', '  indented\nx', 'x\n  more\ny\n', `${'word '.repeat(20)}\nend`,
 ];
 const HOSTILE = [
   '70000:80', '80/xyz', ':::', 'service:', '-5s', '10 parsecs', '12 potatoes', '1e400', '${', '${1A}', '${}', '${UNSET:?required}',

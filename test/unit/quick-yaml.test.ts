@@ -30,6 +30,11 @@ const TAKEN: [string, string][] = [
   ],
   ['an anchor redefined, and one inside another', 'x: &a\n  y: &a {k: 1}\n  z: *a\nw: *a\nv: &e\nu: *e\n'],
   ['a quoted "<<", which is an ordinary key', '"<<": 1\n'],
+  [
+    'literal and folded block scalars',
+    'a: |\n  line one\n    indented # not a comment\n\n  after a blank\nb: |-\n  stripped\nc: >\n  folded\n  text\n\n\n  para\nd: >-  # header comment\n\n  leading blank\ne: |\nf:\n  - |\n    in a list\n  - >-\n    x\n    y\ng: &s |\n  anchored\nh: *s\n',
+  ],
+  ['a block scalar at the end of the file', 'services:\n  web:\n    command: >-\n      sh -c\n      "run"'],
   ['a deeper indentation step', 'services:\n    web:\n        image: nginx\n        ports:\n            - "80"\n'],
 ];
 
@@ -42,8 +47,10 @@ const GIVEN_UP: [string, string][] = [
   ['a merge key in a flow mapping', 'x: &a {k: v}\ny: {<<: *a}\n'],
   ['aliases that expand far beyond what is written', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n'],
   ['tags', 'ports: !reset []\n'],
-  ['block scalars', 'command: |\n  run\n'],
-  ['folded block scalars', 'command: >-\n  run\n'],
+  ['a block scalar keeping its final line breaks', 'command: |+\n  run\n\n'],
+  ['a block scalar with an indentation indicator', 'command: |2\n   run\n'],
+  ['a folded block scalar with a more-indented line', 'command: >\n  run\n    deeper\n'],
+  ['spaces in an empty line of a block scalar', 'command: |\n  run\n     \n  more\n'],
   ['a plain scalar over several lines', 'a: one\n  two\n'],
   ['a flow collection over several lines', 'a: [1,\n  2]\n'],
   ['escapes in double quotes', 'a: "tab\\there"\n'],
