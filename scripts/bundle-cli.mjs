@@ -4,7 +4,7 @@
 // most of the compiling too, so commands start sooner. The library (dist/index.js) stays
 // unbundled. One CommonJS file rather than ES module chunks: Node 20 has no code cache for
 // ES modules.
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -49,8 +49,13 @@ await build({
   define: { 'import.meta.url': '__berthImportMetaUrl' },
   banner: { js: "const __berthImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [unused],
+  // The launcher reads the bundle as latin1, faster than UTF-8: that needs pure ASCII.
+  charset: 'ascii',
   logLevel: 'warning',
 });
+// esbuild escapes non-ASCII characters except in regular expression literals.
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync('dist/bin/cli.cjs', 'latin1'));
+if (nonAscii) throw new Error(`dist/bin/cli.cjs holds a non-ASCII character (${JSON.stringify(nonAscii[0])}); write it as a \\u escape in the source`);
 copyFileSync('scripts/launcher.cjs', 'dist/bin/berth.cjs');
 chmodSync('dist/bin/berth.cjs', 0o755);
 

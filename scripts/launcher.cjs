@@ -22,7 +22,8 @@ function loadCli(useCache = true) {
       // Built without a cache: compile as usual.
     }
   }
-  const script = new Script(wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
+  // The build keeps the bundle to ASCII, which reads faster as latin1 than as UTF-8.
+  const script = new Script(wrap(readFileSync(BUNDLE, 'latin1')), { filename: BUNDLE, cachedData });
   const cli = { exports: {} };
   script.runInThisContext()(cli.exports, createRequire(BUNDLE), cli, BUNDLE, __dirname);
   return { script, cli: cli.exports };

@@ -8,7 +8,8 @@ import { parseDuration } from '../loader/units.js';
 export function engineTimestamp(value: string, now: Date = new Date()): string {
   const text = value.trim();
   if (/^\d+(\.\d{1,9})?$/.test(text)) return text;
-  if (/^[\d.]+(ns|us|µs|μs|ms|s|m|h)/.test(text)) {
+  // µ (micro sign) and μ (Greek mu), escaped: the CLI bundle is kept to ASCII.
+  if (/^[\d.]+(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/.test(text)) {
     try {
       return seconds(now.getTime() - parseDuration(text));
     } catch {
