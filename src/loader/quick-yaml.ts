@@ -1,6 +1,6 @@
 // A fast reader for the plain block YAML that nearly every compose file is written in: block
-// mappings and lists, one-line scalars, literal and folded block scalars, one-line flow
-// collections, anchors, aliases and `<<` merge keys. It gives up at the first thing outside
+// mappings and lists, one-line scalars, literal and folded block scalars, flow collections,
+// anchors, aliases and `<<` merge keys. It gives up at the first thing outside
 // that (tags, multi-line plain or quoted values, escapes, anything malformed), and the `yaml`
 // library then reads the file and reports its errors, so a file reads the same either way; a
 // differential test holds the two to it. Why: composing the library's document costs ~0.1 s
@@ -187,9 +187,19 @@ class Reader {
     return ',[]{}#&*!|>\'"%@`\n '.includes(String.fromCharCode(c));
   }
 
-  /** The block at `pos`, a list when it starts with a dash, else a mapping. */
-  private block(path: string, depth: number): unknown {
+  /**
+   * The node that starts a line at `pos`, below its key or dash at column `col`: a list when it
+   * starts with a dash, a flow collection, else a mapping.
+   */
+  private block(col: number, path: string, depth: number): unknown {
     if (this.isDash(this.pos)) return this.blockSeq(this.indent, path, depth);
+    const c = this.code(this.pos);
+    if (c === OPEN_SEQ || c === OPEN_MAP) {
+      const value = this.inlineValue(this.pos, col, path, depth);
+      this.finishLine(this.pos);
+      if (this.indent > col) giveUp();
+      return value;
+    }
     return this.blockMap(this.indent, path, depth);
   }
 
@@ -224,7 +234,7 @@ class Reader {
     return this.anchored(this.skipSpaces(this.pos), depth, (p) => {
       if (this.endsLine(p)) {
         this.finishLine(p);
-        if (this.indent > col) return this.block(path, depth + 1);
+        if (this.indent > col) return this.block(col, path, depth + 1);
         if (this.indent === col && this.isDash(this.pos)) return this.blockSeq(col, path, depth + 1);
         this.record(path, p, depth);
         return null;
@@ -239,7 +249,7 @@ class Reader {
   private lineValue(p: number, col: number, path: string, depth: number): unknown {
     const c = this.code(p);
     if (c === PIPE || c === GREATER) return this.blockScalar(p, col, path, depth);
-    const value = this.inlineValue(p, path, depth);
+    const value = this.inlineValue(p, col, path, depth);
     this.finishLine(this.pos);
     return value;
   }
@@ -345,7 +355,7 @@ class Reader {
   private seqItem(p: number, dash: number, col: number, item: string, depth: number): unknown {
     if (this.endsLine(p)) {
       this.finishLine(p);
-      if (this.indent > col) return this.block(item, depth + 1);
+      if (this.indent > col) return this.block(col, item, depth + 1);
       this.record(item, p, depth);
       return null;
     }
@@ -390,8 +400,8 @@ class Reader {
     return { name, end: colon + 1 };
   }
 
-  /** A one-line value at `p`: quoted, a flow collection, or plain to the line's end or comment. */
-  private inlineValue(p: number, path: string, depth: number): unknown {
+  /** A value at `p` in a block at column `col`: quoted, a flow collection, or plain to the line's end or comment. */
+  private inlineValue(p: number, col: number, path: string, depth: number): unknown {
     const c = this.code(p);
     if (c === ASTERISK) {
       const alias = this.alias(p, path, depth);
@@ -405,7 +415,7 @@ class Reader {
       return quoted.value;
     }
     if (c === OPEN_SEQ || c === OPEN_MAP) {
-      const flow = this.flow(p, path, depth + 1);
+      const flow = this.flow(p, col, true, path, depth + 1);
       this.pos = flow.end;
       return flow.value;
     }
@@ -451,33 +461,63 @@ class Reader {
     return p;
   }
 
-  /** A flow collection closed on the line it opens on; `p` is at its bracket. */
-  private flow(p: number, path: string, depth: number): { value: unknown; end: number } {
+  /**
+   * A flow collection whose bracket is at `p`, in a block at column `col`; `outermost` when it is
+   * not inside another. Its lines after the first must be indented past `col`, but for the
+   * outermost closing bracket, which may stand at `col`.
+   */
+  private flow(p: number, col: number, outermost: boolean, path: string, depth: number): { value: unknown; end: number } {
     const isSeq = this.code(p) === OPEN_SEQ;
     const close = isSeq ? CLOSE_SEQ : CLOSE_MAP;
+    const space = (q: number) => this.flowSpace(q, col, outermost ? close : undefined);
     const seq: unknown[] = [];
     const map: Dict = {};
-    let q = this.skipSpaces(p + 1);
+    let q = space(p + 1);
     if (this.code(q) === close) return { value: isSeq ? seq : map, end: q + 1 };
     for (;;) {
       if (isSeq) {
-        const item = this.flowItem(q, `${path}[${seq.length}]`, depth);
+        const item = this.flowItem(q, col, `${path}[${seq.length}]`, depth);
         seq.push(item.value);
         q = item.end;
       } else {
         const key = this.flowKey(q);
         if (Object.hasOwn(map, key.name)) giveUp();
-        const entry = this.flowItem(this.skipSpaces(key.end), path ? `${path}.${key.name}` : key.name, depth);
+        const entry = this.flowItem(space(key.end), col, path ? `${path}.${key.name}` : key.name, depth);
         setKey(map, key.name, entry.value);
         q = entry.end;
       }
-      q = this.skipSpaces(q);
+      q = space(q);
       const ch = this.code(q);
       if (ch === close) return { value: isSeq ? seq : map, end: q + 1 };
       if (ch !== COMMA) giveUp();
-      q = this.skipSpaces(q + 1);
+      q = space(q + 1);
       // A trailing comma is left to the library.
       if (this.code(q) === close) giveUp();
+    }
+  }
+
+  /**
+   * Past spaces, comments and line breaks inside a flow collection in a block at column `col`:
+   * a line that goes on must be indented past `col`, or start with `closer` at `col`.
+   */
+  private flowSpace(p: number, col: number, closer: number | undefined): number {
+    const { text } = this;
+    for (;;) {
+      p = this.skipSpaces(p);
+      const c = this.code(p);
+      if (c === HASH && (this.code(p - 1) === SPACE || this.code(p - 1) === NEWLINE)) {
+        const end = text.indexOf('\n', p);
+        p = end < 0 ? text.length : end;
+      } else if (c !== NEWLINE) {
+        return p;
+      }
+      // An unclosed collection: the library words it.
+      if (p >= text.length) giveUp();
+      const lineStart = p + 1;
+      p = this.skipSpaces(lineStart);
+      const d = this.code(p);
+      const indent = p - lineStart;
+      if (p < text.length && d !== NEWLINE && d !== HASH && indent <= col && !(indent === col && d === closer)) giveUp();
     }
   }
 
@@ -502,7 +542,7 @@ class Reader {
   }
 
   /** A scalar or nested collection inside a flow collection. */
-  private flowItem(p: number, path: string, depth: number): { value: unknown; end: number } {
+  private flowItem(p: number, col: number, path: string, depth: number): { value: unknown; end: number } {
     const c = this.code(p);
     if (c === ASTERISK) {
       const alias = this.alias(p, path, depth);
@@ -510,7 +550,7 @@ class Reader {
       return alias;
     }
     this.record(path, p, depth);
-    if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(p, path, depth + 1);
+    if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(p, col, false, path, depth + 1);
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
       const quoted = this.quoted(p);
       // `["a": b]` is a one-pair mapping inside a list: left to the library.
@@ -523,7 +563,7 @@ class Reader {
     return { value: plainValue(plain.raw), end: plain.end };
   }
 
-  /** A plain scalar inside a flow collection: up to a comma, a closing bracket or a `: `. */
+  /** A plain scalar inside a flow collection: up to a comma, a closing bracket, a `: `, a comment or the line's end. */
   private flowPlain(p: number): { raw: string; end: number } {
     if (this.isIndicator(p)) giveUp();
     let q = p;
@@ -533,7 +573,8 @@ class Reader {
       if (ch === COMMA || ch === CLOSE_SEQ || ch === CLOSE_MAP) break;
       // `8080:80` is one scalar; a colon before a space or a bracket ends a key.
       if (ch === COLON && this.isIndicator(q)) break;
-      if (ch === NEWLINE || ch === OPEN_SEQ || ch === OPEN_MAP || (ch === HASH && this.code(q - 1) === SPACE)) giveUp();
+      if (ch === NEWLINE || (ch === HASH && this.code(q - 1) === SPACE)) break;
+      if (ch === OPEN_SEQ || ch === OPEN_MAP) giveUp();
       q++;
       if (ch !== SPACE) end = q;
     }

@@ -23,6 +23,11 @@ const TAKEN: [string, string][] = [
   ['odd keys stay own keys', '__proto__: {polluted: true}\nconstructor: 1\ntoString: [1]\n'],
   ['colons inside flow scalars', 'ports: [8080:80, 127.0.0.1:53:53/udp]\nweb: {image: nginx:1.25, extra_hosts: [h:1.2.3.4, "h2=::1"]}\n'],
   ['flow collections nested and spaced', 'a: [ 1 , [2, [3]] , {k: [v]} ]\nb: { x: 1, "y": \'z\', n: null }\n'],
+  [
+    'flow collections over several lines, with comments',
+    'command: [\n  "sh", "-c",  # the shell\n\n  "run"\n]\nhealthcheck:\n  test: [\n      CMD, curl,\n      {k: [1,\n        2]}\n    ]\n  retries: 3\nlist:\n  - {a: 1,\n     b: 2}\n',
+  ],
+  ['flow collections on the line below their key or dash', 'services:\n  {\n    web: {image: nginx},\n    db: { image: postgres }\n  }\nlist:\n  -\n    [a, b]\n'],
   ['a file without a final newline', 'services:\n  web:\n    image: nginx'],
   [
     'anchors, aliases and merge keys in the style of x- extensions',
@@ -52,7 +57,9 @@ const GIVEN_UP: [string, string][] = [
   ['a folded block scalar with a more-indented line', 'command: >\n  run\n    deeper\n'],
   ['spaces in an empty line of a block scalar', 'command: |\n  run\n     \n  more\n'],
   ['a plain scalar over several lines', 'a: one\n  two\n'],
-  ['a flow collection over several lines', 'a: [1,\n  2]\n'],
+  ['a flow collection line not indented past its block', 's:\n  a: [1,\n  2]\n'],
+  ['a plain scalar over several lines of a flow collection', 'a: [one\n  two]\n'],
+  ['an unclosed flow collection', 'a: [1,\n  2\n'],
   ['escapes in double quotes', 'a: "tab\\there"\n'],
   ['a quoted scalar over several lines', 'a: "one\n  two"\n'],
   ['tabs', 'a:\tb\n'],
