@@ -1,7 +1,7 @@
 // A fast reader for the plain block YAML that nearly every compose file is written in: block
 // mappings and lists, one-line scalars, literal and folded block scalars, flow collections,
 // anchors, aliases and `<<` merge keys. It gives up at the first thing outside
-// that (tags, multi-line plain or quoted values, escapes, anything malformed), and the `yaml`
+// that (tags, anything malformed, and a few rarer forms), and the `yaml`
 // library then reads the file and reports its errors, so a file reads the same either way; a
 // differential test holds the two to it. Why: composing the library's document costs ~0.1 s
 // cold on 200 services, the larger part of `berth config`.
@@ -83,6 +83,27 @@ function keyName(value: unknown): string {
   return value === null ? '' : String(value);
 }
 
+/** YAML's one-character escapes in double-quoted scalars. */
+const ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+
 /** An anchored node's value, and its node count and depth once its own aliases are expanded. */
 interface Anchor {
   value: unknown;
@@ -110,6 +131,10 @@ class Reader {
 
   document(): QuickParsed {
     this.nextLine(0);
+    // A document start marker, alone on its line.
+    if (this.indent === 0 && this.text.startsWith('---', this.pos) && (this.code(this.pos + 3) === SPACE || this.code(this.pos + 3) === NEWLINE)) {
+      this.finishLine(this.pos + 3);
+    }
     if (this.indent !== 0) giveUp();
     const data = this.blockMap(0, '', 1);
     if (this.expanded > MAX_EXPANDED && this.expanded > EXPANSION_RATIO * this.written) giveUp();
@@ -192,6 +217,19 @@ class Reader {
    * starts with a dash, a flow collection, else a mapping.
    */
   private block(col: number, path: string, depth: number): unknown {
+    if (this.code(this.pos) === AMPERSAND) {
+      // An anchor on a line of its own names the node below it.
+      return this.anchored(this.pos, depth, (p) => {
+        if (!this.endsLine(p)) {
+          const value = this.lineValue(p, col, path, depth);
+          if (this.indent > col) giveUp();
+          return value;
+        }
+        this.finishLine(p);
+        if (this.indent <= col || this.code(this.pos) === AMPERSAND) giveUp();
+        return this.block(col, path, depth);
+      });
+    }
     if (this.isDash(this.pos)) return this.blockSeq(this.indent, path, depth);
     const c = this.code(this.pos);
     if (c === OPEN_SEQ || c === OPEN_MAP) {
@@ -410,7 +448,7 @@ class Reader {
     }
     this.record(path, p, depth);
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
-      const quoted = this.quoted(p);
+      const quoted = this.quoted(p, col);
       this.pos = quoted.end;
       return quoted.value;
     }
@@ -420,31 +458,87 @@ class Reader {
       return flow.value;
     }
     if (this.isIndicator(p)) giveUp();
-    let q = p;
-    let end = p;
-    for (;;) {
-      const ch = this.code(q);
-      if (ch === NEWLINE || (ch === HASH && this.code(q - 1) === SPACE)) break;
-      if (ch === COLON) {
-        const next = this.code(q + 1);
-        // `a: b: c` is an error the library words.
-        if (next === SPACE || next === NEWLINE) giveUp();
+    const { text } = this;
+    let value = '';
+    for (let start = p; ; ) {
+      const line = this.plainLine(start);
+      value += text.slice(start, line.end);
+      this.pos = line.end;
+      if (line.comment) break;
+      // Lines indented past the block go on with the scalar, folded: a line break becomes a
+      // space, or the line breaks of the empty lines after it.
+      let q = this.skipSpaces(line.end);
+      let breaks = 0;
+      let next: number;
+      let indent: number;
+      for (;;) {
+        const lineStart = q + 1;
+        next = this.skipSpaces(lineStart);
+        indent = next - lineStart;
+        if (next >= text.length || this.code(next) !== NEWLINE) break;
+        breaks++;
+        q = next;
       }
-      q++;
-      if (ch !== SPACE) end = q;
+      if (next >= text.length || indent <= col || this.code(next) === HASH) break;
+      // A quote there is text; other indicators are left to the library.
+      const first = this.code(next);
+      if (first !== DOUBLE_QUOTE && first !== SINGLE_QUOTE && this.isIndicator(next)) giveUp();
+      value += breaks ? '\n'.repeat(breaks) : ' ';
+      start = next;
     }
-    this.pos = end;
-    return plainValue(this.text.slice(p, end));
+    return plainValue(value);
   }
 
-  /** A quoted scalar on one line, without escapes. */
-  private quoted(p: number): { value: string; end: number } {
+  /** One line of a plain scalar from `p`: where its text ends, and whether a comment follows. */
+  private plainLine(p: number): { end: number; comment: boolean } {
+    let end = p;
+    for (let q = p; ; q++) {
+      const ch = this.code(q);
+      if (ch === NEWLINE) return { end, comment: false };
+      if (ch === HASH && this.code(q - 1) === SPACE) return { end, comment: true };
+      // `a: b: c` is an error the library words.
+      if (ch === COLON && this.isIndicator(q)) {
+        const next = this.code(q + 1);
+        if (next === SPACE || next === NEWLINE) giveUp();
+      }
+      if (ch !== SPACE) end = q + 1;
+    }
+  }
+
+  /** A quoted scalar; over several lines only when given the column `col` of the block it is in. */
+  private quoted(p: number, col?: number): { value: string; end: number } {
+    const { text } = this;
     const quote = this.code(p);
     let value = '';
     let from = p + 1;
     for (let q = from; ; q++) {
       const ch = this.code(q);
-      if (ch === NEWLINE || ch === BACKSLASH) giveUp();
+      if (ch === NEWLINE) {
+        // A line break folds into a space, or into the line breaks of the empty lines after it.
+        if (col === undefined || q >= text.length) giveUp();
+        value += text.slice(from, q).replace(/ +$/, '');
+        let breaks = 0;
+        for (;;) {
+          const lineStart = q + 1;
+          q = this.skipSpaces(lineStart);
+          if (this.code(q) !== NEWLINE) break;
+          if (q >= text.length) giveUp();
+          breaks++;
+        }
+        // Continuation lines are indented past the block the scalar is in.
+        if (q - (text.lastIndexOf('\n', q - 1) + 1) <= col) giveUp();
+        value += breaks ? '\n'.repeat(breaks) : ' ';
+        from = q;
+        q--;
+        continue;
+      }
+      if (ch === BACKSLASH && quote === DOUBLE_QUOTE) {
+        const escape = this.escape(q);
+        value += this.text.slice(from, q) + escape.value;
+        from = escape.end;
+        q = escape.end - 1;
+        continue;
+      }
       if (ch !== quote) continue;
       // '' is a quote inside a single-quoted scalar.
       if (quote === SINGLE_QUOTE && this.code(q + 1) === SINGLE_QUOTE) {
@@ -454,6 +548,20 @@ class Reader {
       }
       return { value: value + this.text.slice(from, q), end: q + 1 };
     }
+  }
+
+  /** The character a double-quoted scalar's escape at `p` stands for; a line-ending or unknown escape is left to the library. */
+  private escape(p: number): { value: string; end: number } {
+    const c = this.text[p + 1] ?? '';
+    const simple = ESCAPES[c];
+    if (simple !== undefined) return { value: simple, end: p + 2 };
+    const digits = c === 'x' ? 2 : c === 'u' ? 4 : c === 'U' ? 8 : 0;
+    const hex = this.text.slice(p + 2, p + 2 + digits);
+    if (!digits || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) giveUp();
+    const code = parseInt(hex, 16);
+    // Surrogates and code points past Unicode: left to the library.
+    if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) giveUp();
+    return { value: String.fromCodePoint(code), end: p + 2 + digits };
   }
 
   private skipSpaces(p: number): number {
@@ -491,14 +599,15 @@ class Reader {
       if (ch === close) return { value: isSeq ? seq : map, end: q + 1 };
       if (ch !== COMMA) giveUp();
       q = space(q + 1);
-      // A trailing comma is left to the library.
-      if (this.code(q) === close) giveUp();
+      // A trailing comma ends the collection too.
+      if (this.code(q) === close) return { value: isSeq ? seq : map, end: q + 1 };
     }
   }
 
   /**
    * Past spaces, comments and line breaks inside a flow collection in a block at column `col`:
-   * a line that goes on must be indented past `col`, or start with `closer` at `col`.
+   * a line that goes on, or holds a comment, must be indented past `col`, or start with
+   * `closer` at `col`.
    */
   private flowSpace(p: number, col: number, closer: number | undefined): number {
     const { text } = this;
@@ -517,7 +626,8 @@ class Reader {
       p = this.skipSpaces(lineStart);
       const d = this.code(p);
       const indent = p - lineStart;
-      if (p < text.length && d !== NEWLINE && d !== HASH && indent <= col && !(indent === col && d === closer)) giveUp();
+      // Comment lines too: the library refuses one less indented.
+      if (p < text.length && d !== NEWLINE && indent <= col && !(indent === col && d === closer)) giveUp();
     }
   }
 
@@ -552,7 +662,7 @@ class Reader {
     this.record(path, p, depth);
     if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(p, col, false, path, depth + 1);
     if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
-      const quoted = this.quoted(p);
+      const quoted = this.quoted(p, col);
       // `["a": b]` is a one-pair mapping inside a list: left to the library.
       if (this.code(quoted.end) === COLON) giveUp();
       return quoted;

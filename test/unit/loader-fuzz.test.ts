@@ -224,7 +224,7 @@ const VALID = [
 ];
 const OTHER = 'services:\n  base:\n    image: base\n    environment: {FROM_BASE: "1"}\n';
 
-const INSERTS = [':', ': ', '-', '- ', ' ', '  ', '\t', '\n', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!reset ', '!override ', '<<: *a', '${', '}', '$', '#', ' # note', '\n# note\n', '? ', '|', '>', '%', '@', '\u0000', '\uFEFF', 'é'];
+const INSERTS = [':', ': ', '-', '- ', ' ', '  ', '\t', '\n', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!reset ', '!override ', '<<: *a', '${', '}', '$', '#', ' # note', '\n# note\n', '? ', '|', '>', '%', '@', '\u0000', '\uFEFF', 'é', '\\', '\\"', '---\n', ', '];
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...INSERTS) }),
