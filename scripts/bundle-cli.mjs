@@ -60,7 +60,7 @@ copyFileSync('scripts/launcher.cjs', 'dist/bin/berth.cjs');
 chmodSync('dist/bin/berth.cjs', 0o755);
 
 // The code cache holds what V8 compiled while the bundle ran: run it through what most commands
-// do (the CLI, the loader with its quick reader and the yaml library, the planner, the engine
+// do (the CLI, the loader and its quick YAML reader, the planner, the engine
 // client up to its first request, to a socket that is not there), then save it.
 const { loadCli, CACHE } = createRequire(import.meta.url)(resolve('dist/bin/berth.cjs'));
 const { script, cli } = loadCli(false);

@@ -159,28 +159,17 @@ class Reader {
   /** Moves to the first content character at or after line start `p`, past blank and comment lines. */
   private nextLine(p: number): void {
     const { text } = this;
-    for (;;) {
-      let q = p;
-      while (text.charCodeAt(q) === SPACE) q++;
-      if (q >= text.length) {
-        this.pos = text.length;
-        this.indent = -1;
-        return;
-      }
-      const c = text.charCodeAt(q);
-      if (c !== NEWLINE && c !== HASH) {
+    for (; p < text.length; p = this.lineEnd(p) + 1) {
+      const q = this.skipSpaces(p);
+      const c = this.code(q);
+      if (q < text.length && c !== NEWLINE && c !== HASH) {
         this.pos = q;
         this.indent = q - p;
         return;
       }
-      const end = text.indexOf('\n', q);
-      if (end < 0) {
-        this.pos = text.length;
-        this.indent = -1;
-        return;
-      }
-      p = end + 1;
     }
+    this.pos = text.length;
+    this.indent = -1;
   }
 
   /** After a value ending at `p`: only spaces and a comment may follow on its line. */
@@ -189,8 +178,7 @@ class Reader {
     while (this.code(q) === SPACE) q++;
     if (this.code(q) === HASH) {
       if (this.code(q - 1) !== SPACE) giveUp();
-      const end = this.text.indexOf('\n', q);
-      q = end < 0 ? this.text.length : end;
+      q = this.lineEnd(q);
     }
     if (this.code(q) !== NEWLINE) giveUp();
     this.nextLine(q + 1);
@@ -220,11 +208,7 @@ class Reader {
     if (this.code(this.pos) === AMPERSAND) {
       // An anchor on a line of its own names the node below it.
       return this.anchored(this.pos, depth, (p) => {
-        if (!this.endsLine(p)) {
-          const value = this.lineValue(p, col, path, depth);
-          if (this.indent > col) giveUp();
-          return value;
-        }
+        if (!this.endsLine(p)) return this.lineValue(p, col, path, depth);
         this.finishLine(p);
         if (this.indent <= col || this.code(this.pos) === AMPERSAND) giveUp();
         return this.block(col, path, depth);
@@ -232,12 +216,7 @@ class Reader {
     }
     if (this.isDash(this.pos)) return this.blockSeq(this.indent, path, depth);
     const c = this.code(this.pos);
-    if (c === OPEN_SEQ || c === OPEN_MAP) {
-      const value = this.inlineValue(this.pos, col, path, depth);
-      this.finishLine(this.pos);
-      if (this.indent > col) giveUp();
-      return value;
-    }
+    if (c === OPEN_SEQ || c === OPEN_MAP) return this.lineValue(this.pos, col, path, depth);
     return this.blockMap(this.indent, path, depth);
   }
 
@@ -277,18 +256,23 @@ class Reader {
         this.record(path, p, depth);
         return null;
       }
-      const value = this.lineValue(p, col, path, depth);
-      if (this.indent > col) giveUp();
-      return value;
+      return this.lineValue(p, col, path, depth);
     });
   }
 
-  /** A value that starts on this line (a block scalar goes on below it); `pos` moves to the next content. */
+  /**
+   * A value that starts on this line (a block scalar goes on below it), in a block at column
+   * `col`; `pos` moves to the next content, which must not be indented past `col`.
+   */
   private lineValue(p: number, col: number, path: string, depth: number): unknown {
     const c = this.code(p);
-    if (c === PIPE || c === GREATER) return this.blockScalar(p, col, path, depth);
-    const value = this.inlineValue(p, col, path, depth);
-    this.finishLine(this.pos);
+    let value: unknown;
+    if (c === PIPE || c === GREATER) value = this.blockScalar(p, col, path, depth);
+    else {
+      value = this.inlineValue(p, col, path, depth);
+      this.finishLine(this.pos);
+    }
+    if (this.indent > col) giveUp();
     return value;
   }
 
@@ -306,14 +290,13 @@ class Reader {
     if (strip) q++;
     const afterHeader = q;
     q = this.skipSpaces(q);
-    if (this.code(q) === HASH && q > afterHeader) q = text.indexOf('\n', q) < 0 ? text.length : text.indexOf('\n', q);
+    if (this.code(q) === HASH && q > afterHeader) q = this.lineEnd(q);
     if (this.code(q) !== NEWLINE) giveUp();
     const lines: string[] = [];
     let indent = -1;
     let lineStart = q + 1;
     while (lineStart < text.length) {
-      const newline = text.indexOf('\n', lineStart);
-      const lineEnd = newline < 0 ? text.length : newline;
+      const lineEnd = this.lineEnd(lineStart);
       const spaces = this.skipSpaces(lineStart) - lineStart;
       if (lineStart + spaces === lineEnd) {
         // Spaces past the indentation are content; before it is known, they may set it.
@@ -467,18 +450,7 @@ class Reader {
       if (line.comment) break;
       // Lines indented past the block go on with the scalar, folded: a line break becomes a
       // space, or the line breaks of the empty lines after it.
-      let q = this.skipSpaces(line.end);
-      let breaks = 0;
-      let next: number;
-      let indent: number;
-      for (;;) {
-        const lineStart = q + 1;
-        next = this.skipSpaces(lineStart);
-        indent = next - lineStart;
-        if (next >= text.length || this.code(next) !== NEWLINE) break;
-        breaks++;
-        q = next;
-      }
+      const { next, indent, breaks } = this.nextContent(this.skipSpaces(line.end));
       if (next >= text.length || indent <= col || this.code(next) === HASH) break;
       // A quote there is text; other indicators are left to the library.
       const first = this.code(next);
@@ -497,10 +469,7 @@ class Reader {
       if (ch === NEWLINE) return { end, comment: false };
       if (ch === HASH && this.code(q - 1) === SPACE) return { end, comment: true };
       // `a: b: c` is an error the library words.
-      if (ch === COLON && this.isIndicator(q)) {
-        const next = this.code(q + 1);
-        if (next === SPACE || next === NEWLINE) giveUp();
-      }
+      if (ch === COLON && (this.code(q + 1) === SPACE || this.code(q + 1) === NEWLINE)) giveUp();
       if (ch !== SPACE) end = q + 1;
     }
   }
@@ -517,24 +486,17 @@ class Reader {
         // A line break folds into a space, or into the line breaks of the empty lines after it.
         if (col === undefined || q >= text.length) giveUp();
         value += text.slice(from, q).replace(/ +$/, '');
-        let breaks = 0;
-        for (;;) {
-          const lineStart = q + 1;
-          q = this.skipSpaces(lineStart);
-          if (this.code(q) !== NEWLINE) break;
-          if (q >= text.length) giveUp();
-          breaks++;
-        }
-        // Continuation lines are indented past the block the scalar is in.
-        if (q - (text.lastIndexOf('\n', q - 1) + 1) <= col) giveUp();
+        const { next, indent, breaks } = this.nextContent(q);
+        // Unclosed, or a continuation line not indented past the block the scalar is in.
+        if (next >= text.length || indent <= col) giveUp();
         value += breaks ? '\n'.repeat(breaks) : ' ';
-        from = q;
-        q--;
+        from = next;
+        q = next - 1;
         continue;
       }
       if (ch === BACKSLASH && quote === DOUBLE_QUOTE) {
         const escape = this.escape(q);
-        value += this.text.slice(from, q) + escape.value;
+        value += text.slice(from, q) + escape.value;
         from = escape.end;
         q = escape.end - 1;
         continue;
@@ -542,11 +504,11 @@ class Reader {
       if (ch !== quote) continue;
       // '' is a quote inside a single-quoted scalar.
       if (quote === SINGLE_QUOTE && this.code(q + 1) === SINGLE_QUOTE) {
-        value += this.text.slice(from, q + 1);
+        value += text.slice(from, q + 1);
         from = ++q + 1;
         continue;
       }
-      return { value: value + this.text.slice(from, q), end: q + 1 };
+      return { value: value + text.slice(from, q), end: q + 1 };
     }
   }
 
@@ -567,6 +529,25 @@ class Reader {
   private skipSpaces(p: number): number {
     while (this.code(p) === SPACE) p++;
     return p;
+  }
+
+  /** The offset of the line break that ends the line `p` is on, or the text's end. */
+  private lineEnd(p: number): number {
+    const end = this.text.indexOf('\n', p);
+    return end < 0 ? this.text.length : end;
+  }
+
+  /**
+   * From the line break at `p`, past empty lines: the first content after them (or the text's
+   * end), its indentation, and how many empty lines there were.
+   */
+  private nextContent(p: number): { next: number; indent: number; breaks: number } {
+    for (let breaks = 0; ; breaks++) {
+      const lineStart = p + 1;
+      const next = this.skipSpaces(lineStart);
+      if (next >= this.text.length || this.code(next) !== NEWLINE) return { next, indent: next - lineStart, breaks };
+      p = next;
+    }
   }
 
   /**
@@ -615,8 +596,7 @@ class Reader {
       p = this.skipSpaces(p);
       const c = this.code(p);
       if (c === HASH && (this.code(p - 1) === SPACE || this.code(p - 1) === NEWLINE)) {
-        const end = text.indexOf('\n', p);
-        p = end < 0 ? text.length : end;
+        p = this.lineEnd(p);
       } else if (c !== NEWLINE) {
         return p;
       }
