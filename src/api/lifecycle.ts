@@ -18,7 +18,7 @@ type Planner = (loaded: LoadedProject, observed: Awaited<ReturnType<typeof obser
 
 async function apply(loaded: LoadedProject, options: LifecycleOptions, planner: Planner): Promise<Plan> {
   const engine = options.engine ?? (await connectEngine());
-  const plan = planner(loaded, await observe(engine, loaded.project.name));
+  const plan = planner(loaded, await observe(engine, loaded.project));
   const events = new ContainerEvents(engine, loaded.project.name);
   try {
     await runPlan(plan, actionContext(engine, loaded, events, options), options.onEvent, options.signal);

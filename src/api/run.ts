@@ -171,7 +171,7 @@ async function prepare(engine: Engine, loaded: LoadedProject, options: RunOption
   const events = new ContainerEvents(engine, project.name);
   const ctx = actionContext(engine, loaded, events, { onEvent: options.onEvent });
   try {
-    const observed = await observe(engine, project.name, [imageRef(project.name, project.services[options.service])]);
+    const observed = await observe(engine, project, [imageRef(project.name, project.services[options.service])]);
     await runPlan(planImages(project, observed, { services: new Set([options.service]), pull: options.pull, build: options.build }), ctx, options.onEvent, options.signal);
     await runPlan(resourcesOnly(planUp(project, observed, { services: [options.service], noDeps: true, noCreate: true })), ctx, options.onEvent, options.signal);
     for (const dep of deps) await awaitCondition(engine, loaded, events, options, dep);

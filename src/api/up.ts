@@ -51,7 +51,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
   const events = new ContainerEvents(engine, project.name);
   const ctx = actionContext(engine, loaded, events, options);
   try {
-    const before = await observe(engine, project.name, refs);
+    const before = await observe(engine, project, refs);
     const images = planImages(project, before, { services: selected, pull: options.pull, build: options.build });
     if (options.build === false && images.nodes.some((n) => n.step.kind === 'build-image')) {
       const missing = images.nodes.find((n) => n.step.kind === 'build-image')!;
@@ -60,13 +60,13 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     if (options.dryRun) return { images, plan: planUp(project, before, options) };
     await runPlan(images, ctx, options.onEvent, options.signal);
     // Only new images change what the engine holds; otherwise the first snapshot is current.
-    let plan = planUp(project, images.nodes.length ? await observe(engine, project.name, refs) : before, options);
+    let plan = planUp(project, images.nodes.length ? await observe(engine, project, refs) : before, options);
     if (plan.nodes.some(isReported)) {
       // Something will change: take the project's lock, then plan again from what the engine
       // holds now (a run that waited sees what the other run made).
       const release = refs.length ? await lockProject(engine, project.name, refs[0], options) : async () => undefined;
       try {
-        plan = planUp(project, await observe(engine, project.name, refs), options);
+        plan = planUp(project, await observe(engine, project, refs), options);
         await runPlan(plan, ctx, options.onEvent, options.signal);
       } finally {
         await release();

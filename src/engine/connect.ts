@@ -5,6 +5,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { BerthError, engineMessage, isConnectionLost } from '../errors.js';
 
@@ -38,7 +39,7 @@ export function engineOptions(env: Record<string, string | undefined>): Docker.D
 /** A connected engine client; fails with one clear line when no engine answers. */
 export async function connectEngine(env: Record<string, string | undefined> = process.env): Promise<Engine> {
   const { describe, ...options } = engineOptions(env);
-  const docker = new Docker({ ...options, timeout: 0 } as Docker.DockerOptions);
+  const docker = new Docker({ ...options, agent: plainAgent(options), timeout: 0 } as Docker.DockerOptions);
   try {
     await withTimeout(docker.ping(), 10_000);
   } catch (err) {
@@ -46,6 +47,20 @@ export async function connectEngine(env: Record<string, string | undefined> = pr
     throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is DOCKER_HOST right?`);
   }
   return docker;
+}
+
+/**
+ * Node works out a TLS server name for every request it sends, even over a unix socket, and
+ * compiles a large IPv6 expression to do so the first time: milliseconds at every start. Plain
+ * HTTP has no use for a server name; TLS keeps Node's own agent.
+ */
+function plainAgent(options: Docker.DockerOptions): HttpAgent | undefined {
+  if (options.protocol === 'https') return undefined;
+  const agent = new HttpAgent({ keepAlive: true, servername: '' } as ConstructorParameters<typeof HttpAgent>[0]);
+  // The engine client formats each request's options for its debug log, even when that log is
+  // off, walking every object it holds: it must not walk the agent and all its sockets.
+  Object.defineProperty(agent, inspect.custom, { value: () => 'Agent' });
+  return agent;
 }
 
 /**

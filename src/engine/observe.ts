@@ -1,6 +1,7 @@
 // Observe: one snapshot of what the engine holds for a project, found by labels. The planner
 // works only from this snapshot, so planning stays a pure function.
 import { Label } from '../model/labels.js';
+import type { Project } from '../model/types.js';
 import type { Engine } from './connect.js';
 
 export interface ObservedContainer {
@@ -28,19 +29,23 @@ export interface ObservedResource {
 
 export interface Observed {
   containers: ObservedContainer[];
-  /** Every network on the engine, by engine name. */
+  /** The networks the project declares that the engine has, by engine name. */
   networks: Record<string, ObservedResource & { id: string }>;
-  /** Every volume on the engine, by engine name. */
+  /** The volumes the project declares that the engine has, by engine name. */
   volumes: Record<string, ObservedResource>;
   /** Image IDs of the images the project names, by reference; absent when not present locally. */
   images: Record<string, string>;
 }
 
-export async function observe(engine: Engine, projectName: string, imageRefs: string[] = []): Promise<Observed> {
+export async function observe(engine: Engine, project: Pick<Project, 'name' | 'networks' | 'volumes'>, imageRefs: string[] = []): Promise<Observed> {
+  // Only the names the project declares: an engine may hold hundreds of other volumes. The
+  // engine's name filter also matches parts of names, so the exact ones are picked out below.
+  const networkNames = Object.values(project.networks).map((n) => n.name);
+  const volumeNames = Object.values(project.volumes).map((v) => v.name);
   const [containers, networks, volumes, images] = await Promise.all([
-    engine.listContainers({ all: true, filters: { label: [`${Label.project}=${projectName}`] } }),
-    engine.listNetworks(),
-    engine.listVolumes(),
+    engine.listContainers({ all: true, filters: { label: [`${Label.project}=${project.name}`] } }),
+    networkNames.length ? engine.listNetworks({ filters: { name: networkNames } }) : [],
+    volumeNames.length ? engine.listVolumes({ filters: { name: volumeNames } }) : { Volumes: [] },
     Promise.all(imageRefs.map(async (ref) => [ref, await imageId(engine, ref)] as const)),
   ]);
   return {
@@ -61,10 +66,12 @@ export async function observe(engine: Engine, projectName: string, imageRefs: st
         labels: c.Labels,
       })),
     networks: Object.fromEntries(
-      networks.map((n) => [n.Name, { id: n.Id, ...resource(n.Name, n.Labels ?? {}, Label.network) }]),
+      networks.filter((n) => networkNames.includes(n.Name)).map((n) => [n.Name, { id: n.Id, ...resource(n.Name, n.Labels ?? {}, Label.network) }]),
     ),
     volumes: Object.fromEntries(
-      (volumes.Volumes ?? []).map((v) => [v.Name, resource(v.Name, (v.Labels as Record<string, string> | null) ?? {}, Label.volume)]),
+      (volumes.Volumes ?? [])
+        .filter((v) => volumeNames.includes(v.Name))
+        .map((v) => [v.Name, resource(v.Name, (v.Labels as Record<string, string> | null) ?? {}, Label.volume)]),
     ),
     images: Object.fromEntries(images.filter((e): e is readonly [string, string] => e[1] !== undefined)),
   };

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
 import { expectConverged, idsByName, namedLike, useProject, type TestProject } from './harness.js';
@@ -39,6 +39,34 @@ describe('interrupted and concurrent runs converge', () => {
     await expectConverged(project, 20);
     const networks = await project.engine.listNetworks({ filters: { name: [`${project.name}_default`] } });
     expect(networks).toHaveLength(1);
+  });
+
+  it('a down started while an up is creating waits for it, then leaves nothing of the project', async () => {
+    project = await useProject('reliability-many');
+    const upRun = startCli(project, ['up', '-d']);
+    // The up creates containers only while it holds the project's lock.
+    await expect.poll(async () => (await namedLike(project)).length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    const downRun = startCli(project, ['down']);
+    const codes = await Promise.all([upRun.exited, downRun.exited]);
+    expect({ codes, output: upRun.output() + downRun.output() }).toMatchObject({ codes: [0, 0] });
+    expect(await project.containers()).toHaveLength(0);
+    expect(await project.engine.listNetworks({ filters: { name: [`${project.name}_default`] } })).toHaveLength(0);
+    expect(await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } })).toHaveLength(0);
+  });
+
+  it('down still locks and removes everything when the image the project names is gone', async () => {
+    project = await useProject('reliability-many');
+    const image = `berth-e2e-gone-${project.name}`;
+    await project.engine.getImage('busybox').tag({ repo: image, tag: '1' });
+    onTestFinished(() => project.engine.getImage(`${image}:1`).remove().catch(() => undefined));
+    project.write('compose.yaml', `services:\n  web:\n    image: ${image}:1\n    command: ["sleep", "3600"]\n    init: true\n`);
+    expect((await project.cli(['up', '-d'])).code).toBe(0);
+    // Untags only: busybox keeps the image, and the running container with it.
+    await project.engine.getImage(`${image}:1`).remove();
+    const result = await project.cli(['down']);
+    expect(result.code).toBe(0);
+    expect(await project.containers()).toHaveLength(0);
+    expect(await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } })).toHaveLength(0);
   });
 });
 
