@@ -179,9 +179,12 @@ async function benchEngine() {
   rmSync(dir, { recursive: true, force: true });
   // Ratios are taken round by round (same machine state), then the median of those: against
   // the engine limit in this process, and against the same calls from a fresh Node process.
-  const ratio = (ms, base) => median(ms.map((v, i) => v / base[i])).toFixed(2);
+  const ratios = (ms, base) => ms.map((v, i) => v / base[i]);
+  const ratio = (ms, base) => median(ratios(ms, base)).toFixed(2);
+  // The spread of the engine-limit ratio over the rounds shows how noisy the machine was.
+  const spread = (ms, base) => `rounds ${Math.min(...ratios(ms, base)).toFixed(2)}-${Math.max(...ratios(ms, base)).toFixed(2)}`;
   const fmt = (ms, [inside, outside] = []) =>
-    `${median(ms).toFixed(0).padStart(6)} ms${inside ? `   ${ratio(ms, inside)}x engine limit${outside ? ` (${ratio(ms, outside)}x from a process)` : ''}` : ''}`;
+    `${median(ms).toFixed(0).padStart(6)} ms${inside ? `   ${ratio(ms, inside)}x engine limit (${spread(ms, inside)}${outside ? `; ${ratio(ms, outside)}x from a process` : ''})` : ''}`;
   const up = [rows.directUp, rows.processUp];
   const down = [rows.directDown, rows.processDown];
   const printBerth = (runs, indent, bases) => {
