@@ -1,9 +1,9 @@
-// Bundles the CLI into one file (dist/bin/cli.cjs) with its launcher (dist/bin/berth.cjs, from
-// scripts/launcher.cjs) and a V8 code cache (dist/bin/cli.v8cache). Node resolves and compiles one
-// file far faster than the few hundred the engine client pulls in, and with the cache V8 skips
-// most of the compiling too, so commands start sooner. The library (dist/index.js) stays
-// unbundled. One CommonJS file rather than ES module chunks: Node 20 has no code cache for
-// ES modules.
+// Bundles the CLI into one file (dist/bin/cli.cjs) with its launchers (dist/bin/berth, from
+// scripts/launcher.sh, and dist/bin/berth.cjs, from scripts/launcher.cjs) and a V8 code cache
+// (dist/bin/cli.v8cache). Node resolves and compiles one file far faster than the few hundred
+// the engine client pulls in, and with the cache V8 skips most of the compiling too, so
+// commands start sooner. The library (dist/index.js) stays unbundled. One CommonJS file rather
+// than ES module chunks: Node 20 has no code cache for ES modules.
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -58,6 +58,8 @@ const nonAscii = /[^\x00-\x7f]/.exec(readFileSync('dist/bin/cli.cjs', 'latin1'))
 if (nonAscii) throw new Error(`dist/bin/cli.cjs holds a non-ASCII character (${JSON.stringify(nonAscii[0])}); write it as a \\u escape in the source`);
 copyFileSync('scripts/launcher.cjs', 'dist/bin/berth.cjs');
 chmodSync('dist/bin/berth.cjs', 0o755);
+copyFileSync('scripts/launcher.sh', 'dist/bin/berth');
+chmodSync('dist/bin/berth', 0o755);
 
 // The code cache holds what V8 compiled while the bundle ran: run it through what most commands
 // do (the CLI, the loader and its quick YAML reader, the planner, the engine

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The berth command, copied into dist/bin by scripts/bundle-cli.mjs. It runs the bundled CLI
+// The CLI's Node entry, copied into dist/bin by scripts/bundle-cli.mjs (the berth command,
+// launcher.sh, runs it; on Windows, run it with node). It runs the bundled CLI
 // (cli.cjs) with the V8 code cache the build made beside it (cli.v8cache), so that V8 does not
 // parse and compile the bundle again at every start; V8 ignores a cache made by another
 // version or with other flags, and the bundle is then compiled as usual.
@@ -30,6 +31,13 @@ function loadCli(useCache = true) {
 }
 
 if (require.main === module) {
+  // The berth command (launcher.sh) starts Node without NODE_EXTRA_CA_CERTS and hands its
+  // value over under another name: the compose file's interpolation sees it as the user set it.
+  const handed = process.env.BERTH_NODE_EXTRA_CA_CERTS;
+  if (handed !== undefined) {
+    process.env.NODE_EXTRA_CA_CERTS = handed;
+    delete process.env.BERTH_NODE_EXTRA_CA_CERTS;
+  }
   loadCli()
     .cli.main(process.argv.slice(2))
     // Exit once output is flushed; an idle engine connection must not keep the process alive.

@@ -1,8 +1,7 @@
 // The built CLI as a child process the test talks to: stdin to write, output read as it
 // arrives, signals to send. (The harness's `cli` runs a command to completion.)
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { repoRoot, type TestProject } from './harness.js';
+import { cliEnv, cliPath, type TestProject } from './harness.js';
 
 export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
@@ -13,10 +12,7 @@ export interface CliProcess {
 }
 
 export function spawnCli(project: TestProject, args: string[], input?: string, env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/bin/berth.cjs'), ...args], {
-    cwd: project.dir,
-    env: { ...project.env, ...env },
-  });
+  const child = spawn(cliPath, args, { cwd: project.dir, env: cliEnv({ ...project.env, ...env }) });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { expect } from 'vitest';
@@ -14,7 +14,13 @@ import { demultiplex } from '../../src/engine/logs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
-const cliPath = join(repoRoot, 'dist/bin/berth.cjs');
+/** The built berth command, as npm puts it on PATH. */
+export const cliPath = join(repoRoot, 'dist/bin/berth');
+
+/** The environment the command runs with: `env`, with this test run's Node first on PATH. */
+export function cliEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` };
+}
 
 let engine: Engine | undefined;
 
@@ -77,7 +83,7 @@ export async function useProject(fixture: string, options: { dockerHost?: string
     down: async (options = {}) => down(await load(), { engine, ...options }),
     cli: (args, env = {}) =>
       new Promise((resolvePromise) => {
-        execFile(process.execPath, [cliPath, ...args], { cwd: dir, env: { ...baseEnv, ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
+        execFile(cliPath, args, { cwd: dir, env: cliEnv({ ...baseEnv, ...env }), timeout: 120_000 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolvePromise({ code, stdout, stderr });
         });
