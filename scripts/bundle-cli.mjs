@@ -51,6 +51,9 @@ await build({
   plugins: [unused],
   // The launcher reads the bundle as latin1, faster than UTF-8: that needs pure ASCII.
   charset: 'ascii',
+  // Less to read and scan at every start (a third of the size); names stay as written.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 // esbuild escapes non-ASCII characters except in regular expression literals.
