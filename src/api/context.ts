@@ -2,6 +2,7 @@
 import type { ActionContext } from '../engine/actions.js';
 import { buildImage } from '../engine/build.js';
 import type { Engine } from '../engine/connect.js';
+import { engineThrottle } from '../engine/throttle.js';
 import type { LoadedProject } from '../model/types.js';
 import type { ProgressListener } from '../progress/events.js';
 import type { ContainerEvents } from '../reconcile/wait.js';
@@ -31,5 +32,6 @@ export function actionContext(
       });
     },
     warn: (message) => onEvent?.({ type: 'warning', message }),
+    throttle: engineThrottle(),
   };
 }

@@ -13,6 +13,7 @@ import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
 import { runPostStartHooks, runPreStopHooks } from './hooks.js';
 import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
+import type { Throttle } from './throttle.js';
 
 export interface ActionContext {
   engine: Engine;
@@ -29,6 +30,8 @@ export interface ActionContext {
   warn: (message: string) => void;
   /** Image inspections shared by every container of the run. */
   imageCache?: Map<string, Promise<Docker.ImageInspectInfo>>;
+  /** Bounds how many containers start or stop at once (engine/throttle.ts). */
+  throttle: Throttle;
 }
 
 export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
@@ -61,11 +64,11 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
       case 'start-container':
         return startContainer(ctx, step.service, step.container.id);
       case 'restart-container':
-        await ctx.engine.getContainer(step.container.id).restart({ t: stopSeconds(ctx, project.services[step.service]) });
+        await ctx.throttle(() => ctx.engine.getContainer(step.container.id).restart({ t: stopSeconds(ctx, project.services[step.service]) }));
         return runPostStartHooks(ctx, project.services[step.service], step.container.id);
       case 'stop-container':
         await runPreStopHooks(ctx, project.services[step.service], step.container.id);
-        return ignoring([304, 404], ctx.engine.getContainer(step.container.id).stop({ t: stopSeconds(ctx, project.services[step.service]) }));
+        return stopContainer(ctx, project.services[step.service], step.container.id);
       case 'remove-container':
         return ignoring([404, 409], ctx.engine.getContainer(step.container.id).remove({ force: true, v: step.volumes }));
       case 'await-service':
@@ -302,16 +305,20 @@ async function recreateContainer(ctx: ActionContext, service: Service, number: n
     return adoptConcurrentlyCreated(ctx, service, name);
   }
   await runPreStopHooks(ctx, service, old.id);
-  await ignoring([304, 404], ctx.engine.getContainer(old.id).stop({ t: stopSeconds(ctx, service) }));
+  await stopContainer(ctx, service, old.id);
   await ignoring([404], ctx.engine.getContainer(old.id).remove({ force: true, v: !!ctx.renewAnonVolumes }));
   await container.rename({ name });
   if (start) await startContainer(ctx, service.name, container.id);
   return container.id;
 }
 
+function stopContainer(ctx: ActionContext, service: Service, id: string): Promise<void> {
+  return ctx.throttle(() => ignoring([304, 404], ctx.engine.getContainer(id).stop({ t: stopSeconds(ctx, service) })));
+}
+
 async function startContainer(ctx: ActionContext, service: string, id: string): Promise<void> {
   try {
-    await ctx.engine.getContainer(id).start();
+    await ctx.throttle(() => ctx.engine.getContainer(id).start());
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 304) return;
     throw new ServiceError('engine', service, `cannot start: ${engineMessage(err)}`, { cause: err });
