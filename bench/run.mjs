@@ -30,7 +30,7 @@ function timeCommand(file, args, cwd, env = cliEnv) {
   const start = process.hrtime.bigint();
   const result = spawnSync(file, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${[file, ...args].join(' ')} failed: ${result.stderr}`);
   return { ms, stdout: result.stdout, stderr: result.stderr };
 }
 
