@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/setup/compile-schema.ts'],
+          globalSetup: ['test/setup/compile-schema.ts', 'test/setup/test-bed.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Two cores: scenarios run two files at a time against one engine.

@@ -5,7 +5,8 @@
 # A tag that already exists is left alone. Built in dependency order:
 #   debian:bookworm (debootstrap --variant=minbase; also tagged debian:bookworm-slim)
 #   postgres:15-bookworm, python:3.11-slim-bookworm, node:18-bookworm-slim (FROM debian:bookworm)
-# Needs root, a running engine and debootstrap. The Debian mirror is the one this machine's
+# Needs root, a running engine and debootstrap; without root or debootstrap it pulls the official
+# images instead. The Debian mirror is the one this machine's
 # apt already uses (override: BERTH_DEBIAN_MIRROR=URL). Build logs go to $BERTH_BED_DIR
 # (default /var/tmp/berth-bed).
 set -euo pipefail
@@ -143,6 +144,20 @@ build_from_dir() {
 }
 
 docker info >/dev/null 2>&1 || fail "no Docker Engine answers; run test/bed/engine.sh first"
+
+# Where no stand-in can be built (no root or no debootstrap: a developer's machine), the
+# official images are what the stand-ins stand in for: pull them.
+if [ "$(id -u)" != 0 ] || ! command -v debootstrap >/dev/null 2>&1; then
+  for tag in debian:bookworm debian:bookworm-slim postgres:15-bookworm python:3.11-slim-bookworm node:18-bookworm-slim; do
+    if have_image "$tag"; then
+      say "$tag already present"
+    else
+      docker pull -q "$tag" >/dev/null || fail "cannot pull $tag, and building a stand-in needs root and debootstrap"
+      say "$tag pulled"
+    fi
+  done
+  exit 0
+fi
 
 build_debian
 tag_alias debian:bookworm debian:bookworm-slim

@@ -3,7 +3,8 @@
 # bed), skipping every tag that already exists:
 #   berth-test/busybox:latest, also tagged busybox:latest (so fixtures can say `image: busybox`)
 # then the stand-ins for official images the examples name (scripts/standin-images.sh).
-# Needs a running engine (test/bed/engine.sh) and Debian's busybox-static (/bin/busybox).
+# Needs a running engine (test/bed/engine.sh) and Debian's busybox-static (/bin/busybox), or
+# a registry to pull busybox:latest from.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -23,14 +24,20 @@ bb_tag="berth-test/busybox:latest"
 if have_image "$bb_tag"; then
   echo "images: $bb_tag already present"
 else
-  if [ ! -x /bin/busybox ]; then
-    echo "images: /bin/busybox is missing (Debian package busybox-static); cannot build $bb_tag" >&2
-    exit 1
-  fi
   ctx="$(mktemp -d "${TMPDIR:-/tmp}/berth-busybox.XXXXXX")"
   trap 'rm -rf -- "$ctx"' EXIT
   cp -- "$here/images/busybox/Dockerfile" "$here/images/busybox/passwd" "$here/images/busybox/group" "$ctx/"
-  cp -- /bin/busybox "$ctx/busybox"
+  if [ -x /bin/busybox ]; then
+    cp -- /bin/busybox "$ctx/busybox"
+  else
+    # A developer's machine without Debian's busybox-static: take the (static) binary from
+    # the official image, which such a machine can pull.
+    docker image inspect busybox:latest >/dev/null 2>&1 || docker pull -q busybox:latest >/dev/null ||
+      { echo "images: /bin/busybox is missing (Debian package busybox-static) and busybox:latest cannot be pulled" >&2; exit 1; }
+    cid="$(docker create busybox:latest)"
+    docker cp "$cid:/bin/busybox" "$ctx/busybox"
+    docker rm "$cid" >/dev/null
+  fi
   log="$log_dir/build-berth-test-busybox.log"
   start=$SECONDS
   if ! docker build --force-rm -t "$bb_tag" "$ctx" >"$log" 2>&1; then
