@@ -32,6 +32,6 @@ export function actionContext(
       });
     },
     warn: (message) => onEvent?.({ type: 'warning', message }),
-    throttle: engineThrottle(),
+    throttle: engineThrottle(loaded.environment),
   };
 }

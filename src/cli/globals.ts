@@ -12,6 +12,7 @@ export const GLOBAL_OPTIONS = {
   ansi: { type: 'string' },
   progress: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  parallel: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -58,6 +59,8 @@ export function parseGlobals(args: string[]): Globals {
       projectDirectory: values['project-directory'],
       envFiles: values['env-file'],
       profiles: values.profile,
+      // Compose's --parallel is its COMPOSE_PARALLEL_LIMIT, which the engine steps read.
+      ...(values.parallel !== undefined ? { environment: { ...process.env, COMPOSE_PARALLEL_LIMIT: values.parallel } } : {}),
     },
     ansi: ansi as Globals['ansi'],
     progress: (ansi === 'never' && progress === 'auto' ? 'plain' : progress) as Globals['progress'],

@@ -66,6 +66,7 @@ async function mainHelp(): Promise<string> {
     '      --ansi WHEN              Control characters: never, always, auto',
     '      --progress MODE          Progress output: auto, tty, plain, quiet',
     '      --dry-run                Print what would be done and change nothing',
+    '      --parallel N             Container starts and stops at once (-1: no limit)',
     '  -v, --version                Show the berth version',
     '  -h, --help                   Show this help',
     '',

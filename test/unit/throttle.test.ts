@@ -1,7 +1,7 @@
 // The throttle that bounds how many container starts and stops run at once, with a step that
 // runs long (a container using its grace period) no longer holding its place.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { throttle } from '../../src/engine/throttle.js';
+import { engineThrottle, throttle } from '../../src/engine/throttle.js';
 
 /** An operation the test finishes by hand, recording when it ran. */
 function gate(log: string[], name: string) {
@@ -92,5 +92,40 @@ describe('throttle', () => {
     expect(log).toEqual(['start slow', 'start b', 'start c']);
     c.finish();
     await Promise.all(results);
+  });
+});
+
+describe('COMPOSE_PARALLEL_LIMIT (and --parallel)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('a limit the user sets is kept strictly: a long step never lets the next one in early', async () => {
+    const log: string[] = [];
+    const run = engineThrottle({ COMPOSE_PARALLEL_LIMIT: '1' });
+    const slow = gate(log, 'slow');
+    const next = gate(log, 'next');
+    const results = [run(slow.op), run(next.op)];
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(log).toEqual(['start slow']);
+    slow.finish();
+    await settle();
+    expect(log).toEqual(['start slow', 'start next']);
+    next.finish();
+    await Promise.all(results);
+  });
+
+  it('-1 lifts the bound: every step starts at once', async () => {
+    const log: string[] = [];
+    const run = engineThrottle({ COMPOSE_PARALLEL_LIMIT: '-1' });
+    const gates = Array.from({ length: 50 }, (_, i) => gate(log, String(i)));
+    const results = gates.map((g) => run(g.op));
+    await settle();
+    expect(log).toHaveLength(50);
+    gates.forEach((g) => g.finish());
+    await Promise.all(results);
+  });
+
+  it.each(['0', '-2', '1.5', 'many'])('refuses %j, saying what it takes', (value) => {
+    expect(() => engineThrottle({ COMPOSE_PARALLEL_LIMIT: value })).toThrow(/COMPOSE_PARALLEL_LIMIT \(--parallel\) must be a whole number of at least 1, or -1/);
   });
 });
