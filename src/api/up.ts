@@ -2,24 +2,20 @@
 // one observe -> plan -> execute pass, then, with `wait`, until every service is ready.
 import { BerthError, ServiceError } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
-import { acquireProjectLock, type Release } from '../engine/lock.js';
+import { lockProject } from '../engine/lock.js';
 import { observe } from '../engine/observe.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
-import { isReported, type ProgressListener } from '../progress/events.js';
+import { isReported } from '../progress/events.js';
 import { imageRef } from '../reconcile/naming.js';
 import { planImages, planUp, selectServices, type Plan, type UpPlanOptions } from '../reconcile/plan.js';
 import { ContainerEvents, isRunningOrHealthy, runningOrCompleted, withLastLogs } from '../reconcile/wait.js';
 import { actionContext } from './context.js';
+import type { EngineOptions } from './engine-options.js';
 import { runPlan } from './run-plan.js';
 
-export interface EngineOptions {
-  /** A connected engine; default: connect from DOCKER_HOST. */
-  engine?: Engine;
-  onEvent?: ProgressListener;
-  signal?: AbortSignal;
-}
+export type { EngineOptions } from './engine-options.js';
 
 export interface UpOptions extends UpPlanOptions, EngineOptions {
   /** Print nothing and change nothing: return the plans. */
@@ -64,7 +60,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     if (plan.nodes.some(isReported)) {
       // Something will change: take the project's lock, then plan again from what the engine
       // holds now (a run that waited sees what the other run made).
-      const release = refs.length ? await lockProject(engine, project.name, refs[0], options) : async () => undefined;
+      const release = await lockProject(engine, project.name, options);
       try {
         plan = planUp(project, await observe(engine, project, refs), options);
         await runPlan(plan, ctx, options.onEvent, options.signal);
@@ -79,14 +75,6 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
   } finally {
     events.close();
   }
-}
-
-/** Holds the project's engine-side lock while the plan runs, saying so when it has to wait. */
-export function lockProject(engine: Engine, project: string, image: string, options: EngineOptions): Promise<Release> {
-  return acquireProjectLock(engine, project, {
-    image,
-    onWait: (owner) => options.onEvent?.({ type: 'warning', message: `another run (${owner}) is changing project "${project}"; waiting for it to finish` }),
-  });
 }
 
 /** `up --wait`: every selected service running (healthy when it has a healthcheck). */

@@ -1,23 +1,37 @@
-// A per-project lock held on the engine, so it works across processes and hosts sharing the
-// engine: container names are the one thing the engine reserves atomically, so the lock is a
-// never-started container named after the project. A lock whose owner died is taken over.
+// The project lock is a never-started container, berth-lock-<project>, made from berth's empty image (the engine reserves names atomically).
+// While it runs, the owner rewrites a heartbeat file in it every interval (the file's time changes); any process on any host can read that time.
+// A waiter takes the lock over only after that time stayed the same for MISSED_BEATS intervals by the waiter's own clock (no clock skew).
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../errors.js';
-import { Label } from '../model/labels.js';
+import type { ProgressListener } from '../progress/events.js';
+import { statContainerPath } from './archive.js';
 import type { Engine } from './connect.js';
+import { tarArchive } from './tar.js';
 
 const LOCK_LABEL = 'dev.berth.lock';
 const OWNER_LABEL = 'dev.berth.lock.owner';
-const SINCE_LABEL = 'dev.berth.lock.since';
-/** A lock older than this is taken over even when its owner cannot be checked (another host). */
-const STALE_AFTER_MS = 10 * 60_000;
+/** The owner's heartbeat interval, so that a waiter with another setting judges it by the owner's. */
+const HEARTBEAT_LABEL = 'dev.berth.lock.heartbeat-ms';
+/** An empty image of berth's own: the lock pins none of the project's images (`down --rmi`). */
+export const LOCK_IMAGE = 'berth/lock:1';
+const HEARTBEAT_FILE = '/heartbeat';
+const HEARTBEAT_MS = 2000;
+/** The file's time has whole seconds: a slower beat always moves it. */
+const MIN_HEARTBEAT_MS = 1000;
+/** Beats missed in a row before a waiter judges the owner gone. */
+const MISSED_BEATS = 5;
+/** How often a waiter tries again for a lock that may have been released. */
+const POLL_MS = 200;
 
 export interface LockOptions {
-  /** Any image present on the engine: the lock container is created from it, never started. */
-  image: string;
   /** Called once when another run holds the lock and this one starts waiting. */
   onWait?: (owner: string) => void;
-  timeoutMs?: number;
+  /** Ends a wait for the lock (with the signal's reason). */
+  signal?: AbortSignal;
+  /** Default: BERTH_LOCK_HEARTBEAT_MS, else 2 s; at least 1 s. */
+  heartbeatMs?: number;
 }
 
 export type Release = () => Promise<void>;
@@ -26,54 +40,104 @@ export function lockName(project: string): string {
   return `berth-lock-${project}`;
 }
 
-export async function acquireProjectLock(engine: Engine, project: string, options: LockOptions): Promise<Release> {
+/** Holds the project's lock while a run changes the project, saying so when it has to wait. */
+export function lockProject(engine: Engine, project: string, options: { onEvent?: ProgressListener; signal?: AbortSignal }): Promise<Release> {
+  return acquireProjectLock(engine, project, {
+    signal: options.signal,
+    onWait: (owner) => options.onEvent?.({ type: 'warning', message: `another run (${owner}) is changing project "${project}"; waiting for it to finish` }),
+  });
+}
+
+export async function acquireProjectLock(engine: Engine, project: string, options: LockOptions = {}): Promise<Release> {
   const name = lockName(project);
-  const owner = `${hostname()}:${process.pid}`;
-  const deadline = Date.now() + (options.timeoutMs ?? STALE_AFTER_MS);
+  const beatMs = Math.max(MIN_HEARTBEAT_MS, options.heartbeatMs ?? (Number(process.env.BERTH_LOCK_HEARTBEAT_MS) || HEARTBEAT_MS));
+  let watched: { id: string; beat: string | undefined; since: number } | undefined;
   let told = false;
   for (;;) {
-    try {
-      const container = await engine.createContainer({
-        name,
-        Image: options.image,
-        Cmd: ['true'],
-        // A built image carries the project's labels, and a container inherits its image's:
-        // blank them so that no tool takes the lock for a container of the project.
-        Labels: { [Label.project]: '', [Label.service]: '', [LOCK_LABEL]: project, [OWNER_LABEL]: owner, [SINCE_LABEL]: new Date().toISOString() },
-      });
-      return async () => {
-        await container.remove({ force: true }).catch(() => undefined);
-      };
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-    }
-    const holder = await engine.getContainer(name).inspect().catch(() => undefined);
+    options.signal?.throwIfAborted();
+    const id = await createLock(engine, project, beatMs);
+    if (id) return keepAlive(engine.getContainer(id), beatMs);
+    const holder = await engine.getContainer(name).inspect().catch(ignoreNotFound);
     if (!holder) continue;
     const labels = holder.Config.Labels ?? {};
-    if (isAbandoned(labels)) {
+    if (labels[LOCK_LABEL] !== project) {
+      throw new BerthError('lock', `container ${name} is in the way of project "${project}"'s lock: it is not berth's (no label ${LOCK_LABEL}=${project}), so berth leaves it alone; rename or remove it, or use another project name`);
+    }
+    const beat = await statContainerPath(engine.getContainer(holder.Id), HEARTBEAT_FILE).catch(ignoreNotFound);
+    if (beat === null) continue;
+    const now = performance.now();
+    if (watched?.id !== holder.Id || watched.beat !== beat?.mtime) {
+      watched = { id: holder.Id, beat: beat?.mtime, since: now };
+    } else if (now - watched.since > MISSED_BEATS * (Number(labels[HEARTBEAT_LABEL]) || beatMs)) {
+      // Removed by ID: a lock taken meanwhile by another waiter is a new container. Whoever
+      // removed it, the next round tries to create the lock.
       await engine.getContainer(holder.Id).remove({ force: true }).catch(() => undefined);
-      continue;
     }
     if (!told) {
       options.onWait?.(labels[OWNER_LABEL] ?? 'unknown');
       told = true;
     }
-    if (Date.now() > deadline) {
-      throw new BerthError('lock', `another run (${labels[OWNER_LABEL] ?? 'unknown'}) has been changing project "${project}" for too long; if it is gone, remove the container ${name}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => options.signal?.throwIfAborted());
   }
 }
 
-function isAbandoned(labels: Record<string, string>): boolean {
-  const since = Date.parse(labels[SINCE_LABEL] ?? '');
-  if (!Number.isNaN(since) && Date.now() - since > STALE_AFTER_MS) return true;
-  const [host, pid] = (labels[OWNER_LABEL] ?? '').split(':');
-  if (host !== hostname() || !pid) return false;
+/** The new lock container's ID, or undefined when another run holds the lock. */
+async function createLock(engine: Engine, project: string, beatMs: number, imported = false): Promise<string | undefined> {
   try {
-    process.kill(Number(pid), 0);
-    return false;
+    const container = await engine.createContainer({
+      name: lockName(project),
+      Image: LOCK_IMAGE,
+      Cmd: ['true'],
+      Labels: { [LOCK_LABEL]: project, [OWNER_LABEL]: `${hostname()}:${process.pid}`, [HEARTBEAT_LABEL]: String(beatMs) },
+    });
+    return container.id;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    if (statusOf(err) === 409) return undefined;
+    if (statusOf(err) !== 404 || imported) throw err;
+    await importLockImage(engine);
+    return createLock(engine, project, beatMs, true);
   }
+}
+
+/** Creates the lock image from an empty archive: nothing to pull, and two runs importing at once both succeed. */
+async function importLockImage(engine: Engine): Promise<void> {
+  const [repo, tag] = LOCK_IMAGE.split(':');
+  const stream = await engine.importImage(Readable.from([tarArchive([])]), { repo, tag });
+  await new Promise<void>((resolve, reject) => engine.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** Beats until released; a beat that finds the container gone stops (the lock was taken over or removed by hand). */
+function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number): Release {
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(beat, beatMs);
+    // The heartbeat never keeps a finished run alive.
+    timer.unref();
+  };
+  const beat = async () => {
+    try {
+      await container.putArchive(tarArchive([{ path: HEARTBEAT_FILE, content: Buffer.alloc(0), mode: 0o644, mtime: new Date() }]), { path: '/' });
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+    }
+    if (!released) schedule();
+  };
+  schedule();
+  return async () => {
+    released = true;
+    clearTimeout(timer);
+    // A lock left behind stops beating and is taken over: a failed removal must not hide the run's own error.
+    await container.remove({ force: true }).catch(() => undefined);
+  };
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/** null for a 404 (the container is gone); any other error is thrown. */
+function ignoreNotFound(err: unknown): null {
+  if (statusOf(err) === 404) return null;
+  throw err;
 }

@@ -7,6 +7,8 @@ export interface TarEntry {
   mode: number;
   uid?: number;
   gid?: number;
+  /** Default: the epoch. The archive keeps whole seconds. */
+  mtime?: Date;
 }
 
 export function tarArchive(entries: TarEntry[]): Buffer {
@@ -20,7 +22,7 @@ export function tarArchive(entries: TarEntry[]): Buffer {
     octal(header, 108, 8, entry.uid ?? 0);
     octal(header, 116, 8, entry.gid ?? 0);
     octal(header, 124, 12, entry.content.length);
-    octal(header, 136, 12, 0);
+    octal(header, 136, 12, Math.floor((entry.mtime?.getTime() ?? 0) / 1000));
     header.fill(' ', 148, 156);
     header.write('0', 156);
     header.write('ustar\u000000', 257, 8, 'binary');
