@@ -1,6 +1,10 @@
 // Execute: runs a plan's steps as soon as their predecessors are done, in parallel otherwise.
-// It makes no decisions: the first failure cancels every step not yet started, and the
-// error that caused it is what the caller sees.
+// It makes no decisions, and follows three rules: a step starts once every step in its
+// `after` is done; a plan where a step waits on one not listed before it is refused before
+// anything runs (the planners' builder, plan-graph.ts, holds them to the same rule); the first
+// failure cancels every step not yet started, and the error that caused it is what the caller
+// sees.
+import { checkEdges } from './plan-graph.js';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'cancelled';
 
@@ -28,14 +32,18 @@ export interface ExecuteOptions<N extends ExecNode = ExecNode> {
 }
 
 export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run: StepRunner<N>, options: ExecuteOptions<N> = {}): Promise<Map<string, unknown>> {
+  const listed = new Set<string>();
+  for (const n of plan.nodes) {
+    checkEdges(n, listed);
+    listed.add(n.id);
+  }
   const results = new Map<string, unknown>();
   const pending = new Map(plan.nodes.map((n) => [n.id, n]));
-  const known = new Set(plan.nodes.map((n) => n.id));
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
   let failure: { error: unknown } | undefined;
 
-  const ready = (n: N) => n.after.every((id) => done.has(id) || !known.has(id));
+  const ready = (n: N) => n.after.every((id) => done.has(id));
   const emit = (node: N, status: StepStatus, error?: unknown) => options.onEvent?.({ node, status, error });
   const aborted = abortPromise(options.signal);
 
@@ -65,10 +73,8 @@ export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run:
       for (const node of pending.values()) emit(node, 'cancelled');
       pending.clear();
     }
-    if (!running.size) {
-      if (pending.size) throw new Error(`plan cannot progress: ${[...pending.keys()].join(', ')} wait on steps that never ran`);
-      break;
-    }
+    // Every edge points to an earlier step, so with nothing running nothing is left waiting.
+    if (!running.size) break;
     // Once failed, only the steps still running can wake the loop (the abort already fired).
     await Promise.race(failure ? [...running.values()] : [...running.values(), aborted]);
   }

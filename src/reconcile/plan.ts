@@ -1,12 +1,14 @@
 // Plan: a pure function from (desired project, observed snapshot, options) to a graph of
 // steps, each one engine operation with the reason it is needed. No engine access here, so a
-// unit test can call it with a hand-made snapshot.
+// unit test can call it with a hand-made snapshot. Plans are built on plan-graph.ts: a step
+// waits only on steps added before it, so a mistyped edge fails the test that builds it.
 import { BerthError } from '../errors.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { DependencyCondition, Project, Service } from '../model/types.js';
 import type { Observed, ObservedContainer } from '../engine/observe.js';
 import { containerName, imageRef, replicaCount } from './naming.js';
+import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from './plan-graph.js';
 
 export type Step =
   | { kind: 'create-network'; key: string; name: string }
@@ -31,19 +33,9 @@ export interface ContainerRef {
   name: string;
 }
 
-export interface PlanNode {
-  id: string;
-  step: Step;
-  /** Why this step is needed, for people ("config hash changed"). */
-  reason: string;
-  /** Ids of the nodes that must finish first. */
-  after: string[];
-}
+export type PlanNode = PlanGraphNode<Step>;
 
-export interface Plan {
-  nodes: PlanNode[];
-  warnings: string[];
-}
+export type Plan = BuiltPlan<Step>;
 
 export interface UpPlanOptions {
   /** Limit to these services (and their dependencies unless `noDeps`). */
@@ -56,40 +48,6 @@ export interface UpPlanOptions {
   scale?: Record<string, number>;
   /** `start`: only start existing containers; create, replace and remove nothing. */
   noCreate?: boolean;
-}
-
-class PlanBuilder {
-  readonly nodes: PlanNode[] = [];
-  readonly warnings: string[] = [];
-  private readonly ids = new Set<string>();
-
-  add(id: string, step: Step, reason: string, after: string[] = []): string {
-    if (!this.ids.has(id)) {
-      this.ids.add(id);
-      this.nodes.push({ id, step, reason, after: [...new Set(after)] });
-    }
-    return id;
-  }
-
-  /** Drops nodes matching `unneeded` that no other node waits on (a wait nobody needs). */
-  prune(unneeded: (n: PlanNode) => boolean): void {
-    const referenced = new Set(this.nodes.flatMap((n) => n.after));
-    for (let i = this.nodes.length - 1; i >= 0; i--) {
-      const n = this.nodes[i];
-      if (unneeded(n) && !referenced.has(n.id)) {
-        this.nodes.splice(i, 1);
-        this.ids.delete(n.id);
-      }
-    }
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  plan(): Plan {
-    return { nodes: this.nodes, warnings: this.warnings };
-  }
 }
 
 /** The services `up` acts on: the named ones plus, unless `noDeps`, what they depend on. */
@@ -105,7 +63,7 @@ export function selectServices(project: Project, graph: ServiceGraph, names: str
 
 /** Images to pull or build before containers are planned (so the plan sees their IDs). */
 export function planImages(project: Project, observed: Pick<Observed, 'images'>, options: { services?: Set<string>; pull?: string; build?: boolean } = {}): Plan {
-  const b = new PlanBuilder();
+  const b = new PlanGraph<Step>();
   for (const [name, service] of Object.entries(project.services)) {
     if (options.services && !options.services.has(name)) continue;
     const image = imageRef(project.name, service);
@@ -127,41 +85,104 @@ export function planImages(project: Project, observed: Pick<Observed, 'images'>,
 }
 
 export function planUp(project: Project, observed: Observed, options: UpPlanOptions = {}): Plan {
-  const b = new PlanBuilder();
-  const graph = new ServiceGraph(project);
-  const selected = selectServices(project, graph, options.services, options.noDeps);
-  const order = graph.order().filter((s) => selected.has(s));
-
-  const networkNodes = planNetworks(b, project, observed, selected);
-  const volumeNodes = planVolumes(b, project, observed, selected);
-
-  const byService = groupContainers(observed.containers);
-  const replaced = new Set<string>();
-  const touched = new Set<string>();
-  for (const name of order) {
-    const service = project.services[name];
-    const waits = dependencyNodes(b, graph, name, selected, options.noDeps);
-    const after = [
-      ...attachedNetworks(service).flatMap((n) => networkNodes.get(n) ?? []),
-      ...namedVolumes(service).flatMap((v) => volumeNodes.get(v) ?? []),
-      ...waits,
-    ];
-    const recreatedDeps = graph.dependencies(name).filter((d) => replaced.has(d));
-    const { ids, replaced: changed } = planServiceContainers(b, project, observed, service, byService.get(name) ?? [], after, recreatedDeps, graph, options);
-    if (changed) replaced.add(name);
-    if (ids.length) touched.add(name);
-    // A dependency started again in this run is waited for even when this service is unchanged,
-    // as Docker Compose does: a re-run job must succeed again, a restarted database be healthy.
-    const depsTouched = graph.dependencies(name).some((d) => touched.has(d));
-    b.add(`ready:${name}`, { kind: 'service-ready', service: name }, 'all replicas converged', [...ids, ...(depsTouched ? waits : [])]);
-  }
-  b.prune((n) => n.step.kind === 'await-service');
-
-  if (!options.noCreate) planOrphans(b, project, byService, options.removeOrphans);
-  return b.plan();
+  return new UpPlanner(project, observed, options).plan();
 }
 
-function planNetworks(b: PlanBuilder, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
+/** Plans `up` one service at a time, dependencies first, remembering which services it replaces. */
+class UpPlanner {
+  private readonly b = new PlanGraph<Step>();
+  private readonly graph: ServiceGraph;
+  private readonly byService: Map<string, ObservedContainer[]>;
+  /** Services getting new containers (recreated or created) in this plan. */
+  private readonly replaced = new Set<string>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly observed: Observed,
+    private readonly options: UpPlanOptions,
+  ) {
+    this.graph = new ServiceGraph(project);
+    this.byService = groupContainers(observed.containers);
+  }
+
+  plan(): Plan {
+    const { b, graph, project, observed, options } = this;
+    const selected = selectServices(project, graph, options.services, options.noDeps);
+    const networkNodes = planNetworks(b, project, observed, selected);
+    const volumeNodes = planVolumes(b, project, observed, selected);
+    const touched = new Set<string>();
+    for (const name of graph.order().filter((s) => selected.has(s))) {
+      const service = project.services[name];
+      const waits = dependencyNodes(b, graph, name, selected, options.noDeps);
+      const after = [
+        ...attachedNetworks(service).flatMap((n) => networkNodes.get(n) ?? []),
+        ...namedVolumes(service).flatMap((v) => volumeNodes.get(v) ?? []),
+        ...waits,
+      ];
+      const ids = this.containers(service, after);
+      if (ids.length) touched.add(name);
+      // A dependency started again in this run is waited for even when this service is unchanged,
+      // as Docker Compose does: a re-run job must succeed again, a restarted database be healthy.
+      const depsTouched = graph.dependencies(name).some((d) => touched.has(d));
+      b.add(`ready:${name}`, { kind: 'service-ready', service: name }, 'all replicas converged', [...ids, ...(depsTouched ? waits : [])]);
+    }
+    b.prune((n) => n.step.kind === 'await-service');
+
+    if (!options.noCreate) planOrphans(b, project, this.byService, options.removeOrphans);
+    return b.plan();
+  }
+
+  /** The steps that bring one service's containers to the wanted state, each waiting on `after`. */
+  private containers(service: Service, after: string[]): string[] {
+    const { b, project, options } = this;
+    const name = service.name;
+    const existing = this.byService.get(name) ?? [];
+    const want = options.scale?.[name] ?? replicaCount(service);
+    const hash = serviceConfigHash(service);
+    const image = this.observed.images[imageRef(project.name, service)];
+    const start = !options.noStart;
+    // An interrupted replace can leave two containers with one number: keep the properly named one.
+    const sorted = [...existing].sort((x, y) => x.number - y.number || Number(y.name === containerName(project.name, service, y.number)) - Number(x.name === containerName(project.name, service, x.number)));
+    const keep = sorted.slice(0, want);
+    const ids: string[] = [];
+
+    if (options.noCreate) {
+      for (const c of sorted.filter((c) => c.state !== 'running')) {
+        ids.push(b.add(`container:${name}:${c.number}`, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
+      }
+      return ids;
+    }
+    for (const c of sorted.slice(want)) {
+      const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: name, container: ref(c) }, 'scaled down');
+      b.add(`remove:${c.name}`, { kind: 'remove-container', service: name, container: ref(c), volumes: false }, 'scaled down', [stop]);
+    }
+
+    const recreatedDeps = this.graph.dependencies(name).filter((d) => this.replaced.has(d));
+    const restartDeps = recreatedDeps.filter((d) => this.graph.dependency(name, d)?.restart);
+    for (const c of keep) {
+      const id = `container:${name}:${c.number}`;
+      const expectedName = containerName(project.name, service, c.number);
+      const why = recreateReason(c, hash, image, options, recreatedDeps, service) ?? (c.name !== expectedName && !options.noRecreate ? `container is named ${c.name}, not ${expectedName} (an interrupted replace?)` : undefined);
+      if (why) {
+        this.replaced.add(name);
+        ids.push(b.add(id, { kind: 'recreate-container', service: name, number: c.number, name: expectedName, old: ref(c), start }, why, after));
+      } else if (c.state !== 'running' && start) {
+        ids.push(b.add(id, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
+      } else if (restartDeps.length && start) {
+        ids.push(b.add(id, { kind: 'restart-container', service: name, number: c.number, container: ref(c) }, `dependency ${restartDeps.join(', ')} was recreated (restart: true)`, after));
+      }
+    }
+    let next = Math.max(0, ...existing.map((c) => c.number)) + 1;
+    for (let i = keep.length; i < want; i++, next++) {
+      const number = next;
+      ids.push(b.add(`container:${name}:${number}`, { kind: 'create-container', service: name, number, name: containerName(project.name, service, number), start }, existing.length ? 'scaled up' : 'not found', after));
+      this.replaced.add(name);
+    }
+    return ids;
+  }
+}
+
+function planNetworks(b: PlanGraph<Step>, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
   const nodes = new Map<string, string>();
   const used = new Set([...selected].flatMap((s) => attachedNetworks(project.services[s])));
   for (const key of used) {
@@ -182,7 +203,7 @@ function planNetworks(b: PlanBuilder, project: Project, observed: Observed, sele
   return nodes;
 }
 
-function planVolumes(b: PlanBuilder, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
+function planVolumes(b: PlanGraph<Step>, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
   const nodes = new Map<string, string>();
   const used = new Set([...selected].flatMap((s) => namedVolumes(project.services[s])));
   for (const key of used) {
@@ -205,7 +226,7 @@ function planVolumes(b: PlanBuilder, project: Project, observed: Observed, selec
 }
 
 /** Nodes a service waits on before its containers may be created or started. */
-function dependencyNodes(b: PlanBuilder, graph: ServiceGraph, name: string, selected: Set<string>, noDeps?: boolean): string[] {
+function dependencyNodes(b: PlanGraph<Step>, graph: ServiceGraph, name: string, selected: Set<string>, noDeps?: boolean): string[] {
   if (noDeps) return [];
   const ids: string[] = [];
   for (const dep of graph.dependencies(name)) {
@@ -220,62 +241,6 @@ function dependencyNodes(b: PlanBuilder, graph: ServiceGraph, name: string, sele
     ids.push(b.add(id, { kind: 'await-service', service: dep, condition: how.condition, required: how.required }, reason, [`ready:${dep}`]));
   }
   return ids;
-}
-
-function planServiceContainers(
-  b: PlanBuilder,
-  project: Project,
-  observed: Observed,
-  service: Service,
-  existing: ObservedContainer[],
-  after: string[],
-  recreatedDeps: string[],
-  graph: ServiceGraph,
-  options: UpPlanOptions,
-): { ids: string[]; replaced: boolean } {
-  const name = service.name;
-  const want = options.scale?.[name] ?? replicaCount(service);
-  const hash = serviceConfigHash(service);
-  const image = observed.images[imageRef(project.name, service)];
-  const start = !options.noStart;
-  // An interrupted replace can leave two containers with one number: keep the properly named one.
-  const sorted = [...existing].sort((x, y) => x.number - y.number || Number(y.name === containerName(project.name, service, y.number)) - Number(x.name === containerName(project.name, service, x.number)));
-  const keep = sorted.slice(0, want);
-  const ids: string[] = [];
-  let replaced = false;
-
-  if (options.noCreate) {
-    for (const c of sorted.filter((c) => c.state !== 'running')) {
-      ids.push(b.add(`container:${name}:${c.number}`, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
-    }
-    return { ids, replaced };
-  }
-  for (const c of sorted.slice(want)) {
-    const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: name, container: ref(c) }, 'scaled down');
-    b.add(`remove:${c.name}`, { kind: 'remove-container', service: name, container: ref(c), volumes: false }, 'scaled down', [stop]);
-  }
-
-  const restartDeps = recreatedDeps.filter((d) => graph.dependency(name, d)?.restart);
-  for (const c of keep) {
-    const id = `container:${name}:${c.number}`;
-    const expectedName = containerName(project.name, service, c.number);
-    const why = recreateReason(c, hash, image, options, recreatedDeps, service) ?? (c.name !== expectedName && !options.noRecreate ? `container is named ${c.name}, not ${expectedName} (an interrupted replace?)` : undefined);
-    if (why) {
-      replaced = true;
-      ids.push(b.add(id, { kind: 'recreate-container', service: name, number: c.number, name: expectedName, old: ref(c), start }, why, after));
-    } else if (c.state !== 'running' && start) {
-      ids.push(b.add(id, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
-    } else if (restartDeps.length && start) {
-      ids.push(b.add(id, { kind: 'restart-container', service: name, number: c.number, container: ref(c) }, `dependency ${restartDeps.join(', ')} was recreated (restart: true)`, after));
-    }
-  }
-  let next = Math.max(0, ...existing.map((c) => c.number)) + 1;
-  for (let i = keep.length; i < want; i++, next++) {
-    const number = next;
-    ids.push(b.add(`container:${name}:${number}`, { kind: 'create-container', service: name, number, name: containerName(project.name, service, number), start }, existing.length ? 'scaled up' : 'not found', after));
-    replaced = true;
-  }
-  return { ids, replaced };
 }
 
 function recreateReason(
@@ -298,7 +263,7 @@ function recreateReason(
   return undefined;
 }
 
-function planOrphans(b: PlanBuilder, project: Project, byService: Map<string, ObservedContainer[]>, remove?: boolean): void {
+function planOrphans(b: PlanGraph<Step>, project: Project, byService: Map<string, ObservedContainer[]>, remove?: boolean): void {
   const orphans = [...byService.entries()].filter(([s]) => !project.services[s]).flatMap(([, cs]) => cs);
   if (!orphans.length) return;
   if (!remove) {
@@ -322,7 +287,7 @@ export interface DownPlanOptions {
 
 /** Down: stop dependents before their dependencies, then remove networks and (if asked) volumes and images. */
 export function planDown(project: Project, observed: Observed, options: DownPlanOptions = {}): Plan {
-  const b = new PlanBuilder();
+  const b = new PlanGraph<Step>();
   const graph = new ServiceGraph(project);
   const byService = groupContainers(observed.containers);
   const removed: string[] = [];
@@ -378,7 +343,7 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
 }
 
 /** Stops every given container, dependents before their dependencies. */
-function planStops(b: PlanBuilder, graph: ServiceGraph, byService: Map<string, ObservedContainer[]>, reason: string, only?: Set<string>): void {
+function planStops(b: PlanGraph<Step>, graph: ServiceGraph, byService: Map<string, ObservedContainer[]>, reason: string, only?: Set<string>): void {
   const stopIds = new Map<string, string[]>();
   for (const name of [...graph.order()].reverse()) {
     if (only && !only.has(name)) continue;
@@ -389,7 +354,7 @@ function planStops(b: PlanBuilder, graph: ServiceGraph, byService: Map<string, O
 
 /** `stop`: running containers of the selected services, dependents first. */
 export function planStop(project: Project, observed: Observed, services?: string[]): Plan {
-  const b = new PlanBuilder();
+  const b = new PlanGraph<Step>();
   const graph = new ServiceGraph(project);
   const running = new Map([...groupContainers(observed.containers)].map(([s, cs]) => [s, cs.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused')]));
   planStops(b, graph, running, 'stop', services?.length ? new Set(services) : undefined);
@@ -398,7 +363,7 @@ export function planStop(project: Project, observed: Observed, services?: string
 
 /** `restart`: every container of the selected services, in parallel. */
 export function planRestart(project: Project, observed: Observed, services?: string[]): Plan {
-  const b = new PlanBuilder();
+  const b = new PlanGraph<Step>();
   for (const [service, containers] of groupContainers(observed.containers)) {
     if (!project.services[service] || (services?.length && !services.includes(service))) continue;
     for (const c of containers) b.add(`restart:${c.name}`, { kind: 'restart-container', service, number: c.number, container: ref(c) }, 'restart');
@@ -408,7 +373,7 @@ export function planRestart(project: Project, observed: Observed, services?: str
 
 /** `rm`: stopped containers of the selected services (all of them with `stop`). */
 export function planRemove(project: Project, observed: Observed, options: { services?: string[]; stop?: boolean; volumes?: boolean } = {}): Plan {
-  const b = new PlanBuilder();
+  const b = new PlanGraph<Step>();
   for (const [service, containers] of groupContainers(observed.containers)) {
     if (!project.services[service] || (options.services?.length && !options.services.includes(service))) continue;
     for (const c of containers) {
@@ -444,10 +409,7 @@ export function namedVolumes(service: Service): string[] {
   return (service.volumes ?? []).flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : []));
 }
 
-/** The plan as text, one step a line, for dry runs and golden tests. */
+/** The plan as text, one step a line with the steps it waits on, for dry runs and golden tests. */
 export function formatPlan(plan: Plan): string {
-  const lines = plan.nodes
-    .filter((n) => n.step.kind !== 'service-ready')
-    .map((n) => `${n.id} ${n.step.kind} (${n.reason})`);
-  return [...lines, ...plan.warnings.map((w) => `warning: ${w}`)].join('\n');
+  return formatPlanGraph(plan, (n) => n.step.kind === 'service-ready');
 }

@@ -1,8 +1,9 @@
 // Plan a stack: a pure function from (desired stack, observed swarm, options) to a graph of
-// steps, each one Engine API call with the reason it is needed, in the shape of
-// src/reconcile/plan.ts so the same executor runs it. No engine access: unit tests call it
-// with hand-made snapshots.
+// steps, each one Engine API call with the reason it is needed, built on the plan graph the
+// host planner uses (src/reconcile/plan-graph.ts) so the same executor runs it. No engine
+// access: unit tests call it with hand-made snapshots.
 import { BerthError } from '../errors.js';
+import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from '../reconcile/plan-graph.js';
 import type { DesiredObject, DesiredStack } from './desired.js';
 import type { ObservedObject, ObservedService, ObservedStack } from './observe.js';
 
@@ -18,37 +19,17 @@ export type SwarmStep =
   | { kind: 'remove-config'; name: string; id: string }
   | { kind: 'remove-network'; name: string; id: string };
 
-export interface SwarmPlanNode {
-  id: string;
-  step: SwarmStep;
-  /** Why this step is needed, for people ("config hash changed"). */
-  reason: string;
-  /** Ids of the nodes that must finish first. */
-  after: string[];
-}
+export type SwarmPlanNode = PlanGraphNode<SwarmStep>;
 
-export interface SwarmPlan {
-  nodes: SwarmPlanNode[];
-  warnings: string[];
-}
+export type SwarmPlan = BuiltPlan<SwarmStep>;
 
 export interface DeployPlanOptions {
   /** Remove the stack's services that are no longer in the compose file. */
   prune?: boolean;
 }
 
-class Builder {
-  readonly nodes: SwarmPlanNode[] = [];
-  readonly warnings: string[] = [];
-
-  add(id: string, step: SwarmStep, reason: string, after: string[] = []): string {
-    if (!this.nodes.some((n) => n.id === id)) this.nodes.push({ id, step, reason, after: [...new Set(after)] });
-    return id;
-  }
-}
-
 export function planDeploy(desired: DesiredStack, observed: ObservedStack, options: DeployPlanOptions = {}): SwarmPlan {
-  const b = new Builder();
+  const b = new PlanGraph<SwarmStep>();
   const project = desired.project;
   b.warnings.push(...desired.warnings);
 
@@ -111,7 +92,7 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
     if (n.namespace !== project || desiredNetworks.has(n.name) || inUse.networks.has(n.id) || inUse.networks.has(n.name)) continue;
     b.add(`remove-network:${n.name}`, { kind: 'remove-network', name: n.name, id: n.id }, 'no longer used', serviceNodes);
   }
-  return { nodes: b.nodes, warnings: b.warnings };
+  return b.plan();
 }
 
 function updateReason(found: ObservedService, container: { Secrets?: { SecretName: string }[]; Configs?: { ConfigName: string }[] }): string {
@@ -123,7 +104,7 @@ function updateReason(found: ObservedService, container: { Secrets?: { SecretNam
   return rotated.length ? `config hash changed (now uses ${rotated.join(', ')})` : 'config hash changed';
 }
 
-function planNetworks(b: Builder, desired: DesiredStack, observed: ObservedStack): Map<string, string> {
+function planNetworks(b: PlanGraph<SwarmStep>, desired: DesiredStack, observed: ObservedStack): Map<string, string> {
   const nodes = new Map<string, string>();
   for (const network of desired.networks) {
     const found = observed.networks[network.name];
@@ -153,7 +134,7 @@ function planNetworks(b: Builder, desired: DesiredStack, observed: ObservedStack
 }
 
 /** Create steps for content-named objects not yet in the swarm, keyed `secret:<name>` / `config:<name>`. */
-function planObjects(b: Builder, project: string, wanted: DesiredObject[], observed: Record<string, ObservedObject>, kind: 'secret' | 'config'): Map<string, string> {
+function planObjects(b: PlanGraph<SwarmStep>, project: string, wanted: DesiredObject[], observed: Record<string, ObservedObject>, kind: 'secret' | 'config'): Map<string, string> {
   const nodes = new Map<string, string>();
   for (const o of wanted) {
     const found = observed[o.name];
@@ -175,17 +156,17 @@ function ownedBy(project: string, objects: Record<string, ObservedObject>): Obse
 
 /** Undeploy: every service of the stack, then its networks, secrets and configs. */
 export function planUndeploy(project: string, observed: ObservedStack): SwarmPlan {
-  const b = new Builder();
+  const b = new PlanGraph<SwarmStep>();
   const services = observed.services.map((s) => b.add(`remove-service:${s.key}`, { kind: 'remove-service', service: s.key, name: s.name, id: s.id }, 'undeploy'));
   for (const o of ownedBy(project, observed.secrets)) b.add(`remove-secret:${o.name}`, { kind: 'remove-secret', name: o.name, id: o.id }, 'undeploy', services);
   for (const o of ownedBy(project, observed.configs)) b.add(`remove-config:${o.name}`, { kind: 'remove-config', name: o.name, id: o.id }, 'undeploy', services);
   for (const n of Object.values(observed.networks).filter((n) => n.namespace === project).sort((x, y) => x.name.localeCompare(y.name))) {
     b.add(`remove-network:${n.name}`, { kind: 'remove-network', name: n.name, id: n.id }, 'undeploy', services);
   }
-  return { nodes: b.nodes, warnings: b.warnings };
+  return b.plan();
 }
 
-/** The plan as text, one step a line, for dry runs and golden tests. */
+/** The plan as text, one step a line with the steps it waits on, for dry runs and golden tests. */
 export function formatSwarmPlan(plan: SwarmPlan): string {
-  return [...plan.nodes.map((n) => `${n.id} ${n.step.kind} (${n.reason})`), ...plan.warnings.map((w) => `warning: ${w}`)].join('\n');
+  return formatPlanGraph(plan);
 }

@@ -49,6 +49,16 @@ describe('executePlan', () => {
     expect(events.find((e) => e.node.id === 'a' && e.status === 'failed')).toBeDefined();
   });
 
+  it('refuses a plan where a step waits on one not listed before it, before running any step', async () => {
+    let calls = 0;
+    const count = async () => {
+      calls++;
+    };
+    await expect(executePlan(plan([['a', []], ['b', ['typo']]]), count)).rejects.toThrow('plan step "b" waits on "typo", not in the plan before it');
+    await expect(executePlan(plan([['b', ['a']], ['a', []]]), count)).rejects.toThrow('plan step "b" waits on "a", not in the plan before it');
+    expect(calls).toBe(0);
+  });
+
   it('passes the results of earlier steps to later ones', async () => {
     const results = await executePlan(plan([['create', []], ['use', ['create']]]), async (_s, node, prior) => (node.id === 'create' ? 'id-1' : `used ${prior.get('create')}`));
     expect(results.get('use')).toBe('used id-1');

@@ -250,3 +250,72 @@ describe('planDown, planStop, planRemove', () => {
     expect(steps(planRemove(project([web, db]), snapshot, { stop: true }))).toEqual(['stop:p-web-1 stop-container', 'remove:p-web-1 remove-container', 'remove:p-db-1 remove-container']);
   });
 });
+
+// Golden plans: each line is a step, its reason, and the steps it waits on, so the text pins
+// the order as well as the steps. The expected texts are written from what the plan must be.
+describe('formatPlan (golden plans)', () => {
+  it('web waits for a healthy db: network and volume first, then db, the wait, and both web replicas', () => {
+    const web = service('web', { deploy: { replicas: 2 }, depends_on: { db: { condition: 'service_healthy', required: true } } });
+    const db = service('db', { volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
+    const plan = planUp(project([web, db], { volumes: { data: { name: 'p_data' } } }), observed([], { networks: {} }));
+    expect(formatPlan(plan)).toBe(
+      [
+        'network:default create-network (not found)',
+        'volume:data create-volume (not found)',
+        'container:db:1 create-container (not found) after network:default, volume:data',
+        'await:db:service_healthy await-service ("web" waits for it to be healthy) after container:db:1',
+        'container:web:1 create-container (not found) after network:default, await:db:service_healthy',
+        'container:web:2 create-container (not found) after network:default, await:db:service_healthy',
+      ].join('\n'),
+    );
+  });
+
+  it('a recreated db restarts its restart: true dependent after it, and leaves the other dependent alone', () => {
+    const db = service('db');
+    const app = service('app', { depends_on: { db: { condition: 'service_started', required: true, restart: true } } });
+    const web = service('web', { depends_on: { db: { condition: 'service_started', required: true } } });
+    const plan = planUp(project([app, web, service('db', { environment: { V: '2' } })]), observed([container(app, 1), container(web, 1), container(db, 1)]));
+    expect(formatPlan(plan)).toBe(
+      [
+        'container:db:1 recreate-container (config hash changed)',
+        'container:app:1 restart-container (dependency db was recreated (restart: true)) after container:db:1',
+      ].join('\n'),
+    );
+  });
+
+  it('scaling down removes the highest numbers, each stopped before it is removed, and recreates the one kept', () => {
+    const db = service('db');
+    const plan = planUp(project([service('db', { environment: { V: '2' } })]), observed([container(db, 1), container(db, 2), container(db, 3)]));
+    expect(formatPlan(plan)).toBe(
+      [
+        'stop:p-db-2 stop-container (scaled down)',
+        'remove:p-db-2 remove-container (scaled down) after stop:p-db-2',
+        'stop:p-db-3 stop-container (scaled down)',
+        'remove:p-db-3 remove-container (scaled down) after stop:p-db-3',
+        'container:db:1 recreate-container (config hash changed)',
+      ].join('\n'),
+    );
+  });
+
+  it('down stops every web replica before any db replica, removes each container after its stop, and the network and volume last', () => {
+    const web = service('web', { deploy: { replicas: 2 }, depends_on: { db: { condition: 'service_started', required: true } } });
+    const db = service('db', { deploy: { replicas: 2 }, volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
+    const p = project([web, db], { volumes: { data: { name: 'p_data' } } });
+    const snapshot = observed([container(web, 1), container(web, 2), container(db, 1), container(db, 2)], { volumes: { p_data: { name: 'p_data', project: 'p' } } });
+    const removals = 'remove:p-web-1, remove:p-web-2, remove:p-db-1, remove:p-db-2';
+    expect(formatPlan(planDown(p, snapshot, { volumes: true }))).toBe(
+      [
+        'stop:p-web-1 stop-container (down)',
+        'stop:p-web-2 stop-container (down)',
+        'stop:p-db-1 stop-container (down) after stop:p-web-1, stop:p-web-2',
+        'stop:p-db-2 stop-container (down) after stop:p-web-1, stop:p-web-2',
+        'remove:p-web-1 remove-container (down) after stop:p-web-1',
+        'remove:p-web-2 remove-container (down) after stop:p-web-2',
+        'remove:p-db-1 remove-container (down) after stop:p-db-1',
+        'remove:p-db-2 remove-container (down) after stop:p-db-2',
+        `network:default remove-network (down) after ${removals}`,
+        `volume:data remove-volume (--volumes) after ${removals}`,
+      ].join('\n'),
+    );
+  });
+});

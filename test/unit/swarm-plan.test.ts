@@ -168,6 +168,22 @@ describe('planDeploy', () => {
   });
 });
 
+describe('formatSwarmPlan (golden plan)', () => {
+  it('a secret rotation: the new secret, then the update that uses it, then the old secret\'s removal', () => {
+    const before = withSecret('old');
+    const after = withSecret('new');
+    const [oldSecret] = before.secrets;
+    const [newSecret] = after.secrets;
+    expect(formatSwarmPlan(planDeploy(after, deployed(before)))).toBe(
+      [
+        `secret:${newSecret.name} create-secret (content changed (was ${oldSecret.name}))`,
+        `service:web update-service (config hash changed (now uses secret ${newSecret.name})) after secret:${newSecret.name}`,
+        `remove-secret:${oldSecret.name} remove-secret (replaced by ${newSecret.name}) after service:web`,
+      ].join('\n'),
+    );
+  });
+});
+
 describe('planUndeploy', () => {
   it('removes every service, then the stack\'s secrets, configs and networks, and nothing of other stacks', () => {
     const desired = withSecret('s');
