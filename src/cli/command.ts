@@ -5,8 +5,10 @@ import { writeFile } from 'node:fs/promises';
 import type { Engine } from '../engine/connect.js';
 import { loadProject, type LoadOptions } from '../loader/index.js';
 import type { LoadedProject, Project, Service } from '../model/types.js';
+import { projectSecrets, sensitiveValues, type Redactor } from '../model/redact.js';
 import { createRenderer, type Renderer } from '../progress/render.js';
 import type { Globals } from './globals.js';
+import { OutputMask } from './output-mask.js';
 import { splitPassthrough } from './passthrough.js';
 
 export interface OptionSpec {
@@ -21,7 +23,10 @@ export interface OptionSpec {
 export interface CliContext {
   globals: Globals;
   stdout: NodeJS.WritableStream;
+  /** Text written here has every secret value known so far masked (see OutputMask). */
   stderr: NodeJS.WriteStream;
+  /** Masks the secret values known so far: the shell's, the env files', the loaded project's. */
+  redactor(): Redactor;
   /** Loads the project named by the global options (warnings go to stderr). */
   load(): Promise<LoadedProject>;
   /** Loads with some options changed (`--no-interpolate`). */
@@ -89,14 +94,25 @@ export function commandHelp(command: Command): string {
   return lines.join('\n');
 }
 
-export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, stderr: NodeJS.WriteStream): CliContext {
-  const loadWith = (overrides: Partial<LoadOptions>) =>
-    loadProject({ ...globals.load, ...overrides, onWarning: (m) => stderr.write(`warning: ${m}\n`) });
+export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawStderr: NodeJS.WriteStream): CliContext {
+  const mask = new OutputMask(globals.load.environment ?? process.env);
+  const stderr = mask.stream(rawStderr);
+  const loadWith = async (overrides: Partial<LoadOptions>) => {
+    const loaded = await loadProject({
+      ...globals.load,
+      ...overrides,
+      onWarning: (m) => stderr.write(`warning: ${m}\n`),
+      onEnvironment: (env) => mask.learn(sensitiveValues(env)),
+    });
+    mask.learn(projectSecrets(loaded));
+    return loaded;
+  };
   let connecting: Promise<Engine> | undefined;
   return {
     globals,
     stdout,
     stderr,
+    redactor: () => mask.current,
     load: () => loadWith({}),
     loadWith,
     connect: () => {
@@ -108,7 +124,7 @@ export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, stde
       }
       return connecting;
     },
-    renderer: () => createRenderer(stderr, globals.progress),
+    renderer: () => createRenderer(stderr, globals.progress, mask.text),
     service: (project, name) => {
       const service = project.services[name];
       if (!service) throw new BerthError('usage', `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`);

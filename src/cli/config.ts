@@ -45,7 +45,8 @@ export default defineCommand({
     for (const name of names) ctx.service(loaded.project, name);
     const selected = names.length ? new ServiceGraph(loaded.project).withDependencies(names) : undefined;
     if (opts.quiet) return 0;
-    const all = opts['show-secrets'] ? loaded.project : redactProject(loaded.project);
+    // Masked by name (a credential-like variable, a secret's content), then by value wherever else it was copied.
+    const all = opts['show-secrets'] ? loaded.project : ctx.redactor().deep(redactProject(loaded.project));
     const project = selected ? { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) } : all;
     let text: string;
     if (opts.services) text = lines(Object.keys(project.services));

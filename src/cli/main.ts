@@ -80,6 +80,8 @@ async function mainHelp(): Promise<string> {
 }
 
 export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Promise<number> {
+  // Once a command runs, its errors go through its context's stderr, which masks secret values.
+  let errors = stderr;
   try {
     const { globals: globalArgs, command: name, rest } = splitArgs(argv);
     const globals = parseGlobals(globalArgs);
@@ -98,9 +100,11 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
       stdout.write(`${commandHelp(command)}\n`);
       return 0;
     }
-    return await command.run(contextFor(globals, stdout, stderr), values as never, positionals);
+    const ctx = contextFor(globals, stdout, stderr);
+    errors = ctx.stderr;
+    return await command.run(ctx, values as never, positionals);
   } catch (err) {
-    stderr.write(`${errorLine(err)}\n`);
+    errors.write(`${errorLine(err)}\n`);
     return err instanceof BerthError && err.code === 'usage' ? 2 : 1;
   }
 }

@@ -22,6 +22,7 @@ import type { Dict } from './paths.js';
 import { applyProfiles } from './profiles.js';
 import { resolveProjectName } from './project-name.js';
 import { resolveRelativePaths } from './resolve-paths.js';
+import { SourceText } from './source-text.js';
 import { validateComposeFile } from './validate.js';
 
 export interface LoadOptions {
@@ -41,11 +42,14 @@ export interface LoadOptions {
   /** `--no-interpolate`. */
   interpolate?: boolean;
   onWarning?: (message: string) => void;
+  /** Told of each interpolation environment (the project's, each include's) as soon as it is read, before anything can fail on its values. */
+  onEnvironment?: (environment: Readonly<Record<string, string>>) => void;
 }
 
 interface Session {
   interpolate: boolean;
   onWarning?: (message: string) => void;
+  onEnvironment?: LoadOptions['onEnvironment'];
   positions: PositionIndex[];
 }
 
@@ -67,7 +71,8 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
 
   const env = resolveInterpolationEnvironment({ workingDir, envFiles: options.envFiles ?? shellSettings.envFiles, shell, cwd });
   const settings = composeSettings(env.environment);
-  const session: Session = { interpolate: options.interpolate ?? true, onWarning: options.onWarning, positions: [] };
+  const session: Session = { interpolate: options.interpolate ?? true, onWarning: options.onWarning, onEnvironment: options.onEnvironment, positions: [] };
+  session.onEnvironment?.(env.environment);
 
   const model = await loadApplication({ files, workingDir, environment: env.environment }, session, []);
   if (Object.keys(model).length === 0) {
@@ -149,6 +154,7 @@ async function loadIncluded(entry: IncludeEntry, parent: Application, session: S
     shell: parent.environment,
     cwd: entry.projectDirectory,
   });
+  session.onEnvironment?.(env.environment);
   return loadApplication({ files: entry.files, workingDir: entry.projectDirectory, environment: env.environment }, session, stack);
 }
 
@@ -165,12 +171,18 @@ async function loadCanonical(file: string, app: Application, session: Session): 
   const parsed = await parseComposeText(decodeUtf8(bytes, file), file);
   session.positions.push(parsed.positions);
   const locate: Locate = (path) => parsed.positions.locate(path);
+  const lookup = lookupIn(app.environment);
+  const written = new SourceText(lookup);
   const interpolated = session.interpolate
-    ? interpolateTree(parsed.data, lookupIn(app.environment), { locate, onWarning: session.onWarning })
+    ? interpolateTree(parsed.data, lookup, { locate, onWarning: session.onWarning, onInterpolated: written.record })
     : parsed.data;
-  const data = castKnownTypes(interpolated);
-  validateComposeFile(parsed.hasMergeTags ? stripMergeTags(data) : data, locate);
-  return { data: toCanonical(data, locate), locate };
+  try {
+    const data = castKnownTypes(interpolated);
+    validateComposeFile(parsed.hasMergeTags ? stripMergeTags(data) : data, locate);
+    return { data: toCanonical(data, locate), locate };
+  } catch (err) {
+    throw written.requote(err);
+  }
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

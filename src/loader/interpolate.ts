@@ -136,6 +136,8 @@ function matchAt(pattern: RegExp, text: string, index: number, to: number): stri
 export interface InterpolateTreeOptions {
   locate: (path: readonly PathSegment[]) => SourcePosition | undefined;
   onWarning?: (message: string) => void;
+  /** Told of each string interpolation changed, so errors can quote it as written. */
+  onInterpolated?: (path: readonly PathSegment[], raw: string, value: string) => void;
 }
 
 /** `data` with every string value interpolated; map keys are left alone, as in compose-go. */
@@ -151,7 +153,9 @@ export function interpolateTree(data: Dict, lookup: Lookup, options: Interpolate
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
       try {
-        return interpolateString(value, lookup, options.onWarning);
+        const out = interpolateString(value, lookup, options.onWarning);
+        if (out !== value) options.onInterpolated?.(path, value, out);
+        return out;
       } catch (err) {
         if (!(err instanceof InterpolationError)) throw err;
         throw new LoadError('interpolation', err.message, { position: options.locate(path), path: formatPath(path) });

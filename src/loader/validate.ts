@@ -2,6 +2,7 @@
 // a person can act on: where, what was expected, what was found.
 import type { ErrorObject } from 'ajv';
 import { LoadError } from '../errors.js';
+import { isSensitiveName } from '../model/redact.js';
 import type { Locate } from './locate.js';
 import { formatPath, type PathSegment } from './paths.js';
 import validateSchema from './schema-validator.generated.js';
@@ -131,10 +132,9 @@ function describe(value: unknown, sensitive: boolean): string {
 
 /** Keys whose values are commonly secrets; matched anywhere along the path. */
 const SENSITIVE_KEYS = new Set(['environment', 'args', 'content']);
-const SENSITIVE_NAME = /PASSWORD|SECRET|TOKEN/i;
 
 function isSensitive(path: PathSegment[]): boolean {
-  return path.some((seg) => typeof seg === 'string' && (SENSITIVE_KEYS.has(seg) || SENSITIVE_NAME.test(seg)));
+  return path.some((seg) => typeof seg === 'string' && (SENSITIVE_KEYS.has(seg) || isSensitiveName(seg)));
 }
 
 /** A JSON pointer into `root` as path segments; list indices become numbers. */

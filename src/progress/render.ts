@@ -8,10 +8,33 @@ export interface Renderer {
   finish(): Promise<void>;
 }
 
-export function createRenderer(stream: NodeJS.WriteStream = process.stderr, mode: 'auto' | 'tty' | 'plain' | 'quiet' = 'auto'): Renderer {
+/**
+ * `redact` masks secret values in the text of each event before it is drawn: listr2 draws on
+ * its own output and cuts long titles to the terminal's width, past where a stream could mask.
+ */
+export function createRenderer(
+  stream: NodeJS.WriteStream = process.stderr,
+  mode: 'auto' | 'tty' | 'plain' | 'quiet' = 'auto',
+  redact: (text: string) => string = (text) => text,
+): Renderer {
   if (mode === 'quiet') return { listener: () => {}, finish: async () => {} };
   const tty = mode === 'tty' || (mode === 'auto' && stream.isTTY === true);
-  return tty ? listrRenderer(stream) : plainRenderer(stream);
+  const renderer = tty ? listrRenderer(stream) : plainRenderer(stream);
+  return { ...renderer, listener: (event) => renderer.listener(redactEvent(event, redact)) };
+}
+
+/** The event with its human text masked; ids, kinds and statuses are berth's own words. */
+function redactEvent(event: ProgressEvent, redact: (text: string) => string): ProgressEvent {
+  switch (event.type) {
+    case 'step':
+      return { ...event, resource: redact(event.resource), text: redact(event.text), reason: redact(event.reason), error: event.error === undefined ? undefined : redact(event.error) };
+    case 'warning':
+      return { ...event, message: redact(event.message) };
+    case 'output':
+      return { ...event, line: redact(event.line) };
+    case 'plan':
+      return event;
+  }
 }
 
 function plainRenderer(stream: NodeJS.WriteStream): Renderer {
