@@ -16,7 +16,7 @@ export async function runPlan(
   onEvent?.({ type: 'plan', steps: plan.nodes.filter(isReported).map((n) => n.id) });
   return executePlan(plan, engineStepRunner(ctx), {
     signal,
-    onEvent: ({ node, status, error }) => {
+    onEvent: ({ node, status, error, result }) => {
       if (!isReported(node)) return;
       onEvent?.({
         type: 'step',
@@ -24,7 +24,7 @@ export async function runPlan(
         kind: node.step.kind,
         resource: stepResource(node.step),
         status,
-        text: statusText(node, status),
+        text: statusText(node, status, result),
         reason: node.reason,
         error: error === undefined ? undefined : error instanceof ServiceError ? error.message : (error as Error).message ?? String(error),
       });

@@ -6,7 +6,7 @@ import { Label, projectLabels } from '../model/labels.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { LoadedProject, Network, Service } from '../model/types.js';
 import type { PlanNode, Step } from '../reconcile/plan.js';
-import type { StepRunner } from '../reconcile/execute.js';
+import { KEPT, type StepRunner } from '../reconcile/execute.js';
 import { completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from '../reconcile/wait.js';
 import { imageRef } from '../reconcile/naming.js';
 import type { Engine } from './connect.js';
@@ -95,7 +95,7 @@ async function ignoring(statuses: number[], op: Promise<unknown>): Promise<void>
   }
 }
 
-async function removeOrWarn(ctx: ActionContext, what: string, op: Promise<unknown>): Promise<void> {
+async function removeOrWarn(ctx: ActionContext, what: string, op: Promise<unknown>): Promise<typeof KEPT | undefined> {
   try {
     await op;
   } catch (err) {
@@ -103,17 +103,18 @@ async function removeOrWarn(ctx: ActionContext, what: string, op: Promise<unknow
     if (status === 404) return;
     if (status === 409 || status === 403) {
       ctx.warn(`${what} is still in use and was kept`);
-      return;
+      return KEPT;
     }
     throw err;
   }
 }
 
 /** Removes the project's networks of that name: a race between two tools can leave more than one. */
-async function removeNetworks(ctx: ActionContext, name: string): Promise<void> {
+async function removeNetworks(ctx: ActionContext, name: string): Promise<typeof KEPT | undefined> {
   const found = await ctx.engine.listNetworks({ filters: { name: [name], label: [`${Label.project}=${ctx.loaded.project.name}`] } });
   const exact = found.filter((n) => n.Name === name);
-  await Promise.all(exact.map((n) => removeOrWarn(ctx, `network ${name}`, ctx.engine.getNetwork(n.Id).remove())));
+  const outcomes = await Promise.all(exact.map((n) => removeOrWarn(ctx, `network ${name}`, ctx.engine.getNetwork(n.Id).remove())));
+  return outcomes.includes(KEPT) ? KEPT : undefined;
 }
 
 function stopSeconds(ctx: ActionContext, service: Service | undefined): number | undefined {

@@ -1,5 +1,5 @@
 // The typed progress events the library reports; the CLI renders them, a library user may too.
-import type { StepStatus } from '../reconcile/execute.js';
+import { KEPT, type StepStatus } from '../reconcile/execute.js';
 import type { PlanNode, Step } from '../reconcile/plan.js';
 
 export type ProgressEvent =
@@ -61,14 +61,15 @@ const WORDS: Record<Step['kind'], [started: string, done: string]> = {
   'remove-image': ['Removing', 'Removed'],
 };
 
-/** The status word for a step event: Creating, Created, Error, ... */
-export function statusText(node: PlanNode, status: StepStatus): string {
+/** The status word for a step event: Creating, Created, Kept, Error, ... */
+export function statusText(node: PlanNode, status: StepStatus, result?: unknown): string {
   const [started, done] = WORDS[node.step.kind];
   if (status === 'started') return started;
   if (status === 'done') {
     const step = node.step;
     const startsToo = (step.kind === 'create-container' || step.kind === 'recreate-container') && step.start;
     if (step.kind === 'await-service') return step.condition === 'service_healthy' ? 'Healthy' : 'Exited';
+    if (result === KEPT) return 'Kept';
     return startsToo ? 'Started' : done;
   }
   return status === 'failed' ? 'Error' : 'Cancelled';

@@ -8,6 +8,9 @@ import { checkEdges } from './plan-graph.js';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'cancelled';
 
+/** A removal step's result when the engine kept the resource (still in use): it is reported as kept, not removed. */
+export const KEPT = 'kept';
+
 /** What the executor needs of a plan node; single-host and Swarm plans both have it. */
 export interface ExecNode<S = unknown> {
   id: string;
@@ -20,6 +23,8 @@ export interface StepEvent<N extends ExecNode = ExecNode> {
   node: N;
   status: StepStatus;
   error?: unknown;
+  /** What a done step returned. */
+  result?: unknown;
 }
 
 /** Performs one step; `results` holds what earlier steps returned, by node id. */
@@ -44,7 +49,7 @@ export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run:
   let failure: { error: unknown } | undefined;
 
   const ready = (n: N) => n.after.every((id) => done.has(id));
-  const emit = (node: N, status: StepStatus, error?: unknown) => options.onEvent?.({ node, status, error });
+  const emit = (node: N, status: StepStatus, error?: unknown, result?: unknown) => options.onEvent?.({ node, status, error, result });
   const aborted = abortPromise(options.signal);
 
   while (pending.size || running.size) {
@@ -59,7 +64,7 @@ export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run:
             (value) => {
               results.set(node.id, value);
               done.add(node.id);
-              emit(node, 'done');
+              emit(node, 'done', undefined, value);
             },
             (error: unknown) => {
               failure ??= { error };

@@ -140,7 +140,7 @@ describe('the project lock is held while its owner lives, and only then', () => 
   }
 });
 
-describe('down --rmi', () => {
+describe('down says what it removed and what it kept', () => {
   let project: TestProject;
   afterEach(async () => project?.cleanup());
 
@@ -153,7 +153,24 @@ describe('down --rmi', () => {
     const result = await project.cli(['down', '--rmi', 'local']);
     expect(result.code).toBe(0);
     await expect(project.engine.getImage(image).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect(result.stderr).not.toMatch(/kept/);
+    expect(result.stderr).not.toMatch(/kept/i);
     expect(await project.containers()).toHaveLength(0);
+  });
+
+  it('a network still in use by a container of no project is reported kept, never removed', async () => {
+    project = await useProject('lock-plain');
+    expect((await project.cli(['up', '-d'])).code).toBe(0);
+    const network = `${project.name}_default`;
+    const stranger = await project.engine.createContainer({ name: `${project.name}-stranger`, Image: 'busybox', Cmd: ['sleep', '3600'], HostConfig: { NetworkMode: network, Init: true } });
+    try {
+      await stranger.start();
+      const result = await project.cli(['down']);
+      expect(result.code).toBe(0);
+      expect((await project.engine.getNetwork(network).inspect()).Name).toBe(network);
+      expect(result.stderr).toContain(`Network ${network}  Kept`);
+      expect(result.stderr).not.toContain(`Network ${network}  Removed`);
+    } finally {
+      await stranger.remove({ force: true });
+    }
   });
 });
