@@ -3,9 +3,10 @@
 // the text of each string it changed, by path; an error a later stage of the same file raises
 // about that path (or below it) has the values it quotes put back as written.
 import { LoadError } from '../errors.js';
+import { MIN_MASKED_LENGTH } from '../model/redact.js';
 import type { Lookup } from './interpolate.js';
 import { formatPath, type PathSegment } from './paths.js';
-import { MIN_MASKED_LENGTH } from '../model/redact.js';
+import { quoteFound } from './validate.js';
 
 /** Names a `$NAME` or `${NAME...}` refers to; `$$` is a literal dollar. */
 const REFERENCE = /\$(?:\$|\{?([_a-zA-Z][_a-zA-Z0-9]*))/g;
@@ -44,9 +45,12 @@ export class SourceText {
   }
 }
 
-/** `"value"` as messages quote it, plain and JSON-escaped, each paired with the same form of `written`. */
+/** `"value"` as messages quote it (plain, JSON-escaped, cut short), each paired with the same form of `written`. */
 function quotedForms(value: string, written: string): [string, string][] {
-  const plain: [string, string] = [`"${value}"`, `"${written}"`];
-  const json: [string, string] = [JSON.stringify(value), JSON.stringify(written)];
-  return plain[0] === json[0] ? [plain] : [plain, json];
+  const forms = new Map<string, string>([
+    [`"${value}"`, `"${written}"`],
+    [JSON.stringify(value), JSON.stringify(written)],
+    [quoteFound(value), quoteFound(written)],
+  ]);
+  return [...forms];
 }

@@ -118,12 +118,14 @@ function joinOr(items: string[]): string {
 
 const MAX_SHOWN_LENGTH = 60;
 
+/** A string as messages quote what was found: JSON-quoted, a long one cut short. */
+export function quoteFound(text: string): string {
+  return JSON.stringify(text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH)}…` : text);
+}
+
 /** What was found, for the message: strings are quoted unless they may hold a secret. */
 function describe(value: unknown, sensitive: boolean): string {
-  if (typeof value === 'string') {
-    if (sensitive) return 'a string';
-    return JSON.stringify(value.length > MAX_SHOWN_LENGTH ? `${value.slice(0, MAX_SHOWN_LENGTH)}…` : value);
-  }
+  if (typeof value === 'string') return sensitive ? 'a string' : quoteFound(value);
   if (value === null) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

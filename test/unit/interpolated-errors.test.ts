@@ -72,3 +72,13 @@ describe('a validation error on an interpolated value', () => {
     });
   }
 });
+
+describe('a long interpolated value', () => {
+  it('is quoted as written even where the schema message cuts what it found short', async () => {
+    const token = 'a'.repeat(40) + 'b'.repeat(40);
+    const compose = lines('services:', '  web:', '    image: busybox', '    scale: ${API_TOKEN}');
+    const err = await rejection(loadProject({ cwd: tempTree({ 'compose.yaml': compose }), environment: { API_TOKEN: token } }));
+    expect(err.message).toMatch(/services\.web\.scale: expected .*, got "\$\{API_TOKEN\}"$/);
+    expect(err.message).not.toContain('aaaaaaaa');
+  });
+});
