@@ -1,6 +1,6 @@
-// The project lock is a never-started container, berth-lock-<project>, made from berth's empty image (the engine reserves names atomically).
-// While it runs, the owner rewrites a heartbeat file in it every interval (the file's time changes); any process on any host can read that time.
-// A waiter takes the lock over only after that time stayed the same for MISSED_BEATS intervals by the waiter's own clock (no clock skew).
+// Project lock: a never-started container berth-lock-<project> (the engine reserves names atomically), from berth's empty image.
+// Its owner rewrites a heartbeat file in it every interval; any process on any host reads the file's time through the engine.
+// A waiter takes the lock over only once that time stood still for MISSED_BEATS intervals of the waiter's own clock.
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +15,7 @@ const OWNER_LABEL = 'dev.berth.lock.owner';
 /** The owner's heartbeat interval, so that a waiter with another setting judges it by the owner's. */
 const HEARTBEAT_LABEL = 'dev.berth.lock.heartbeat-ms';
 /** An empty image of berth's own: the lock pins none of the project's images (`down --rmi`). */
-export const LOCK_IMAGE = 'berth/lock:1';
+const LOCK_IMAGE = 'berth/lock:1';
 const HEARTBEAT_FILE = '/heartbeat';
 const HEARTBEAT_MS = 2000;
 /** The file's time has whole seconds: a slower beat always moves it. */
@@ -28,6 +28,8 @@ const POLL_MS = 200;
 export interface LockOptions {
   /** Called once when another run holds the lock and this one starts waiting. */
   onWait?: (owner: string) => void;
+  /** Called when the held lock's container is gone (taken over after this run stopped beating, or removed by hand). */
+  onLost?: () => void;
   /** Ends a wait for the lock (with the signal's reason). */
   signal?: AbortSignal;
   /** Default: BERTH_LOCK_HEARTBEAT_MS, else 2 s; at least 1 s. */
@@ -45,30 +47,36 @@ export function lockProject(engine: Engine, project: string, options: { onEvent?
   return acquireProjectLock(engine, project, {
     signal: options.signal,
     onWait: (owner) => options.onEvent?.({ type: 'warning', message: `another run (${owner}) is changing project "${project}"; waiting for it to finish` }),
+    onLost: () => options.onEvent?.({ type: 'warning', message: `this run lost project "${project}"'s lock (its container ${lockName(project)} is gone): another run may be changing the project too` }),
   });
 }
 
 export async function acquireProjectLock(engine: Engine, project: string, options: LockOptions = {}): Promise<Release> {
   const name = lockName(project);
-  const beatMs = Math.max(MIN_HEARTBEAT_MS, options.heartbeatMs ?? (Number(process.env.BERTH_LOCK_HEARTBEAT_MS) || HEARTBEAT_MS));
+  const beatMs = heartbeatInterval(options.heartbeatMs ?? process.env.BERTH_LOCK_HEARTBEAT_MS);
   let watched: { id: string; beat: string | undefined; since: number } | undefined;
   let told = false;
   for (;;) {
     options.signal?.throwIfAborted();
     const id = await createLock(engine, project, beatMs);
-    if (id) return keepAlive(engine.getContainer(id), beatMs);
+    if (id) return keepAlive(engine.getContainer(id), beatMs, options.onLost);
     const holder = await engine.getContainer(name).inspect().catch(ignoreNotFound);
     if (!holder) continue;
     const labels = holder.Config.Labels ?? {};
     if (labels[LOCK_LABEL] !== project) {
-      throw new BerthError('lock', `container ${name} is in the way of project "${project}"'s lock: it is not berth's (no label ${LOCK_LABEL}=${project}), so berth leaves it alone; rename or remove it, or use another project name`);
+      throw new BerthError(
+        'lock',
+        `container ${name} is in the way of project "${project}"'s lock: it is not berth's (no label ${LOCK_LABEL}=${project}), so berth leaves it alone; rename or remove it, or use another project name`,
+      );
     }
-    const beat = await statContainerPath(engine.getContainer(holder.Id), HEARTBEAT_FILE).catch(ignoreNotFound);
-    if (beat === null) continue;
+    const beat = await statContainerPath(engine.getContainer(holder.Id), HEARTBEAT_FILE).then((stat) => ({ mtime: stat?.mtime }), () => undefined);
     const now = performance.now();
-    if (watched?.id !== holder.Id || watched.beat !== beat?.mtime) {
-      watched = { id: holder.Id, beat: beat?.mtime, since: now };
-    } else if (now - watched.since > MISSED_BEATS * (Number(labels[HEARTBEAT_LABEL]) || beatMs)) {
+    if (!beat) {
+      // No reading (the holder is going away, or the engine hiccuped): the judgement starts over, never hastens.
+      watched = undefined;
+    } else if (watched?.id !== holder.Id || watched.beat !== beat.mtime) {
+      watched = { id: holder.Id, beat: beat.mtime, since: now };
+    } else if (now - watched.since > MISSED_BEATS * heartbeatInterval(labels[HEARTBEAT_LABEL] ?? beatMs)) {
       // Removed by ID: a lock taken meanwhile by another waiter is a new container. Whoever
       // removed it, the next round tries to create the lock.
       await engine.getContainer(holder.Id).remove({ force: true }).catch(() => undefined);
@@ -107,7 +115,7 @@ async function importLockImage(engine: Engine): Promise<void> {
 }
 
 /** Beats until released; a beat that finds the container gone stops (the lock was taken over or removed by hand). */
-function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number): Release {
+function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number, onLost?: () => void): Release {
   let released = false;
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
@@ -119,7 +127,10 @@ function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number
     try {
       await container.putArchive(tarArchive([{ path: HEARTBEAT_FILE, content: Buffer.alloc(0), mode: 0o644, mtime: new Date() }]), { path: '/' });
     } catch (err) {
-      if (statusOf(err) === 404) return;
+      if (statusOf(err) === 404) {
+        if (!released) onLost?.();
+        return;
+      }
     }
     if (!released) schedule();
   };
@@ -130,6 +141,11 @@ function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number
     // A lock left behind stops beating and is taken over: a failed removal must not hide the run's own error.
     await container.remove({ force: true }).catch(() => undefined);
   };
+}
+
+/** A heartbeat interval in ms from a setting or a label: 2 s when unset or unreadable, never under 1 s. */
+function heartbeatInterval(value: string | number | undefined): number {
+  return Math.max(MIN_HEARTBEAT_MS, Number(value) || HEARTBEAT_MS);
 }
 
 function statusOf(err: unknown): number | undefined {

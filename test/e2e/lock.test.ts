@@ -104,6 +104,16 @@ describe('the project lock is held while its owner lives, and only then', () => 
     expect(await lockContainers(project)).toHaveLength(0);
   });
 
+  it('an up whose lock is removed under it says it lost the lock', async () => {
+    project = await useProject('lock-slow');
+    const upRun = spawnCli(project, ['up', '-d'], undefined, FAST);
+    await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
+    const [held] = await lockContainers(project);
+    await project.engine.getContainer(held.Id).remove({ force: true });
+    expect(await upRun.exited).toBe(0);
+    expect(upRun.stderr()).toContain(`lost project "${project.name}"'s lock`);
+  });
+
   it("a container named like the project's lock that is not berth's is never waited on nor removed", async () => {
     project = await useProject('lock-plain');
     const foreign = await project.engine.createContainer({ name: lockName(project.name), Image: 'busybox', Cmd: ['true'] });
