@@ -11,7 +11,7 @@ export function actionContext(
   engine: Engine,
   loaded: LoadedProject,
   events: ContainerEvents,
-  options: { onEvent?: ProgressListener; timeout?: number; renewAnonVolumes?: boolean; buildOptions?: { pull?: boolean; noCache?: boolean } },
+  options: { onEvent?: ProgressListener; timeout?: number; renewAnonVolumes?: boolean; scale?: Record<string, number>; buildOptions?: { pull?: boolean; noCache?: boolean } },
 ): ActionContext {
   const onEvent = options.onEvent;
   return {
@@ -20,6 +20,7 @@ export function actionContext(
     events,
     stopTimeout: options.timeout,
     renewAnonVolumes: options.renewAnonVolumes,
+    scale: options.scale,
     onPullProgress: (service, line) => onEvent?.({ type: 'output', service, line }),
     build: async (service, image) => {
       await buildImage(engine, {

@@ -8,9 +8,9 @@ import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
 import { isReported } from '../progress/events.js';
-import { imageRef } from '../reconcile/naming.js';
+import { imageRef, replicaCount } from '../reconcile/naming.js';
 import { planImages, planUp, selectServices, type Plan, type UpPlanOptions } from '../reconcile/plan.js';
-import { ContainerEvents, isRunningOrHealthy, runningOrCompleted, withLastLogs } from '../reconcile/wait.js';
+import { checkAllPresent, ContainerEvents, isRunningOrHealthy, runningOrCompleted, withLastLogs } from '../reconcile/wait.js';
 import { actionContext } from './context.js';
 import type { EngineOptions } from './engine-options.js';
 import { runPlan } from './run-plan.js';
@@ -44,8 +44,9 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
   const selected = selectServices(project, graph, options.services, options.noDeps);
   const refs = [...new Set([...selected].map((s) => imageRef(project.name, project.services[s])))];
 
-  const events = new ContainerEvents(engine, project.name);
+  const events = new ContainerEvents(engine, project.name, options.signal);
   const ctx = actionContext(engine, loaded, events, options);
+  const planOptions: UpPlanOptions = { ...options, environment: loaded.environment };
   try {
     const before = await observe(engine, project, refs);
     const images = planImages(project, before, { services: selected, pull: options.pull, build: options.build });
@@ -53,16 +54,16 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
       const missing = images.nodes.find((n) => n.step.kind === 'build-image')!;
       throw new BerthError('build', `${missing.id.replace(/^image:/, 'service "')}" needs its image built, and --no-build was given`);
     }
-    if (options.dryRun) return { images, plan: planUp(project, before, options) };
+    if (options.dryRun) return { images, plan: planUp(project, before, planOptions) };
     await runPlan(images, ctx, options.onEvent, options.signal);
     // Only new images change what the engine holds; otherwise the first snapshot is current.
-    let plan = planUp(project, images.nodes.length ? await observe(engine, project, refs) : before, options);
+    let plan = planUp(project, images.nodes.length ? await observe(engine, project, refs) : before, planOptions);
     if (plan.nodes.some(isReported)) {
       // Something will change: take the project's lock, then plan again from what the engine
       // holds now (a run that waited sees what the other run made).
       const release = await lockProject(engine, project.name, options);
       try {
-        plan = planUp(project, await observe(engine, project, refs), options);
+        plan = planUp(project, await observe(engine, project, refs), planOptions);
         await runPlan(plan, ctx, options.onEvent, options.signal);
       } finally {
         await release();
@@ -70,7 +71,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     } else {
       for (const message of plan.warnings) options.onEvent?.({ type: 'warning', message });
     }
-    if (options.wait && !options.noStart) await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout);
+    if (options.wait && !options.noStart) await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);
     return { images, plan };
   } finally {
     events.close();
@@ -78,7 +79,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
 }
 
 /** `up --wait`: every selected service running (healthy when it has a healthcheck). */
-async function waitForServices(engine: Engine, loaded: LoadedProject, selected: Set<string>, graph: ServiceGraph, events: ContainerEvents, timeoutSeconds?: number): Promise<void> {
+async function waitForServices(engine: Engine, loaded: LoadedProject, selected: Set<string>, graph: ServiceGraph, events: ContainerEvents, timeoutSeconds?: number, scale?: Record<string, number>): Promise<void> {
   const project = loaded.project;
   const containers = await engine.listContainers({
     all: true,
@@ -88,6 +89,7 @@ async function waitForServices(engine: Engine, loaded: LoadedProject, selected: 
     [...selected].flatMap((s) => graph.dependents(s).filter((d) => graph.dependency(d, s)?.condition === 'service_completed_successfully').map(() => s)),
   );
   const timeout = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
+  for (const s of selected) checkAllPresent(s, scale?.[s] ?? replicaCount(project.services[s]), containers);
   await Promise.all(
     containers
       .filter((c) => selected.has(c.Labels[Label.service]))

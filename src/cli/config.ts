@@ -56,7 +56,7 @@ export default defineCommand({
     else if (opts.images) text = lines(Object.values(project.services).map((s) => s.image ?? `${project.name}-${s.name}`));
     else if (opts.hash !== undefined) {
       const wanted = opts.hash === '*' ? Object.keys(project.services) : opts.hash.split(',');
-      text = lines(wanted.map((s) => `${s} ${serviceConfigHash(ctx.service(loaded.project, s))}`));
+      text = lines(wanted.map((s) => `${s} ${serviceConfigHash(ctx.service(loaded.project, s), loaded)}`));
     } else if (opts.format === 'json') text = `${JSON.stringify(printableModel(project), null, 2)}\n`;
     else if (opts.format === undefined || opts.format === 'yaml') text = emitYaml(printableModel(project));
     else return ctx.usage(`--format must be yaml or json, got "${opts.format}"`);

@@ -7,13 +7,16 @@ import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model
 import type { LoadedProject, Network, Service } from '../model/types.js';
 import type { PlanNode, Step } from '../reconcile/plan.js';
 import { KEPT, type StepRunner } from '../reconcile/execute.js';
-import { completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from '../reconcile/wait.js';
-import { imageRef } from '../reconcile/naming.js';
+import { checkAllPresent, completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from '../reconcile/wait.js';
+import { imageRef, replicaCount } from '../reconcile/naming.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
+import { volumesFromContainers } from './convert-mounts.js';
 import { runPostStartHooks, runPreStopHooks } from './hooks.js';
 import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
+import { bodyOnly } from './request-body.js';
 import type { Throttle } from './throttle.js';
+import { toSeconds } from './duration.js';
 
 export interface ActionContext {
   engine: Engine;
@@ -23,6 +26,8 @@ export interface ActionContext {
   stopTimeout?: number;
   /** `-V`: do not carry anonymous volumes over to recreated containers. */
   renewAnonVolumes?: boolean;
+  /** `--scale`: replica counts that override the project's. */
+  scale?: Record<string, number>;
   /** Builds a service's image; provided by the build module. */
   build?: (service: Service, image: string) => Promise<void>;
   /** Pull progress, one line per status change. */
@@ -44,12 +49,14 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
         return recreateNetwork(ctx, step.key, project.networks[step.key]);
       case 'create-volume': {
         const volume = project.volumes[step.key];
-        await ctx.engine.createVolume({
-          Name: volume.name,
-          Driver: volume.driver,
-          DriverOpts: volume.driver_opts,
-          Labels: { ...volume.labels, ...projectLabels(project.name), [Label.volume]: step.key, [Label.configHash]: volumeConfigHash(volume) },
-        });
+        await ctx.engine.createVolume(
+          bodyOnly({
+            Name: volume.name,
+            Driver: volume.driver,
+            DriverOpts: volume.driver_opts,
+            Labels: { ...volume.labels, ...projectLabels(project.name), [Label.volume]: step.key, [Label.configHash]: volumeConfigHash(volume) },
+          }),
+        );
         return;
       }
       case 'pull-image':
@@ -70,7 +77,7 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
         await runPreStopHooks(ctx, project.services[step.service], step.container.id);
         return stopContainer(ctx, project.services[step.service], step.container.id);
       case 'remove-container':
-        return ignoring([404, 409], ctx.engine.getContainer(step.container.id).remove({ force: true, v: step.volumes }));
+        return removeContainer(ctx, step.container.id, step.volumes);
       case 'await-service':
         return awaitService(ctx, step.service, step.condition, step.required);
       case 'service-ready':
@@ -118,13 +125,7 @@ async function removeNetworks(ctx: ActionContext, name: string): Promise<typeof 
 }
 
 function stopSeconds(ctx: ActionContext, service: Service | undefined): number | undefined {
-  if (ctx.stopTimeout !== undefined) return ctx.stopTimeout;
-  const grace = service?.stop_grace_period;
-  if (!grace) return undefined;
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)s)?(?:(\d+)ms)?$/.exec(grace);
-  if (!match) return undefined;
-  const [, h, m, s] = match;
-  return Math.ceil(Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0));
+  return ctx.stopTimeout ?? toSeconds(service?.stop_grace_period);
 }
 
 function networkCreateOptions(ctx: ActionContext, key: string, network: Network): Docker.NetworkCreateOptions {
@@ -133,7 +134,7 @@ function networkCreateOptions(ctx: ActionContext, key: string, network: Network)
     Config: network.ipam.config?.map((c) => ({ Subnet: c.subnet, IPRange: c.ip_range, Gateway: c.gateway, AuxiliaryAddresses: c.aux_addresses })),
     Options: network.ipam.options,
   };
-  return {
+  return bodyOnly({
     Name: network.name,
     Driver: network.driver,
     Options: network.driver_opts,
@@ -143,7 +144,7 @@ function networkCreateOptions(ctx: ActionContext, key: string, network: Network)
     CheckDuplicate: true,
     IPAM: ipam as Docker.IPAM | undefined,
     Labels: { ...network.labels, ...projectLabels(ctx.loaded.project.name), [Label.network]: key, [Label.configHash]: networkConfigHash(network) },
-  };
+  });
 }
 
 async function createNetwork(ctx: ActionContext, key: string, network: Network): Promise<void> {
@@ -207,7 +208,7 @@ interface CreateRequest {
   createName: string;
   extraLabels?: Record<string, string>;
   /** Anonymous volumes of the replaced container, by mount target. */
-  carryVolumes?: Record<string, string>;
+  inheritedVolumes?: Record<string, string>;
 }
 
 async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Container> {
@@ -218,6 +219,8 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
   const imageInfo = await cache.get(image)!.catch(() => {
     throw new ServiceError('engine', req.service.name, `image "${image}" is not present on the engine`);
   });
+  const containerOf = await containerLookup(ctx.engine, project.name, req.service);
+  const inheritedVolumes = await notShared(ctx, req.inheritedVolumes, volumesFromContainers(req.service, containerOf));
   const spec = containerSpec({
     projectName: project.name,
     service: req.service,
@@ -229,18 +232,48 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     secrets: project.secrets,
     configs: project.configs,
     image,
-    containerOf: await containerLookup(ctx.engine, project.name, req.service),
+    containerOf,
     hostEnv: ctx.loaded.environment,
     envFromFiles: {},
+    inheritedVolumes,
   });
-  for (const mount of spec.create.HostConfig?.Mounts ?? []) {
-    const carried = ctx.renewAnonVolumes ? undefined : req.carryVolumes?.[mount.Target];
-    if (mount.Type === 'volume' && !mount.Source && carried) mount.Source = carried;
+  const mounted = new Set((spec.create.HostConfig?.Mounts ?? []).map((m) => m.Source));
+  for (const [target, volume] of Object.entries(inheritedVolumes ?? {})) {
+    if (!mounted.has(volume)) ctx.warn(`service "${req.service.name}": anonymous volume ${volume} (at ${target}) is no longer mounted and was kept; remove it with "docker volume rm ${volume}" once its data is not needed`);
   }
   return createFromSpec(ctx.engine, req.service.name, spec);
 }
 
+/** Leaves out the volumes `volumes_from` provides: those follow the other container, not the replaced one. */
+async function notShared(ctx: ActionContext, inherited: Record<string, string> | undefined, sources: string[]): Promise<Record<string, string> | undefined> {
+  if (!inherited || !sources.length) return inherited;
+  const infos = await Promise.all(sources.map((id) => ctx.engine.getContainer(id).inspect().catch(() => undefined)));
+  const shared = new Set(infos.flatMap((info) => (info?.Mounts ?? []).map((m) => m.Destination)));
+  return Object.fromEntries(Object.entries(inherited).filter(([target]) => !shared.has(target)));
+}
 
+/**
+ * A container's anonymous volumes, by mount target: the engine names them with 64 hex digits.
+ * A project volume is never one of them, whatever its name.
+ */
+function anonymousVolumes(ctx: ActionContext, info: Docker.ContainerInspectInfo): Record<string, string> {
+  const declared = new Set(Object.values(ctx.loaded.project.volumes).map((v) => v.name));
+  return Object.fromEntries(
+    (info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name) && !declared.has(m.Name)).map((m) => [m.Destination, m.Name!]),
+  );
+}
+
+/**
+ * Removes a container and, with `volumes`, its anonymous volumes. The engine's own `v` skips a
+ * volume the container was given by name, which every volume carried over from a replaced
+ * container is: those are removed here. One still in use elsewhere is kept, as the engine does.
+ */
+async function removeContainer(ctx: ActionContext, id: string, volumes: boolean): Promise<void> {
+  const info = volumes ? await ctx.engine.getContainer(id).inspect().catch(() => undefined) : undefined;
+  await ignoring([404, 409], ctx.engine.getContainer(id).remove({ force: true, v: volumes }));
+  const anonymous = info ? Object.values(anonymousVolumes(ctx, info)) : [];
+  await Promise.all(anonymous.map((name) => ignoring([404, 409], ctx.engine.getVolume(name).remove())));
+}
 
 async function createContainer(ctx: ActionContext, service: Service, number: number, name: string, start: boolean): Promise<string> {
   let id: string;
@@ -283,7 +316,7 @@ async function adoptConcurrentlyCreated(ctx: ActionContext, service: Service, na
   if (labels[Label.project] !== ctx.loaded.project.name || labels[Label.service] !== service.name) {
     throw new ServiceError('engine', service.name, `a container named "${name}" already exists and does not belong to this project's service: remove or rename it, or set container_name`);
   }
-  if (labels[Label.configHash] !== serviceConfigHash(service)) {
+  if (labels[Label.configHash] !== serviceConfigHash(service, ctx.loaded)) {
     throw new ServiceError('lock', service.name, `container "${name}" was just created by another run with a different configuration: run up again once the other run has finished`);
   }
   ctx.warn(`container ${name} was created by another run at the same time; using it`);
@@ -292,13 +325,11 @@ async function adoptConcurrentlyCreated(ctx: ActionContext, service: Service, na
 
 /** Create the replacement under a temporary name, then stop and remove the old one, then rename: the service always has a container definition. */
 async function recreateContainer(ctx: ActionContext, service: Service, number: number, name: string, old: { id: string; name: string }, start: boolean): Promise<string> {
-  const oldInfo = await ctx.engine.getContainer(old.id).inspect();
-  const carryVolumes = Object.fromEntries(
-    (oldInfo.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name)).map((m) => [m.Destination, m.Name!]),
-  );
+  // `-V` starts on fresh anonymous volumes; otherwise the replacement mounts the old ones.
+  const inheritedVolumes = ctx.renewAnonVolumes ? undefined : anonymousVolumes(ctx, await ctx.engine.getContainer(old.id).inspect());
   let container: Docker.Container;
   try {
-    container = await create(ctx, { service, number, createName: `${old.id.slice(0, 12)}_${name}`, extraLabels: { [Label.replace]: old.name }, carryVolumes });
+    container = await create(ctx, { service, number, createName: `${old.id.slice(0, 12)}_${name}`, extraLabels: { [Label.replace]: old.name }, inheritedVolumes });
   } catch (err) {
     if (!isNameConflict(err)) throw err;
     // Another run is replacing this very container: let it finish, then use its result.
@@ -307,7 +338,7 @@ async function recreateContainer(ctx: ActionContext, service: Service, number: n
   }
   await runPreStopHooks(ctx, service, old.id);
   await stopContainer(ctx, service, old.id);
-  await ignoring([404], ctx.engine.getContainer(old.id).remove({ force: true, v: !!ctx.renewAnonVolumes }));
+  await removeContainer(ctx, old.id, !!ctx.renewAnonVolumes);
   await container.rename({ name });
   if (start) await startContainer(ctx, service.name, container.id);
   return container.id;
@@ -333,7 +364,9 @@ async function awaitService(ctx: ActionContext, service: string, condition: 'ser
     filters: { label: [`${Label.project}=${ctx.loaded.project.name}`, `${Label.service}=${service}`, `${Label.oneoff}=False`] },
   });
   const predicate = condition === 'service_healthy' ? isHealthy : completedSuccessfully;
+  const expected = ctx.scale?.[service] ?? replicaCount(ctx.loaded.project.services[service]);
   try {
+    checkAllPresent(service, expected, containers);
     await Promise.all(containers.map((c) => ctx.events.waitFor(c.Id, predicate)));
   } catch (err) {
     if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;

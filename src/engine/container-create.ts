@@ -9,6 +9,7 @@ import { Label, projectLabels } from '../model/labels.js';
 import type { LoadedProject, Service } from '../model/types.js';
 import type { Engine } from './connect.js';
 import type { ContainerSpec } from './convert.js';
+import { containerCreateRequest } from './request-body.js';
 import { tarArchive } from './tar.js';
 
 /** The labels Compose puts on a container; `oneoff` with the slug for `run` containers. */
@@ -25,7 +26,7 @@ export function containerLabels(loaded: LoadedProject, service: Service, options
     [Label.oneoff]: options.oneoffSlug ? 'True' : 'False',
     ...(options.oneoffSlug ? { [Label.slug]: options.oneoffSlug } : {}),
     [Label.containerNumber]: String(options.number),
-    [Label.configHash]: serviceConfigHash(service),
+    [Label.configHash]: serviceConfigHash(service, loaded),
     [Label.dependsOn]: dependsOn,
     [Label.image]: options.imageId,
   };
@@ -50,7 +51,7 @@ export async function containerLookup(engine: Engine, project: string, service: 
 export async function createFromSpec(engine: Engine, service: string, spec: ContainerSpec): Promise<Docker.Container> {
   let container: Docker.Container;
   try {
-    container = await engine.createContainer(spec.create);
+    container = await engine.createContainer(containerCreateRequest(spec.create));
   } catch (err) {
     throw new ServiceError('engine', service, `cannot create container ${spec.create.name}: ${engineMessage(err)}`, { cause: err });
   }

@@ -1,4 +1,5 @@
 // Storage: service volumes of every type, secret and config files, `tmpfs:` and `volumes_from`.
+import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import { ServiceError } from '../errors.js';
 import type { FileObject, Service, ServiceVolume } from '../model/types.js';
@@ -33,6 +34,8 @@ export interface StorageInput {
   configs: Record<string, FileObject>;
   hostEnv: Record<string, string | undefined>;
   containerOf: (service: string) => string;
+  /** Anonymous volumes of the container being replaced, by mount target (engine volume names). */
+  inheritedVolumes?: Record<string, string>;
 }
 
 export interface StorageSettings {
@@ -53,6 +56,7 @@ export function storageSettings(input: StorageInput): StorageSettings {
   for (const volume of service.volumes ?? []) byTarget.set(volume.target, attachment(volume, input));
   const files = serviceFiles(input);
   for (const mount of files.mounts) if (!byTarget.has(mount.Target)) byTarget.set(mount.Target, { mount });
+  inherit(byTarget, input);
 
   const attachments = [...byTarget.values()];
   const binds = attachments.flatMap((a) => ('bind' in a ? [a.bind] : []));
@@ -66,6 +70,26 @@ export function storageSettings(input: StorageInput): StorageSettings {
     VolumesFrom: volumesFrom.length ? volumesFrom : undefined,
     injectFiles: files.injectFiles,
   };
+}
+
+/**
+ * The replaced container's anonymous volumes stay where nothing else is mounted now: at a
+ * declared anonymous volume and at the image's own `VOLUME` paths (a database's data
+ * directory, often). As in Compose, so a recreate never swaps the data for an empty volume.
+ */
+function inherit(byTarget: Map<string, Attachment>, input: StorageInput): void {
+  const tmpfs = new Set(Object.keys(tmpfsMap(input.service.tmpfs ?? [])).map(cleanPath));
+  const declared = new Map([...byTarget].map(([target, attachment]) => [cleanPath(target), attachment]));
+  for (const [target, name] of Object.entries(input.inheritedVolumes ?? {})) {
+    const current = declared.get(cleanPath(target));
+    if (!current && !tmpfs.has(cleanPath(target))) byTarget.set(target, { mount: { Type: 'volume', Source: name, Target: target } });
+    else if (current && 'mount' in current && current.mount.Type === 'volume' && current.mount.Source === undefined) current.mount.Source = name;
+  }
+}
+
+/** A container path as the engine reports mount targets: no trailing slash, no `.` or `//`. */
+function cleanPath(path: string): string {
+  return posix.normalize(path).replace(/(.)\/$/, '$1');
 }
 
 type Builder<T extends ServiceVolume['type']> = (volume: ServiceVolume & { type: T }, input: StorageInput) => Attachment;
@@ -146,7 +170,16 @@ function tmpfsMap(entries: string[]): Record<string, string> {
 
 /** `[service:|container:]name[:ro|:rw]` -> `<container>[:ro|:rw]`; a bare name is a service. */
 function volumeFrom(entry: string, containerOf: (service: string) => string): string {
-  const [, kind, name, access] = /^(?:(container|service):)?(.+?)(?::(ro|rw))?$/.exec(entry)!;
-  const container = kind === 'container' ? name : containerOf(name);
+  const { container, access } = parseVolumeFrom(entry, containerOf);
   return access ? `${container}:${access}` : container;
+}
+
+/** The containers a service's `volumes_from` takes volumes from (IDs or names). */
+export function volumesFromContainers(service: Service, containerOf: (service: string) => string): string[] {
+  return (service.volumes_from ?? []).map((entry) => parseVolumeFrom(entry, containerOf).container);
+}
+
+function parseVolumeFrom(entry: string, containerOf: (service: string) => string): { container: string; access?: string } {
+  const [, kind, name, access] = /^(?:(container|service):)?(.+?)(?::(ro|rw))?$/.exec(entry)!;
+  return { container: kind === 'container' ? name : containerOf(name), access };
 }

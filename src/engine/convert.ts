@@ -32,6 +32,8 @@ export interface ContainerSpecInput {
   image: string;
   /** Resolves `service:x` (network_mode, ipc, pid, volumes_from, links) to a container id or name of service x. */
   containerOf: (service: string) => string;
+  /** Anonymous volumes of the container being replaced, by mount target: the new one mounts them again. */
+  inheritedVolumes?: Record<string, string>;
   /** berth's own environment, for `environment` entries whose value is null (pass-through) and `environment`-backed secrets and configs. */
   hostEnv: Record<string, string | undefined>;
   /** Contents of the service's env_file entries, already parsed and merged in order (the caller reads the files). */

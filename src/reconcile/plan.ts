@@ -48,6 +48,8 @@ export interface UpPlanOptions {
   scale?: Record<string, number>;
   /** `start`: only start existing containers; create, replace and remove nothing. */
   noCreate?: boolean;
+  /** The project's environment: the values of `environment:` secrets and configs count in the config hash. */
+  environment?: Record<string, string | undefined>;
 }
 
 /** The services `up` acts on: the named ones plus, unless `noDeps`, what they depend on. */
@@ -138,7 +140,7 @@ class UpPlanner {
     const name = service.name;
     const existing = this.byService.get(name) ?? [];
     const want = options.scale?.[name] ?? replicaCount(service);
-    const hash = serviceConfigHash(service);
+    const hash = serviceConfigHash(service, { project, environment: options.environment ?? {} });
     const image = this.observed.images[imageRef(project.name, service)];
     const start = !options.noStart;
     // An interrupted replace can leave two containers with one number: keep the properly named one.

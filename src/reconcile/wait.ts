@@ -21,7 +21,11 @@ export class ContainerEvents {
   constructor(
     private readonly engine: Engine,
     private readonly projectName: string,
-  ) {}
+    /** Ends every wait at once, with the signal's reason. */
+    private readonly signal?: AbortSignal,
+  ) {
+    signal?.addEventListener('abort', () => this.wakeAll(), { once: true });
+  }
 
   private open(): Promise<void> {
     this.opening ??= (async () => {
@@ -47,6 +51,7 @@ export class ContainerEvents {
       throw await this.blame(err);
     });
     const container = this.engine.getContainer(containerId);
+    let name = containerId.slice(0, 12);
     return new Promise<void>((resolve, reject) => {
       let checking = false;
       let again = false;
@@ -70,6 +75,7 @@ export class ContainerEvents {
         else resolve();
       };
       const check = async (): Promise<void> => {
+        if (this.signal?.aborted) return finish(this.signal.reason);
         if (checking) {
           again = true;
           return;
@@ -78,7 +84,11 @@ export class ContainerEvents {
         try {
           do {
             again = false;
-            const verdict = predicate(await container.inspect());
+            const state = await inspectUnlessGone(container);
+            if (state) name = containerName(state);
+            // `docker rm -f` marks the container "removing" before it kills it: its health and exit code say nothing then.
+            if (!state || state.State.Status === 'removing') return finish(removedWhileWaiting(name));
+            const verdict = predicate(state);
             if (verdict.done) return finish();
             if (verdict.failed) return finish(await this.blame(new Error(verdict.failed)));
           } while (again);
@@ -102,19 +112,44 @@ export class ContainerEvents {
   }
 }
 
+/** What a wait reports when its container was removed meanwhile (`docker rm -f`): never a health or exit verdict. */
+export function removedWhileWaiting(name: string): BerthError {
+  return new BerthError('engine', `container ${name} was removed while berth waited`);
+}
+
+/**
+ * Containers the engine listed for a service that should have `expected`: fewer means some were
+ * removed between their start and the wait, which must fail rather than wait on the rest.
+ */
+export function checkAllPresent(service: string, expected: number, listed: Docker.ContainerInfo[]): void {
+  const present = listed.filter((c) => c.Labels[Label.service] === service).length;
+  if (present >= expected) return;
+  const missing = expected - present;
+  throw new BerthError('engine', `service "${service}" has ${present} of its ${expected} containers: ${missing === 1 ? 'one was' : `${missing} were`} removed while berth waited, or never created`);
+}
+
+async function inspectUnlessGone(container: Docker.Container): Promise<Docker.ContainerInspectInfo | undefined> {
+  try {
+    return await container.inspect();
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
 export const isHealthy: StatePredicate = (s) => {
-  if (!s.State.Health) return { done: false, failed: `container ${name(s)} has no healthcheck configured` };
+  if (!s.State.Health) return { done: false, failed: `container ${containerName(s)} has no healthcheck configured` };
   // The engine marks a container that stopped "unhealthy": its exit is the news.
   const exited = exitedEarly(s);
   if (!exited.done && exited.failed) return exited;
   if (s.State.Health.Status === 'healthy') return { done: true };
-  if (s.State.Health.Status === 'unhealthy') return { done: false, failed: `container ${name(s)} is unhealthy${healthLog(s)}` };
+  if (s.State.Health.Status === 'unhealthy') return { done: false, failed: `container ${containerName(s)} is unhealthy${healthLog(s)}` };
   return { done: false };
 };
 
 export const completedSuccessfully: StatePredicate = (s) => {
   if (s.State.Status === 'exited' || s.State.Status === 'dead') {
-    return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `container ${name(s)} exited with code ${s.State.ExitCode}` };
+    return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `container ${containerName(s)} exited with code ${s.State.ExitCode}` };
   }
   return { done: false };
 };
@@ -127,12 +162,12 @@ export const runningOrCompleted: StatePredicate = (s) => (s.State.Running && !s.
 
 function exitedEarly(s: Docker.ContainerInspectInfo): Verdict {
   if (s.State.Status === 'exited' || s.State.Status === 'dead') {
-    return { done: false, failed: `container ${name(s)} exited with code ${s.State.ExitCode}` };
+    return { done: false, failed: `container ${containerName(s)} exited with code ${s.State.ExitCode}` };
   }
   return { done: false };
 }
 
-function name(s: Docker.ContainerInspectInfo): string {
+function containerName(s: Docker.ContainerInspectInfo): string {
   return s.Name.replace(/^\//, '');
 }
 

@@ -3,6 +3,7 @@
 // beyond filling in the IDs that earlier steps produced.
 import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import type { Engine } from '../engine/connect.js';
+import { bodyOnly } from '../engine/request-body.js';
 import { Label } from '../model/labels.js';
 import type { ProgressEvent, ProgressListener } from '../progress/events.js';
 import { executePlan, type StepStatus } from '../reconcile/execute.js';
@@ -79,7 +80,7 @@ async function runStep(step: SwarmStep, ctx: ApplyContext, results: ReadonlyMap<
     }
     case 'update-service': {
       const spec = withIds(ctx, serviceSpec(ctx, step.service), results);
-      await dial(engine, { path: `/services/${step.id}/update?`, method: 'POST', options: { _query: { version: step.version }, _body: spec } }).catch(rethrow(step.service));
+      await dial(engine, { path: `/services/${step.id}/update?`, method: 'POST', options: bodyOnly(spec, { version: step.version }) }).catch(rethrow(step.service));
       return step.id;
     }
     case 'remove-service':
