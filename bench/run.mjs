@@ -1,6 +1,7 @@
 // `npm run bench`: speed and memory, measured side by side in one run so that the ratios
 // mean something on a shared, noisy machine. Needs `npm run build` and, for the engine
-// part, the test bed's engine (test/bed/engine.sh) with the busybox image.
+// part, the test bed's engine (test/bed/engine.sh) with the busybox image. `npm run bench --
+// --config-only` measures `config` alone, without touching the engine.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,8 +58,11 @@ function benchConfig() {
   // The shipped command, as a user runs it, with its peak memory reported as it exits.
   const measured = { ...cliEnv, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(root, 'bench/rss-on-exit.mjs'))}` };
   const bare = (env) => Math.round(median(Array.from({ length: ROUNDS }, () => timeCommand(process.execPath, ['-e', ''], tmpdir(), env).ms)));
-  console.log('berth config, 200 services (whole process, median of %d; node alone: %d ms; target: well under 500 ms)', ROUNDS, bare(process.env));
-  if (withoutExtraCa) console.log(`  (${EXTRA_CA} is set here: Node alone starts in ${bare(withoutExtraCa)} ms without it, as berth starts it)`);
+  const nodeAlone = bare(process.env);
+  console.log('berth config, 200 services (whole process, median of %d; node alone: %d ms; target: within 350 ms of Node\'s start)', ROUNDS, nodeAlone);
+  // berth starts Node as the launcher does: without NODE_EXTRA_CA_CERTS where that is set.
+  const berthNode = withoutExtraCa ? bare(withoutExtraCa) : nodeAlone;
+  if (withoutExtraCa) console.log(`  (${EXTRA_CA} is set here: Node alone starts in ${berthNode} ms without it, as berth starts it)`);
   for (const [label, anchored] of [['written out', false], ['sharing an x- anchor', true]]) {
     const dir = mkdtempSync(join(tmpdir(), 'berth-bench-config-'));
     writeFileSync(join(dir, 'compose.yaml'), bigProject(200, anchored));
@@ -70,7 +74,8 @@ function benchConfig() {
       rss.push(JSON.parse(stderr.trim().split('\n').at(-1)).maxRssKb);
     }
     rmSync(dir, { recursive: true, force: true });
-    console.log(`  ${label.padEnd(22)} wall time ${median(wall).toFixed(0).padStart(4)} ms   peak memory ${(median(rss) / 1024).toFixed(1)} MiB`);
+    const ms = median(wall);
+    console.log(`  ${label.padEnd(22)} wall time ${ms.toFixed(0).padStart(4)} ms (${(ms - berthNode).toFixed(0)} ms past Node's start)   peak memory ${(median(rss) / 1024).toFixed(1)} MiB`);
   }
 }
 
@@ -205,4 +210,4 @@ async function benchEngine() {
 }
 
 benchConfig();
-await benchEngine();
+if (!process.argv.includes('--config-only')) await benchEngine();

@@ -65,8 +65,9 @@ copyFileSync('scripts/launcher.sh', 'dist/bin/berth');
 chmodSync('dist/bin/berth', 0o755);
 
 // The code cache holds what V8 compiled while the bundle ran: run it through what most commands
-// do (the CLI, the loader and its quick YAML reader, the planner, the engine
-// client up to its first request, to a socket that is not there), then save it.
+// do (the CLI, the loader and the yaml library reading the examples' compose files, the
+// planner, the engine client up to its first request, to a socket that is not there), then
+// save it.
 const { loadCli, CACHE } = createRequire(import.meta.url)(resolve('dist/bin/berth.cjs'));
 const { script, cli } = loadCli(false);
 const output = new PassThrough().resume();

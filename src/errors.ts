@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'dependency-failed'
   | 'timeout'
   | 'usage'
-  | 'lock';
+  | 'lock'
+  | 'interrupted';
 
 export class BerthError extends Error {
   readonly code: ErrorCode;

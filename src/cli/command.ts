@@ -27,6 +27,11 @@ export interface CliContext {
   stderr: NodeJS.WriteStream;
   /** Masks the secret values known so far: the shell's, the env files', the loaded project's. */
   redactor(): Redactor;
+  /**
+   * Aborted by the first SIGINT or SIGTERM the command does not listen for itself (see main.ts):
+   * pass it to what the command waits on. The engine from connect() is bound to it.
+   */
+  signal: AbortSignal;
   /** Loads the project named by the global options (warnings go to stderr). */
   load(): Promise<LoadedProject>;
   /** Loads with some options changed (`--no-interpolate`). */
@@ -94,7 +99,7 @@ export function commandHelp(command: Command): string {
   return lines.join('\n');
 }
 
-export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawStderr: NodeJS.WriteStream): CliContext {
+export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawStderr: NodeJS.WriteStream, signal: AbortSignal): CliContext {
   const mask = new OutputMask(globals.load.environment ?? process.env);
   const stderr = mask.stream(rawStderr);
   const loadWith = async (overrides: Partial<LoadOptions>) => {
@@ -113,12 +118,13 @@ export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawS
     stdout,
     stderr,
     redactor: () => mask.current,
+    signal,
     load: () => loadWith({}),
     loadWith,
     connect: () => {
       if (!connecting) {
         // Loaded here, not at start-up: commands that never talk to the engine skip its client.
-        connecting = import('../engine/connect.js').then(({ connectEngine }) => connectEngine());
+        connecting = import('../engine/connect.js').then(({ connectEngine }) => connectEngine(process.env, { signal }));
         // Awaited later, or never when the load fails: not an unhandled rejection.
         connecting.catch(() => undefined);
       }

@@ -1,6 +1,5 @@
 // `berth down`: stop and remove containers and networks (volumes and images when asked).
 import { down } from '../api/down.js';
-import { BerthError } from '../errors.js';
 import { formatPlan } from '../reconcile/plan.js';
 import { defineCommand, intOption } from './command.js';
 
@@ -22,27 +21,17 @@ export default defineCommand({
     const renderer = ctx.renderer();
     const dryRun = opts['dry-run'] || ctx.globals.dryRun;
     // An interrupt ends the run through the library, which releases the project's lock on its way out.
-    const aborter = new AbortController();
-    const interrupt = () => aborter.abort(new BerthError('engine', 'interrupted: steps already under way were finished and the rest skipped; run down again to finish'));
-    process.once('SIGINT', interrupt);
-    process.once('SIGTERM', interrupt);
-    let plan;
-    try {
-      plan = await down(loaded, {
-        engine: await connecting,
-        services,
-        volumes: opts.volumes,
-        removeOrphans: opts['remove-orphans'],
-        rmi: opts.rmi as 'local' | 'all' | undefined,
-        timeout: intOption(opts.timeout, 'timeout'),
-        onEvent: renderer.listener,
-        signal: aborter.signal,
-        dryRun,
-      });
-    } finally {
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
-    }
+    const plan = await down(loaded, {
+      engine: await connecting,
+      services,
+      volumes: opts.volumes,
+      removeOrphans: opts['remove-orphans'],
+      rmi: opts.rmi as 'local' | 'all' | undefined,
+      timeout: intOption(opts.timeout, 'timeout'),
+      onEvent: renderer.listener,
+      signal: ctx.signal,
+      dryRun,
+    });
     await renderer.finish();
     if (dryRun) ctx.stdout.write(`${formatPlan(plan) || 'nothing to do'}\n`);
     return 0;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { BerthError, engineMessage } from '../errors.js';
 import { commandHelp, contextFor, parseCommandArgs, type Command } from './command.js';
 import { parseGlobals, splitArgs } from './globals.js';
+import { watchInterrupts } from './interrupts.js';
 
 // Commands load on demand: `config` never pays for the engine client, nor `ps` for listr2.
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -100,9 +101,14 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
       stdout.write(`${commandHelp(command)}\n`);
       return 0;
     }
-    const ctx = contextFor(globals, stdout, stderr);
-    errors = ctx.stderr;
-    return await command.run(ctx, values as never, positionals);
+    const interrupts = watchInterrupts();
+    try {
+      const ctx = contextFor(globals, stdout, stderr, interrupts.signal);
+      errors = ctx.stderr;
+      return await interrupts.race(command.run(ctx, values as never, positionals));
+    } finally {
+      interrupts.dispose();
+    }
   } catch (err) {
     errors.write(`${errorLine(err)}\n`);
     return err instanceof BerthError && err.code === 'usage' ? 2 : 1;

@@ -1,5 +1,4 @@
 // `berth up`: converge the project; attached (the default) streams logs until Ctrl-C.
-import { BerthError } from '../errors.js';
 import { formatPlan } from '../reconcile/plan.js';
 import { up } from '../api/up.js';
 import { stop } from '../api/lifecycle.js';
@@ -54,38 +53,29 @@ export default defineCommand({
     const timeout = intOption(opts.timeout, 'timeout');
     // Attached output starts where this run starts, not with the containers' whole history.
     const since = Math.floor(Date.now() / 1000);
-    const aborter = new AbortController();
-    const interrupt = () => aborter.abort(new BerthError('engine', 'interrupted: steps already under way were finished and the rest skipped; run up again to converge'));
-    process.once('SIGINT', interrupt);
-    process.once('SIGTERM', interrupt);
-    try {
-      const result = await up(loaded, {
-        engine,
-        onEvent,
-        signal: aborter.signal,
-        services,
-        noDeps: opts['no-deps'],
-        forceRecreate: opts['force-recreate'],
-        noRecreate: opts['no-recreate'],
-        noStart: opts['no-start'],
-        removeOrphans: opts['remove-orphans'],
-        scale: parseScale(ctx, opts.scale),
-        pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
-        build: opts.build ? true : opts['no-build'] ? false : undefined,
-        timeout,
-        renewAnonVolumes: opts['renew-anon-volumes'],
-        wait: opts.wait,
-        waitTimeout: intOption(opts['wait-timeout'], 'wait-timeout'),
-        dryRun: opts['dry-run'] || ctx.globals.dryRun,
-      });
-      await renderer.finish();
-      if (opts['dry-run'] || ctx.globals.dryRun) {
-        ctx.stdout.write(`${[formatPlan(result.images), formatPlan(result.plan)].filter(Boolean).join('\n') || 'nothing to do'}\n`);
-        return 0;
-      }
-    } finally {
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
+    const result = await up(loaded, {
+      engine,
+      onEvent,
+      signal: ctx.signal,
+      services,
+      noDeps: opts['no-deps'],
+      forceRecreate: opts['force-recreate'],
+      noRecreate: opts['no-recreate'],
+      noStart: opts['no-start'],
+      removeOrphans: opts['remove-orphans'],
+      scale: parseScale(ctx, opts.scale),
+      pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
+      build: opts.build ? true : opts['no-build'] ? false : undefined,
+      timeout,
+      renewAnonVolumes: opts['renew-anon-volumes'],
+      wait: opts.wait,
+      waitTimeout: intOption(opts['wait-timeout'], 'wait-timeout'),
+      dryRun: opts['dry-run'] || ctx.globals.dryRun,
+    });
+    await renderer.finish();
+    if (opts['dry-run'] || ctx.globals.dryRun) {
+      ctx.stdout.write(`${[formatPlan(result.images), formatPlan(result.plan)].filter(Boolean).join('\n') || 'nothing to do'}\n`);
+      return 0;
     }
     if (opts.detach || opts.wait || opts['no-start']) return 0;
     return attached(ctx, loaded, engine, { since, services, abortOnExit, exitCodeFrom, timeout, noColor: opts['no-color'], noPrefix: opts['no-log-prefix'], watch: opts.watch });

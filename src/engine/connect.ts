@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { BerthError, engineMessage, isConnectionLost } from '../errors.js';
+import { engineTimeoutMs, guardRequests } from './guard.js';
 
 export type Engine = Docker;
 
@@ -37,12 +38,16 @@ export function engineOptions(env: Record<string, string | undefined>): Docker.D
 }
 
 /** A connected engine client; fails with one clear line when no engine answers. */
-export async function connectEngine(env: Record<string, string | undefined> = process.env): Promise<Engine> {
+export async function connectEngine(env: Record<string, string | undefined> = process.env, guard: { signal?: AbortSignal } = {}): Promise<Engine> {
   const { describe, ...options } = engineOptions(env);
+  const limitMs = engineTimeoutMs(env);
   const docker = new Docker({ ...options, agent: plainAgent(options), timeout: 0 } as Docker.DockerOptions);
+  // Time limits, the interrupt and the check of answers, for every request made on this connection.
+  guardRequests(docker.modem, { describe, limitMs, signal: guard.signal });
   try {
-    await withTimeout(docker.ping(), 10_000);
+    await docker.ping();
   } catch (err) {
+    if (err instanceof BerthError) throw err;
     const reason = (err as Error).message?.split('\n')[0] ?? String(err);
     throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is DOCKER_HOST right?`);
   }
@@ -83,12 +88,4 @@ export async function lostConnection(engine: Engine): Promise<BerthError | undef
   } finally {
     agent.destroy();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

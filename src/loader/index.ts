@@ -1,7 +1,7 @@
 // The loader pipeline: compose files in, one validated, normalized project out. The order
-// of the stages is deliberate (see STYLE.md): per file parse -> interpolate -> cast ->
-// schema -> canonical form -> include -> extends -> merge; then paths, name, normalize,
-// profiles and consistency checks on the whole.
+// of the stages is Docker Compose's, and deliberate: per file parse -> interpolate -> cast
+// (so that `replicas: ${N}` passes the schema) -> schema -> canonical form -> include ->
+// extends -> merge; then paths, name, normalize, profiles and consistency checks on the whole.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LoadError } from '../errors.js';

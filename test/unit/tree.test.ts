@@ -87,8 +87,8 @@ describe('loader stages', () => {
     '',
   ].join('\n');
 
-  it('never modify the tree they are given', async () => {
-    const parsed = await parseComposeText(text, '/p/compose.yaml');
+  it('never modify the tree they are given', () => {
+    const parsed = parseComposeText(text, '/p/compose.yaml');
     const stages: ((d: Record<string, unknown>) => Record<string, unknown>)[] = [
       (d) => interpolateTree(d, () => undefined, { locate: () => undefined }),
       castKnownTypes,
@@ -107,8 +107,8 @@ describe('loader stages', () => {
     }
   });
 
-  it('share what they leave alone', async () => {
-    const parsed = await parseComposeText(text, '/p/compose.yaml');
+  it('share what they leave alone', () => {
+    const parsed = parseComposeText(text, '/p/compose.yaml');
     const interpolated = interpolateTree(parsed.data, () => undefined, { locate: () => undefined });
     const services = (d: Record<string, unknown>) => d.services as Record<string, Record<string, unknown>>;
     expect(services(interpolated).web.ports).toBe(services(parsed.data).web.ports);
