@@ -8,6 +8,7 @@ import { BerthError } from '../errors.js';
 import type { ProgressListener } from '../progress/events.js';
 import { statContainerPath } from './archive.js';
 import type { Engine } from './connect.js';
+import { containerCreateRequest } from './request-body.js';
 import { tarArchive } from './tar.js';
 
 const LOCK_LABEL = 'dev.berth.lock';
@@ -92,12 +93,14 @@ export async function acquireProjectLock(engine: Engine, project: string, option
 /** The new lock container's ID, or undefined when another run holds the lock. */
 async function createLock(engine: Engine, project: string, beatMs: number, imported = false): Promise<string | undefined> {
   try {
-    const container = await engine.createContainer({
-      name: lockName(project),
-      Image: LOCK_IMAGE,
-      Cmd: ['true'],
-      Labels: { [LOCK_LABEL]: project, [OWNER_LABEL]: `${hostname()}:${process.pid}`, [HEARTBEAT_LABEL]: String(beatMs) },
-    });
+    const container = await engine.createContainer(
+      containerCreateRequest({
+        name: lockName(project),
+        Image: LOCK_IMAGE,
+        Cmd: ['true'],
+        Labels: { [LOCK_LABEL]: project, [OWNER_LABEL]: `${hostname()}:${process.pid}`, [HEARTBEAT_LABEL]: String(beatMs) },
+      }),
+    );
     return container.id;
   } catch (err) {
     if (statusOf(err) === 409) return undefined;
