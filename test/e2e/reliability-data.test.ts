@@ -124,15 +124,16 @@ describe('configuration travels in request bodies, never in URLs', () => {
     await project?.cleanup();
   });
 
-  it('no engine request line of an up carries an environment value or a label', async () => {
+  it('no engine request line of an up or an exec carries an environment value or a label', async () => {
     project = await useProject('data-wire');
     relay = await engineRelay();
     const token = `wire-token-${randomBytes(8).toString('hex')}`;
     await cliOk(project, ['up', '-d'], { API_TOKEN: token, DOCKER_HOST: relay.host });
+    await cliOk(project, ['exec', '-T', '-e', `EXTRA=${token}`, 'app', 'true'], { API_TOKEN: token, DOCKER_HOST: relay.host });
 
     const lines = relay.requestLines();
-    const creates = lines.filter((l) => /\/(containers|networks|volumes)\/create/.test(l));
-    expect(creates.length).toBeGreaterThanOrEqual(3);
+    const creates = lines.filter((l) => /\/(containers|networks|volumes)\/create|\/exec /.test(l));
+    expect(creates.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(line).not.toContain(token);
     // The project's containers are created with their name as the only parameter.
     const ownCreates = lines.filter((l) => l.includes(`/containers/create?name=${project.name}-`));
