@@ -135,10 +135,10 @@ describe('configuration travels in request bodies, never in URLs', () => {
     const creates = lines.filter((l) => /\/(containers|networks|volumes)\/create|\/exec /.test(l));
     expect(creates.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(line).not.toContain(token);
-    // The project's containers are created with their name as the only parameter.
-    const ownCreates = lines.filter((l) => l.includes(`/containers/create?name=${project.name}-`));
-    expect(ownCreates).toHaveLength(1);
-    expect(ownCreates[0]).toMatch(/\/containers\/create\?name=[\w.-]+ HTTP\/1\.1$/);
+    // Every container (the project's lock too) is created with its name as the only parameter.
+    const containerCreates = lines.filter((l) => l.includes('/containers/create'));
+    expect(containerCreates.some((l) => l.includes(`?name=${project.name}-app-1 `))).toBe(true);
+    for (const line of containerCreates) expect(line).toMatch(/\/containers\/create\?name=[\w.-]+ HTTP\/1\.1$/);
     // The relay saw the token, in the bodies: it reached the container and the resources.
     expect(relay.sent()).toContain(token);
     const app = await onlyContainer(project, 'app');
