@@ -1,5 +1,4 @@
 // The service dependency graph: what must be up before what, and in which order to stop.
-import toposort from 'toposort';
 import { LoadError } from '../errors.js';
 import type { Project, ServiceDependency } from '../model/types.js';
 
@@ -44,11 +43,33 @@ export class ServiceGraph {
     return [...(this.rdeps.get(service) ?? [])];
   }
 
-  /** Dependencies first. */
+  /**
+   * Dependencies first: the reverse post-order of a depth-first walk from each service to its
+   * dependents, last service first. A loop with its own stack, not recursion: a chain of
+   * dependencies may be as long as the file allows.
+   */
   order(): string[] {
-    const edges: [string, string][] = [];
-    for (const [name, deps] of this.deps) for (const dep of deps.keys()) edges.push([dep, name]);
-    return toposort.array(this.services(), edges);
+    const finished: string[] = [];
+    const seen = new Set<string>();
+    const roots = this.services();
+    for (let r = roots.length - 1; r >= 0; r--) {
+      if (seen.has(roots[r])) continue;
+      seen.add(roots[r]);
+      const stack = [{ node: roots[r], next: this.dependents(roots[r]) }];
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        // Dependents are visited last first, so that independent services keep their file order.
+        const child = top.next.pop();
+        if (child === undefined) {
+          finished.push(top.node);
+          stack.pop();
+        } else if (!seen.has(child)) {
+          seen.add(child);
+          stack.push({ node: child, next: this.dependents(child) });
+        }
+      }
+    }
+    return finished.reverse();
   }
 
   /** The given services and everything they depend on, transitively. */

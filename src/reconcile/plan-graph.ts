@@ -71,10 +71,13 @@ export class PlanGraph<S extends Step> {
  */
 export function formatPlanGraph<S extends Step>(plan: BuiltPlan<S>, hidden: (n: PlanGraphNode<S>) => boolean = () => false): string {
   const shownAfter = new Map<string, string[]>();
+  const waits = new Map(plan.nodes.map((n) => [n.id, n.after]));
   const lines: string[] = [];
   for (const n of plan.nodes) {
     checkEdges(n, shownAfter);
-    const after = [...new Set(n.after.flatMap((id) => shownAfter.get(id)!))];
+    // An edge another of n's edges implies adds nothing; through a chain of hidden steps it would list every step before.
+    const direct = n.after.filter((id) => !n.after.some((other) => waits.get(other)!.includes(id)));
+    const after = [...new Set(direct.flatMap((id) => shownAfter.get(id)!))];
     if (hidden(n)) {
       shownAfter.set(n.id, after);
       continue;
