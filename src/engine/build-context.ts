@@ -5,12 +5,13 @@
 // included, so a context holds exactly the files `docker build` would send.
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { lstat, readFile, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { BerthError } from '../errors.js';
+import { readRegularFile } from '../loader/read-file.js';
 
 export interface BuildContext {
   tar: NodeJS.ReadableStream;
@@ -26,10 +27,10 @@ export interface BuildContext {
 export async function contextTar(contextDir: string, dockerfile: string, dockerfileInline?: string): Promise<BuildContext> {
   const root = await contextRoot(contextDir);
   const source: DockerfileSource = dockerfileInline !== undefined ? { kind: 'generated', content: Buffer.from(dockerfileInline) } : await locateDockerfile(contextDir, root, dockerfile);
-  const rootIgnore = await readOptional(join(root, '.dockerignore'));
+  const rootIgnore = readIgnoreFile(join(root, '.dockerignore'));
   // BuildKit's Dockerfile-specific ignore file (`<Dockerfile>.dockerignore`) replaces the
   // context's one; honouring it keeps a context the same as under `docker compose build`.
-  const ignoreText = (source.ignoreFile ? await readOptional(source.ignoreFile) : undefined) ?? rootIgnore;
+  const ignoreText = (source.ignoreFile ? readIgnoreFile(source.ignoreFile) : undefined) ?? rootIgnore;
   const patterns = keepBuildFiles(parseIgnoreFile(ignoreText?.toString('utf8') ?? ''), source.kind === 'context' ? source.path : undefined);
   const entries = await collect(root, new IgnoreMatcher(patterns));
 
@@ -68,17 +69,12 @@ async function locateDockerfile(contextDir: string, root: string, dockerfile: st
   if (!real || !(await stat(real)).isFile()) throw new BerthError('build', `cannot locate the Dockerfile ${given}`);
   const ignoreFile = `${given}.dockerignore`;
   const rel = relative(root, real);
-  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return { kind: 'generated', content: await readFile(real), ignoreFile };
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return { kind: 'generated', content: readRegularFile(real, { what: 'Dockerfile', code: 'build' }), ignoreFile };
   return { kind: 'context', path: rel, ignoreFile };
 }
 
-async function readOptional(file: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('build', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
+function readIgnoreFile(file: string): Buffer | undefined {
+  return readRegularFile(file, { what: 'ignore file', code: 'build', ifExists: true });
 }
 
 /** The patterns of a .dockerignore file, normalized as moby's ignorefile.ReadAll does. */

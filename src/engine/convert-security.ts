@@ -1,9 +1,9 @@
 // security_opt as the engine takes it: a seccomp profile travels as its JSON content (the
 // engine cannot read the client's files), and `systempaths=unconfined` becomes empty
 // masked/read-only path lists, as the docker CLI does.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ServiceError } from '../errors.js';
+import { ServiceError, type LoadError } from '../errors.js';
+import { readTextFile } from '../loader/read-file.js';
 import type { Service } from '../model/types.js';
 
 export interface SecuritySettings {
@@ -32,9 +32,9 @@ function inlineSeccomp(serviceName: string, option: string, workingDir: string):
   const path = resolve(workingDir, match[1]);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path, { what: 'seccomp profile', code: 'file-not-found' });
   } catch (cause) {
-    throw new ServiceError('file-not-found', serviceName, `seccomp profile ${path} cannot be read`, { cause });
+    throw new ServiceError('file-not-found', serviceName, (cause as LoadError).detail, { cause });
   }
   try {
     return `seccomp=${JSON.stringify(JSON.parse(text))}`;

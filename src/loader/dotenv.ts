@@ -1,7 +1,7 @@
 // The env-file syntax Docker Compose reads (compose-go's dotenv): `KEY=value` statements,
 // `export`, comments, three kinds of values, escapes in double quotes and `${VAR}` expansion.
 import { LoadError } from '../errors.js';
-import { interpolateString, InterpolationError, type Lookup } from './interpolate.js';
+import { interpolateString, InterpolationBudget, InterpolationError, type Lookup } from './interpolate.js';
 
 export interface DotenvOptions {
   /**
@@ -10,6 +10,8 @@ export interface DotenvOptions {
    */
   overrides?: Lookup;
   onWarning?: (message: string) => void;
+  /** Shared with the project's other files; by default the limit holds for this file alone. */
+  budget?: InterpolationBudget;
 }
 
 /** compose-go's "space": blanks that do not end a line. */
@@ -47,6 +49,7 @@ export function parseDotenv(text: string, file: string, lookup?: Lookup, options
   };
   const vars = new Map<string, string>();
   const resolveName: Lookup = (name) => options.overrides?.(name) ?? vars.get(name) ?? lookup?.(name);
+  const budget = options.budget ?? new InterpolationBudget();
 
   let i = 0;
   for (;;) {
@@ -89,7 +92,7 @@ export function parseDotenv(text: string, file: string, lookup?: Lookup, options
       i = lineEnd;
     }
     try {
-      vars.set(key, expand ? interpolateString(raw, resolveName, options.onWarning) : raw);
+      vars.set(key, expand ? interpolateString(raw, resolveName, options.onWarning, budget) : raw);
     } catch (err) {
       if (!(err instanceof InterpolationError)) throw err;
       fail(valueStart, err.message, key);

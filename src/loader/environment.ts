@@ -1,10 +1,10 @@
 // The variables compose files are interpolated with, and the COMPOSE_* settings, built the way
 // Docker Compose builds them: env files in order, the shell over all of them.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { LoadError } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
-import type { Lookup } from './interpolate.js';
+import type { InterpolationBudget, Lookup } from './interpolate.js';
+import { readTextFile } from './read-file.js';
 
 export interface InterpolationEnvironmentOptions {
   workingDir: string;
@@ -17,6 +17,8 @@ export interface InterpolationEnvironmentOptions {
   shell: Record<string, string | undefined>;
   cwd: string;
   onWarning?: (message: string) => void;
+  /** Shared with the project's compose files; by default the limit holds for each env file alone. */
+  budget?: InterpolationBudget;
 }
 
 export interface InterpolationEnvironment {
@@ -36,9 +38,10 @@ export function resolveInterpolationEnvironment(opts: InterpolationEnvironmentOp
   const shell = lookupIn(opts.shell);
   const fromFiles = new Map<string, string>();
   for (const file of envFiles) {
-    const vars = parseDotenv(readEnvFile(file), file, (name) => fromFiles.get(name), {
+    const vars = parseDotenv(readTextFile(file, { what: 'env file', code: 'env-file' }), file, (name) => fromFiles.get(name), {
       overrides: shell,
       onWarning: opts.onWarning,
+      budget: opts.budget,
     });
     for (const [key, value] of Object.entries(vars)) fromFiles.set(key, value);
   }
@@ -50,19 +53,6 @@ export function resolveInterpolationEnvironment(opts: InterpolationEnvironmentOp
 function defaultEnvFile(workingDir: string): string[] {
   const file = join(workingDir, '.env');
   return statSync(file, { throwIfNoEntry: false })?.isFile() ? [file] : [];
-}
-
-function readEnvFile(file: string): string {
-  const stat = statSync(file, { throwIfNoEntry: false });
-  if (!stat) throw new LoadError('env-file', 'env file not found', { position: { file } });
-  if (stat.isDirectory()) throw new LoadError('env-file', 'env file is a directory', { position: { file } });
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new LoadError('env-file', `cannot read env file (${(err as NodeJS.ErrnoException).code ?? 'read error'})`, {
-      position: { file },
-    });
-  }
 }
 
 export interface ComposeSettings {

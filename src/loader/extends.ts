@@ -83,8 +83,9 @@ async function resolveService(start: Link, memo: Memo): Promise<Dict> {
         try {
           other = await link.ctx.loadFile(file);
         } catch (err) {
-          if (err instanceof LoadError && err.code !== 'file-not-found') throw err;
-          throw new LoadError('extends', `cannot read ${file}, the file this service extends`, where);
+          if (!(err instanceof LoadError) || err.code !== 'file-not-found') throw err;
+          // The error is about the file; it is reported where the file is named.
+          throw new LoadError('extends', err.detail, where);
         }
         memo.files.set(file, other);
       }

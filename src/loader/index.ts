@@ -2,7 +2,6 @@
 // of the stages is Docker Compose's, and deliberate: per file parse -> interpolate -> cast
 // (so that `replicas: ${N}` passes the schema) -> schema -> canonical form -> include ->
 // extends -> merge; then paths, name, normalize, profiles and consistency checks on the whole.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LoadError } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';
@@ -13,7 +12,7 @@ import { discoverComposeFiles } from './discover.js';
 import { composeSettings, lookupIn, resolveInterpolationEnvironment } from './environment.js';
 import { applyExtends } from './extends.js';
 import { applyIncludes, type IncludeEntry } from './include.js';
-import { interpolateTree } from './interpolate.js';
+import { InterpolationBudget, interpolateTree } from './interpolate.js';
 import { locateAcross, type Locate } from './locate.js';
 import { mergeCompose, stripMergeTags } from './merge.js';
 import { normalizeProject } from './normalize.js';
@@ -21,6 +20,7 @@ import { parseComposeText, type PositionIndex } from './parse.js';
 import type { Dict } from './paths.js';
 import { applyProfiles } from './profiles.js';
 import { resolveProjectName } from './project-name.js';
+import { readRegularFile, readStdin, STDIN } from './read-file.js';
 import { resolveRelativePaths } from './resolve-paths.js';
 import { SourceText } from './source-text.js';
 import { validateComposeFile } from './validate.js';
@@ -51,6 +51,7 @@ interface Session {
   onWarning?: (message: string) => void;
   onEnvironment?: LoadOptions['onEnvironment'];
   positions: PositionIndex[];
+  budget: InterpolationBudget;
 }
 
 interface Application {
@@ -66,12 +67,15 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
   // Without -f, files are looked for in the project directory when one is given (as Compose does).
   const searchFrom = options.projectDirectory ? resolve(cwd, options.projectDirectory) : cwd;
   const named = options.files?.length ? options.files : (shellSettings.files ?? dotenvFiles(searchFrom, options.envFiles ?? shellSettings.envFiles, shell, cwd));
-  const files = named?.map((f) => resolve(cwd, f)) ?? discoverComposeFiles(searchFrom);
-  const workingDir = options.projectDirectory ? resolve(cwd, options.projectDirectory) : dirname(files[0]);
+  const files = named?.map((f) => (f === STDIN ? f : resolve(cwd, f))) ?? discoverComposeFiles(searchFrom);
+  // A project read from standard input lives in the current directory, as with Docker Compose.
+  const workingDir = options.projectDirectory ? resolve(cwd, options.projectDirectory) : files[0] === STDIN ? cwd : dirname(files[0]);
 
-  const env = resolveInterpolationEnvironment({ workingDir, envFiles: options.envFiles ?? shellSettings.envFiles, shell, cwd });
+  // One budget for all the project's files: a limit per file could be multiplied by the files.
+  const budget = new InterpolationBudget();
+  const env = resolveInterpolationEnvironment({ workingDir, envFiles: options.envFiles ?? shellSettings.envFiles, shell, cwd, budget });
   const settings = composeSettings(env.environment);
-  const session: Session = { interpolate: options.interpolate ?? true, onWarning: options.onWarning, onEnvironment: options.onEnvironment, positions: [] };
+  const session: Session = { interpolate: options.interpolate ?? true, onWarning: options.onWarning, onEnvironment: options.onEnvironment, positions: [], budget };
   session.onEnvironment?.(env.environment);
 
   const model = await loadApplication({ files, workingDir, environment: env.environment }, session, []);
@@ -87,7 +91,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
     filePosition: locate(['name']),
     workingDir,
   });
-  const full = normalizeProject(model, { projectName, environment: env.environment, locate });
+  const full = normalizeProject(model, { projectName, environment: env.environment, locate, budget });
   const profiles = options.profiles?.length ? options.profiles : settings.profiles ?? [];
   const { enabled, disabled } = applyProfiles(full.services, profiles);
   const project = { ...full, services: enabled };
@@ -153,6 +157,7 @@ async function loadIncluded(entry: IncludeEntry, parent: Application, session: S
     envFiles: entry.envFiles ?? [],
     shell: parent.environment,
     cwd: entry.projectDirectory,
+    budget: session.budget,
   });
   session.onEnvironment?.(env.environment);
   return loadApplication({ files: entry.files, workingDir: entry.projectDirectory, environment: env.environment }, session, stack);
@@ -160,21 +165,15 @@ async function loadIncluded(entry: IncludeEntry, parent: Application, session: S
 
 /** One file up to canonical form: parse, interpolate, cast, validate, expand short syntax. */
 async function loadCanonical(file: string, app: Application, session: Session): Promise<{ data: Dict; locate: Locate }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : `${code ?? 'read error'}`;
-    throw new LoadError('file-not-found', `cannot read compose file ${file}: ${reason}`, { position: { file } });
-  }
+  const source = { what: 'compose file', code: 'file-not-found' } as const;
+  const bytes = file === STDIN ? await readStdin(source) : readRegularFile(file, source);
   const parsed = await parseComposeText(decodeUtf8(bytes, file), file);
   session.positions.push(parsed.positions);
   const locate: Locate = (path) => parsed.positions.locate(path);
   const lookup = lookupIn(app.environment);
   const written = new SourceText(lookup);
   const interpolated = session.interpolate
-    ? interpolateTree(parsed.data, lookup, { locate, onWarning: session.onWarning, onInterpolated: written.record })
+    ? interpolateTree(parsed.data, lookup, { locate, onWarning: session.onWarning, onInterpolated: written.record, budget: session.budget })
     : parsed.data;
   try {
     const data = castKnownTypes(interpolated);

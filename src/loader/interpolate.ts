@@ -20,9 +20,40 @@ const NAME = /[_a-zA-Z][_a-zA-Z0-9]*/y;
 const OPERATOR = /:?[-+?]/y;
 const ESCAPE_HINT = '; write "$$" for a literal "$"';
 
+/**
+ * The most text interpolation may produce for one project, summed over every value it changes.
+ * Real files substitute kilobytes; a chain of variables that each repeat the one before grows
+ * exponentially (1.3 KB of `.env` became 4 GB), and is stopped here, where its line is known.
+ */
+const MAX_INTERPOLATED_CHARS = 64 * 1024 * 1024;
+const MAX_INTERPOLATED_TEXT = '64 MiB';
+/** `${A:-${B:-...}}` nested deeper than this is refused: real files nest two or three levels. */
+const MAX_NESTING = 100;
+
+/** What interpolation may still produce; one is shared by all the files of a project. */
+export class InterpolationBudget {
+  constructor(private left = MAX_INTERPOLATED_CHARS) {}
+
+  /** Throws once `length` more characters would pass the limit. */
+  check(length: number): void {
+    if (length > this.left) {
+      throw new InterpolationError(
+        `variables expand to more than ${MAX_INTERPOLATED_TEXT} of text, the most berth substitutes in one project (does a variable repeat another that repeats another?)`,
+      );
+    }
+  }
+
+  spend(length: number): void {
+    this.check(length);
+    this.left -= length;
+  }
+}
+
 interface Context {
   lookup: Lookup;
   onWarning?: (message: string) => void;
+  budget: InterpolationBudget;
+  lines: LineScanner;
 }
 
 /** How each operator turns the variable's value (undefined: unset) and its lazily evaluated operand into text. */
@@ -39,12 +70,20 @@ function missing(name: string, reason: string): never {
   throw new InterpolationError(`required variable ${name} is missing a value${reason ? `: ${reason}` : ''}`);
 }
 
-export function interpolateString(text: string, lookup: Lookup, onWarning?: (message: string) => void): string {
-  return text.includes('$') ? substitute(text, 0, text.length, { lookup, onWarning }) : text;
+export function interpolateString(
+  text: string,
+  lookup: Lookup,
+  onWarning?: (message: string) => void,
+  budget = new InterpolationBudget(),
+): string {
+  if (!text.includes('$')) return text;
+  const out = substitute(text, 0, text.length, { lookup, onWarning, budget, lines: new LineScanner(text) }, 0);
+  budget.spend(out.length);
+  return out;
 }
 
 /** Interpolates `text[from, to)`; offsets stay those of the whole string so errors can point into it. */
-function substitute(text: string, from: number, to: number, ctx: Context): string {
+function substitute(text: string, from: number, to: number, ctx: Context, depth: number): string {
   let out = '';
   let i = from;
   while (i < to) {
@@ -59,7 +98,7 @@ function substitute(text: string, from: number, to: number, ctx: Context): strin
       out += '$';
       i = dollar + 2;
     } else if (next === '{') {
-      const { value, end } = braced(text, dollar, to, ctx);
+      const { value, end } = braced(text, dollar, to, ctx, depth);
       out += value;
       i = end;
     } else {
@@ -68,20 +107,20 @@ function substitute(text: string, from: number, to: number, ctx: Context): strin
       out += name ? plain(name, ctx) : '$';
       i = dollar + 1 + (name?.length ?? 0);
     }
+    ctx.budget.check(out.length);
   }
   return out;
 }
 
 /** `${...}` starting at `start`: returns its value and the index just past its closing brace. */
-function braced(text: string, start: number, to: number, ctx: Context): { value: string; end: number } {
+function braced(text: string, start: number, to: number, ctx: Context, depth: number): { value: string; end: number } {
   const at = start + 1; // 1-based position of the `$`
   const nameStart = start + 2;
   const name = matchAt(NAME, text, nameStart, to);
   // compose-go matches the operand up to the last `}` on the line, then cuts at the brace
   // that balances the opening one.
-  const newline = text.indexOf('\n', nameStart);
-  const lineEnd = newline < 0 ? to : Math.min(to, newline);
-  const lastClose = text.lastIndexOf('}', lineEnd - 1);
+  const lineEnd = Math.min(to, ctx.lines.newlineAfter(nameStart));
+  const lastClose = ctx.lines.lastCloseBefore(lineEnd);
   if (!name) {
     const reason =
       text[nameStart] === '}'
@@ -106,8 +145,11 @@ function braced(text: string, start: number, to: number, ctx: Context): { value:
       `invalid interpolation format at character ${at}: a variable name in "\${...}" must be followed by "}" or one of ":-", "-", ":?", "?", ":+", "+"${ESCAPE_HINT}`,
     );
   }
+  if (depth >= MAX_NESTING) {
+    throw new InterpolationError(`invalid interpolation format at character ${at}: "\${...}" nested more than ${MAX_NESTING} levels deep`);
+  }
   const close = balancedClose(text, start + 1, lastClose);
-  const value = OPERATORS[op](ctx.lookup(name), () => substitute(text, operandStart, close, ctx), name);
+  const value = OPERATORS[op](ctx.lookup(name), () => substitute(text, operandStart, close, ctx, depth + 1), name);
   return { value, end: close + 1 };
 }
 
@@ -115,6 +157,37 @@ function plain(name: string, ctx: Context): string {
   const value = ctx.lookup(name);
   if (value === undefined) ctx.onWarning?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
   return value ?? '';
+}
+
+/**
+ * Where the line holding an index ends, and the last `}` before an end: remembered, since every
+ * `${` of a line asks again, and scanning the rest of a long line each time is quadratic.
+ */
+class LineScanner {
+  private from = -1;
+  private newline = -1;
+  private readonly lastClose = new Map<number, number>();
+
+  constructor(private readonly text: string) {}
+
+  /** The index of the first newline at or after `index`, or the text's length. */
+  newlineAfter(index: number): number {
+    if (index < this.from || index > this.newline) {
+      const found = this.text.indexOf('\n', index);
+      this.from = index;
+      this.newline = found < 0 ? this.text.length : found;
+    }
+    return this.newline;
+  }
+
+  lastCloseBefore(end: number): number {
+    let close = this.lastClose.get(end);
+    if (close === undefined) {
+      close = this.text.lastIndexOf('}', end - 1);
+      this.lastClose.set(end, close);
+    }
+    return close;
+  }
 }
 
 /** The `}` that balances the `{` at `open`, or `fallback` (the last `}` of the line) if none does. */
@@ -138,12 +211,15 @@ export interface InterpolateTreeOptions {
   onWarning?: (message: string) => void;
   /** Told of each string interpolation changed, so errors can quote it as written. */
   onInterpolated?: (path: readonly PathSegment[], raw: string, value: string) => void;
+  /** Shared with the project's other files; by default the limit holds for this tree alone. */
+  budget?: InterpolationBudget;
 }
 
 /** `data` with every string value interpolated; map keys are left alone, as in compose-go. */
 export function interpolateTree(data: Dict, lookup: Lookup, options: InterpolateTreeOptions): Dict {
   // One path array for the whole walk: it is read only when a value fails.
   const path: PathSegment[] = [];
+  const budget = options.budget ?? new InterpolationBudget();
   const child = (value: unknown, segment: PathSegment) => {
     path.push(segment);
     const next = walk(value);
@@ -153,7 +229,7 @@ export function interpolateTree(data: Dict, lookup: Lookup, options: Interpolate
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
       try {
-        const out = interpolateString(value, lookup, options.onWarning);
+        const out = interpolateString(value, lookup, options.onWarning, budget);
         if (out !== value) options.onInterpolated?.(path, value, out);
         return out;
       } catch (err) {

@@ -2,8 +2,6 @@
 // get their `<project>_<key>` engine names, the implicit `default` network appears, implicit
 // dependencies become explicit, and env files are read into `environment` (so a change in
 // an env file changes the service's config hash, as with Docker Compose).
-import { readFileSync } from 'node:fs';
-import { LoadError } from '../errors.js';
 import type {
   FileObject,
   Network,
@@ -14,14 +12,18 @@ import type {
 } from '../model/types.js';
 import { parseDotenv } from './dotenv.js';
 import { lookupIn } from './environment.js';
+import type { InterpolationBudget } from './interpolate.js';
 import type { Locate } from './locate.js';
 import { isDict, type Dict } from './paths.js';
+import { readTextFile } from './read-file.js';
 
 export interface NormalizeContext {
   projectName: string;
   /** Interpolation environment: resolves `environment` entries given without a value. */
   environment: Record<string, string>;
   locate: Locate;
+  /** The project's interpolation budget, which env files' `${...}` draw on too. */
+  budget?: InterpolationBudget;
 }
 
 export function normalizeProject(model: Dict, ctx: NormalizeContext): Project {
@@ -87,17 +89,8 @@ function resolveEnvironment(service: Service, ctx: NormalizeContext): Record<str
   // Entries, not assignment: a variable called `__proto__` must stay a plain key.
   const fromFiles: [string, string][] = [];
   service.env_file?.forEach((ref, i) => {
-    let text: string;
-    try {
-      text = readFileSync(ref.path, 'utf8');
-    } catch {
-      if (!ref.required) return;
-      throw new LoadError('env-file', `env file ${ref.path} not found`, {
-        position: ctx.locate(['services', service.name, 'env_file', i]),
-        path: `services.${service.name}.env_file[${i}]`,
-      });
-    }
-    fromFiles.push(...Object.entries(parseDotenv(text, ref.path, lookup)));
+    const text = readTextFile(ref.path, { ...namedAt(service, 'env_file', i, ctx), what: 'env file', ifExists: !ref.required });
+    if (text !== undefined) fromFiles.push(...Object.entries(parseDotenv(text, ref.path, lookup, { budget: ctx.budget })));
   });
   const own = Object.entries(service.environment ?? {}).map(([key, value]): [string, string | null] => [key, value ?? lookup(key) ?? null]);
   return Object.fromEntries([...fromFiles, ...own]);
@@ -106,18 +99,15 @@ function resolveEnvironment(service: Service, ctx: NormalizeContext): Record<str
 function readKeyValueFiles(service: Service, ctx: NormalizeContext): Record<string, string> {
   const out: Record<string, string> = {};
   service.label_file?.forEach((file, i) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new LoadError('env-file', `label file ${file} not found`, {
-        position: ctx.locate(['services', service.name, 'label_file', i]),
-        path: `services.${service.name}.label_file[${i}]`,
-      });
-    }
-    Object.assign(out, parseDotenv(text, file));
+    const text = readTextFile(file, { ...namedAt(service, 'label_file', i, ctx), what: 'label file' });
+    Object.assign(out, parseDotenv(text, file, undefined, { budget: ctx.budget }));
   });
   return out;
+}
+
+/** Where a service names a file it reads, for errors about that file. */
+function namedAt(service: Service, field: string, i: number, ctx: NormalizeContext) {
+  return { code: 'env-file', position: ctx.locate(['services', service.name, field, i]), path: `services.${service.name}.${field}[${i}]` } as const;
 }
 
 /** Services this one needs running because it shares their namespaces, volumes or links. */

@@ -129,6 +129,8 @@ function describe(value: unknown, sensitive: boolean): string {
   if (value === null) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  // YAML reads a number too large for a double (1e400) as infinity.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to hold';
   return typeof value;
 }
 

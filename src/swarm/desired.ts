@@ -3,8 +3,8 @@
 // content (`<name>-<hash>`): Swarm never changes one in place, so a new content is a new
 // object, and the services move over to it.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { BerthError } from '../errors.js';
+import { readRegularFile } from '../loader/read-file.js';
 import { networkConfigHash } from '../model/hash.js';
 import type { FileObject, LoadedProject, Network, Project } from '../model/types.js';
 import { swarmService, type SwarmService } from './convert.js';
@@ -86,13 +86,7 @@ function usedObjects(project: Project, kind: 'secret' | 'config', env: Record<st
 }
 
 function content(kind: string, key: string, definition: FileObject, env: Record<string, string | undefined>): Buffer {
-  if (definition.file !== undefined) {
-    try {
-      return readFileSync(definition.file);
-    } catch (err) {
-      throw new BerthError('reference', `${kind} "${key}": cannot read ${definition.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-  }
+  if (definition.file !== undefined) return readRegularFile(definition.file, { what: `${kind} "${key}" from`, code: 'reference' });
   if (definition.content !== undefined) return Buffer.from(definition.content);
   if (definition.environment !== undefined) {
     const value = env[definition.environment];
