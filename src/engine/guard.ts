@@ -133,6 +133,7 @@ export function guardRequests(modem: DockerModem, options: GuardOptions): void {
       controller.abort(reason);
       stream.destroy();
     };
+    if (signal.aborted) interrupt(signal.reason);
     underWay.add(interrupt);
     stream.once('close', () => underWay.delete(interrupt));
     return stream;
