@@ -19,16 +19,23 @@ interface ContainerEvent {
   timeNano: number;
 }
 
-/** The engine's container events between `since` (seconds) and now, in the engine's order. */
-async function containerEvents(project: TestProject, since: number): Promise<ContainerEvent[]> {
-  const stream = (await project.engine.getEvents({ since, until: Math.ceil(Date.now() / 1000) + 1, filters: { type: ['container'] } })) as NodeJS.ReadableStream;
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { Action: string; id: string; timeNano: number; Actor: { Attributes: Record<string, string> } })
-    .map((e) => ({ action: e.Action, id: e.id, name: e.Actor.Attributes.name ?? '', timeNano: e.timeNano }));
+/**
+ * Records the engine's events of the named containers from now on. (Asking afterwards with
+ * `since` misses some: the engine keeps only its last 256 events, and parallel tests make many.)
+ */
+async function recordEvents(project: TestProject, names: string[]): Promise<{ events: ContainerEvent[]; stop(): void }> {
+  const stream = (await project.engine.getEvents({ filters: { type: ['container'], container: names } })) as NodeJS.ReadableStream & { destroy(): void };
+  const events: ContainerEvent[] = [];
+  let partial = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      const e = JSON.parse(line) as { Action: string; id: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
+      events.push({ action: e.Action, id: e.id, name: e.Actor.Attributes.name ?? '', timeNano: e.timeNano });
+    }
+  });
+  return { events, stop: () => stream.destroy() };
 }
 
 function first(events: ContainerEvent[], what: string, match: (e: ContainerEvent) => boolean): ContainerEvent {
@@ -43,14 +50,16 @@ describe('the project lock is held while its owner lives, and only then', () => 
 
   it('an up holding the lock longer than the stale window is not stolen from by a concurrent down', async () => {
     project = await useProject('lock-slow');
-    const since = Math.floor(Date.now() / 1000) - 1;
+    const recording = await recordEvents(project, [lockName(project.name), `${project.name}-slow-1`, `${project.name}-web-1`]);
+    onTestFinished(() => recording.stop());
     const upRun = spawnCli(project, ['up', '-d'], undefined, FAST);
     await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
     const downRun = spawnCli(project, ['down'], undefined, FAST);
     const codes = await Promise.all([upRun.exited, downRun.exited]);
     expect({ codes, output: upRun.stderr() + downRun.stderr() }).toMatchObject({ codes: [0, 0] });
 
-    const events = await containerEvents(project, since);
+    const events = recording.events;
+    await expect.poll(() => events.filter((e) => e.action === 'destroy').length, { timeout: 10_000, interval: 50 }).toBe(4);
     const locked = first(events, 'the up creates the lock', (e) => e.name === lockName(project.name) && e.action === 'create');
     const unlocked = first(events, 'the lock of the up goes', (e) => e.id === locked.id && e.action === 'destroy');
     const webStarted = first(events, 'web starts', (e) => e.name === `${project.name}-web-1` && e.action === 'start');
