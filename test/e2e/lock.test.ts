@@ -12,6 +12,14 @@ function lockContainers(project: TestProject) {
   return project.engine.listContainers({ all: true, filters: { name: [`^/${lockName(project.name)}$`] } });
 }
 
+/** Starts an up of the project and returns once it holds the lock, with the lock container. */
+async function upHoldingLock(project: TestProject) {
+  const run = spawnCli(project, ['up', '-d'], undefined, FAST);
+  await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
+  const [lock] = await lockContainers(project);
+  return { run, lock };
+}
+
 interface ContainerEvent {
   action: string;
   id: string;
@@ -52,8 +60,7 @@ describe('the project lock is held while its owner lives, and only then', () => 
     project = await useProject('lock-slow');
     const recording = await recordEvents(project, [lockName(project.name), `${project.name}-slow-1`, `${project.name}-web-1`]);
     onTestFinished(() => recording.stop());
-    const upRun = spawnCli(project, ['up', '-d'], undefined, FAST);
-    await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
+    const { run: upRun } = await upHoldingLock(project);
     const downRun = spawnCli(project, ['down'], undefined, FAST);
     const codes = await Promise.all([upRun.exited, downRun.exited]);
     expect({ codes, output: upRun.stderr() + downRun.stderr() }).toMatchObject({ codes: [0, 0] });
@@ -75,9 +82,7 @@ describe('the project lock is held while its owner lives, and only then', () => 
 
   it('a lock whose owner was killed with SIGKILL is taken over within the stale window', async () => {
     project = await useProject('lock-slow');
-    const upRun = spawnCli(project, ['up', '-d'], undefined, FAST);
-    await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
-    const [abandoned] = await lockContainers(project);
+    const { run: upRun, lock: abandoned } = await upHoldingLock(project);
     upRun.child.kill('SIGKILL');
     await upRun.exited;
 
@@ -115,9 +120,7 @@ describe('the project lock is held while its owner lives, and only then', () => 
 
   it('an up whose lock is removed under it says it lost the lock', async () => {
     project = await useProject('lock-slow');
-    const upRun = spawnCli(project, ['up', '-d'], undefined, FAST);
-    await expect.poll(async () => (await lockContainers(project)).length, { timeout: 30_000, interval: 50 }).toBe(1);
-    const [held] = await lockContainers(project);
+    const { run: upRun, lock: held } = await upHoldingLock(project);
     await project.engine.getContainer(held.Id).remove({ force: true });
     expect(await upRun.exited).toBe(0);
     expect(upRun.stderr()).toContain(`lost project "${project.name}"'s lock`);
