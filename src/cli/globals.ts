@@ -13,6 +13,7 @@ export const GLOBAL_OPTIONS = {
   progress: { type: 'string' },
   'dry-run': { type: 'boolean' },
   parallel: { type: 'string' },
+  context: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -22,6 +23,8 @@ export interface Globals {
   ansi: 'auto' | 'never' | 'always';
   progress: 'auto' | 'tty' | 'plain' | 'quiet';
   dryRun: boolean;
+  /** The docker CLI context to use (`--context`); it outranks DOCKER_HOST and DOCKER_CONTEXT. */
+  context?: string;
   help: boolean;
   version: boolean;
 }
@@ -65,6 +68,7 @@ export function parseGlobals(args: string[]): Globals {
     ansi: ansi as Globals['ansi'],
     progress: (ansi === 'never' && progress === 'auto' ? 'plain' : progress) as Globals['progress'],
     dryRun: values['dry-run'] ?? false,
+    context: values.context,
     help: values.help ?? false,
     version: values.version ?? false,
   };

@@ -68,6 +68,7 @@ async function mainHelp(): Promise<string> {
     '      --progress MODE          Progress output: auto, tty, plain, quiet',
     '      --dry-run                Print what would be done and change nothing',
     '      --parallel N             Container starts and stops at once (-1: no limit)',
+    '      --context NAME           Docker context to use (overrides DOCKER_HOST, DOCKER_CONTEXT)',
     '  -v, --version                Show the berth version',
     '  -h, --help                   Show this help',
     '',
@@ -101,6 +102,7 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
       stdout.write(`${commandHelp(command)}\n`);
       return 0;
     }
+    if (globals.context) (await import('../engine/docker-context.js')).useContextFlag(globals.context);
     const interrupts = watchInterrupts();
     try {
       const ctx = contextFor(globals, stdout, stderr, interrupts.signal);

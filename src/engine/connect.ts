@@ -1,47 +1,84 @@
-// Connecting to the Docker Engine the way the docker CLI does: DOCKER_HOST (unix socket or
-// tcp), TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, else the default socket.
-import { readFileSync } from 'node:fs';
+// Connecting to the Docker Engine the way the docker CLI does: the endpoint of the chosen
+// context (see docker-context.ts), over a unix socket, tcp (TLS when the endpoint has it), a
+// Windows named pipe, or ssh. Any other address is refused rather than guessed at.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { BerthError, engineMessage, isConnectionLost } from '../errors.js';
 import { engineTimeoutMs, guardRequests } from './guard.js';
+import { resolveEndpoint, type EngineEndpoint } from './docker-context.js';
+import { SshAgent, sshArgs } from './ssh-dial.js';
 
 export type Engine = Docker;
 
-const DEFAULT_SOCKET = '/var/run/docker.sock';
+type Refuse = (detail: string) => Error;
+/** Dockerode's options, with the agent it takes (its types leave it out). */
+type Transport = Docker.DockerOptions & { agent?: HttpAgent };
 
-/** Dockerode options for an environment; exported for tests. */
-export function engineOptions(env: Record<string, string | undefined>): Docker.DockerOptions & { describe: string } {
-  const host = env.DOCKER_HOST;
-  if (!host || host.startsWith('unix://')) {
-    const socketPath = host ? host.slice('unix://'.length) : DEFAULT_SOCKET;
-    return { socketPath, describe: `unix://${socketPath}` };
+/** Dockerode options for an environment (and the command line's `--context`); exported for tests. */
+export function engineOptions(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): Transport & { describe: string; context?: string } {
+  const endpoint = resolveEndpoint(env, platform);
+  // An address may carry a password (refused below); no message shows it.
+  const shown = endpoint.host.replace(/^([a-z]+:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+  const describe = endpoint.context ? `${shown} (context "${endpoint.context}")` : shown;
+  const named = endpoint.context ? `Docker context "${endpoint.context}" (${shown})` : `DOCKER_HOST "${shown}"`;
+  const refuse: Refuse = (detail) => new BerthError('engine-unreachable', `${named}: ${detail}`);
+  return { ...UNSET, ...transport(endpoint, platform, refuse), describe, context: endpoint.context };
+}
+
+/**
+ * The engine client fills each option left out from the process's own DOCKER_HOST and
+ * DOCKER_CERT_PATH, whichever endpoint was chosen (a host beside a socket path wins, and an
+ * ssh:// one makes it dial through its own ssh library): every one is given.
+ */
+const UNSET: Transport = { socketPath: undefined, host: undefined, port: undefined, protocol: 'http', username: undefined, ca: undefined, cert: undefined, key: undefined };
+
+function transport(endpoint: EngineEndpoint, platform: NodeJS.Platform, refuse: Refuse): Transport {
+  const scheme = /^([a-z]+):\/\//i.exec(endpoint.host)?.[1].toLowerCase();
+  const rest = endpoint.host.slice((scheme?.length ?? 0) + 3);
+  switch (scheme) {
+    case 'unix':
+      if (!rest) throw refuse('it names no socket path');
+      return { socketPath: rest };
+    case 'npipe':
+      if (platform !== 'win32') throw refuse('a named pipe exists only on Windows');
+      return { socketPath: rest || '//./pipe/docker_engine' };
+    case 'tcp':
+      return tcpOptions(endpoint, refuse);
+    case 'ssh':
+      // Every request goes through the agent's ssh. The socket path is never dialled, and could
+      // not be (nothing exists under /dev/null), should a request ever bypass the agent.
+      return { socketPath: '/dev/null/ssh', agent: new SshAgent(sshArgs(parseUrl(endpoint.host, refuse), refuse)) };
+    default:
+      throw refuse(`${scheme ? `the scheme "${scheme}://" is not supported` : 'it has no scheme'}: berth speaks unix://, tcp://, ssh://${platform === 'win32' ? ' and npipe://' : ''}`);
   }
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  const tls = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
-  if (!url.hostname) throw new BerthError('engine-unreachable', `DOCKER_HOST "${host}" names no host`);
-  const base = { host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), describe: host };
+}
+
+function tcpOptions({ host, tls }: EngineEndpoint, refuse: Refuse): Transport {
+  const url = parseUrl(host, refuse);
+  if (!url.hostname) throw refuse('it names no host');
+  if (url.username || url.search || url.hash || url.pathname.replace(/\//g, '')) throw refuse('a tcp:// address is a host and a port, nothing more');
+  const base = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (tls ? 2376 : 2375)) };
   if (!tls) return { ...base, protocol: 'http' };
-  const certDir = env.DOCKER_CERT_PATH || join(homedir(), '.docker');
-  const read = (f: string) => {
-    try {
-      return readFileSync(join(certDir, f));
-    } catch {
-      throw new BerthError('engine-unreachable', `DOCKER_TLS_VERIFY is set but ${join(certDir, f)} cannot be read (set DOCKER_CERT_PATH)`);
-    }
-  };
-  return { ...base, protocol: 'https', ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+  // Without verification (DOCKER_TLS alone, or a context's SkipTLSVerify) it still encrypts, as the docker CLI does.
+  const agent = tls.verify ? undefined : new HttpsAgent({ keepAlive: true, rejectUnauthorized: false });
+  return { ...base, protocol: 'https', ca: tls.ca, cert: tls.cert, key: tls.key, ...(agent ? { agent } : {}) };
+}
+
+function parseUrl(host: string, refuse: Refuse): URL {
+  try {
+    return new URL(host);
+  } catch {
+    throw refuse('it is not a valid address');
+  }
 }
 
 /** A connected engine client; fails with one clear line when no engine answers. */
 export async function connectEngine(env: Record<string, string | undefined> = process.env, guard: { signal?: AbortSignal } = {}): Promise<Engine> {
-  const { describe, ...options } = engineOptions(env);
+  const { describe, context, ...options } = engineOptions(env);
   const limitMs = engineTimeoutMs(env);
-  const docker = new Docker({ ...options, agent: plainAgent(options), timeout: 0 } as Docker.DockerOptions);
+  const docker = new Docker({ ...options, agent: options.agent ?? plainAgent(options), timeout: 0 } as Docker.DockerOptions);
   // Time limits, the interrupt and the check of answers, for every request made on this connection.
   guardRequests(docker.modem, { describe, limitMs, signal: guard.signal });
   try {
@@ -49,7 +86,7 @@ export async function connectEngine(env: Record<string, string | undefined> = pr
   } catch (err) {
     if (err instanceof BerthError) throw err;
     const reason = (err as Error).message?.split('\n')[0] ?? String(err);
-    throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is DOCKER_HOST right?`);
+    throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is ${context ? `context "${context}"` : 'DOCKER_HOST'} right?`);
   }
   return docker;
 }
@@ -75,8 +112,8 @@ function plainAgent(options: Docker.DockerOptions): HttpAgent | undefined {
  * Undefined when it answers, or when the transport cannot be asked afresh (ssh).
  */
 export async function lostConnection(engine: Engine): Promise<BerthError | undefined> {
-  const { socketPath, host, port, protocol, ca, cert, key } = engine.modem as Docker.DockerOptions;
-  if (protocol !== 'http' && protocol !== 'https') return undefined;
+  const { socketPath, host, port, protocol, ca, cert, key, agent: own } = engine.modem as Transport;
+  if ((protocol !== 'http' && protocol !== 'https') || own instanceof SshAgent) return undefined;
   // A new agent has no kept-alive connection to hand out.
   const agent = protocol === 'https' ? new HttpsAgent() : new HttpAgent();
   const probe = new Docker({ socketPath, host, port, protocol, ca, cert, key, agent, timeout: 10_000 } as Docker.DockerOptions);
