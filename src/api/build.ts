@@ -2,9 +2,9 @@
 // and each image built once even when several services share it.
 import { connectEngine } from '../engine/connect.js';
 import type { LoadedProject } from '../model/types.js';
-import { imageRef } from '../reconcile/naming.js';
+import { imageRef } from '../model/naming.js';
 import type { Plan, PlanNode } from '../reconcile/plan.js';
-import { ContainerEvents } from '../reconcile/wait.js';
+import { ContainerEvents } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
 import type { EngineOptions } from './up.js';

@@ -5,7 +5,7 @@ import type { Engine } from '../engine/connect.js';
 import { engineThrottle } from '../engine/throttle.js';
 import type { LoadedProject } from '../model/types.js';
 import type { ProgressListener } from '../progress/events.js';
-import type { ContainerEvents } from '../reconcile/wait.js';
+import type { ContainerEvents } from '../engine/wait.js';
 
 export function actionContext(
   engine: Engine,

@@ -5,7 +5,7 @@ import { observe } from '../engine/observe.js';
 import type { LoadedProject } from '../model/types.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { planDown, selectServices, type DownPlanOptions, type Plan } from '../reconcile/plan.js';
-import { ContainerEvents } from '../reconcile/wait.js';
+import { ContainerEvents } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import type { EngineOptions } from './engine-options.js';
 import { runPlan } from './run-plan.js';

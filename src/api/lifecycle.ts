@@ -3,7 +3,7 @@ import { connectEngine } from '../engine/connect.js';
 import { observe } from '../engine/observe.js';
 import type { LoadedProject } from '../model/types.js';
 import { planRemove, planRestart, planStop, planUp, type Plan } from '../reconcile/plan.js';
-import { ContainerEvents } from '../reconcile/wait.js';
+import { ContainerEvents } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
 import type { EngineOptions } from './up.js';

@@ -7,7 +7,7 @@ import { ServiceGraph } from '../graph/graph.js';
 import type { LoadedProject } from '../model/types.js';
 import type { ProgressListener } from '../progress/events.js';
 import { selectServices, type Plan, type PlanNode } from '../reconcile/plan.js';
-import { ContainerEvents } from '../reconcile/wait.js';
+import { ContainerEvents } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
 import type { EngineOptions } from './up.js';

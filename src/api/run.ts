@@ -10,9 +10,9 @@ import { createOneOff, newSlug, oneOffName, oneOffService, parsePortArgs, parseV
 import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
-import { imageRef } from '../reconcile/naming.js';
+import { imageRef } from '../model/naming.js';
 import { planImages, planUp, type Plan } from '../reconcile/plan.js';
-import { completedSuccessfully, ContainerEvents, isHealthy, withLastLogs } from '../reconcile/wait.js';
+import { completedSuccessfully, ContainerEvents, isHealthy, withLastLogs } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
 import { up, type EngineOptions } from './up.js';

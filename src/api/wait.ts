@@ -4,7 +4,7 @@ import { BerthError, ServiceError } from '../errors.js';
 import { connectEngine } from '../engine/connect.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
-import { ContainerEvents, type StatePredicate } from '../reconcile/wait.js';
+import { ContainerEvents, type StatePredicate } from '../engine/wait.js';
 import { down } from './down.js';
 import { containerRef, projectContainers } from './pause.js';
 import type { EngineOptions } from './up.js';

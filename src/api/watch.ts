@@ -7,7 +7,7 @@ import { lastLines, runHook } from '../engine/hooks.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject, Service } from '../model/types.js';
 import type { ProgressListener } from '../progress/events.js';
-import { imageRef } from '../reconcile/naming.js';
+import { imageRef } from '../model/naming.js';
 import { Batcher } from '../watch/batch.js';
 import { changesText, compileRule, planBatch, skipsDirectory, syncs, type BatchPlan, type CompiledRule } from '../watch/rules.js';
 import { splitByPresence, syncContainer } from '../watch/sync.js';

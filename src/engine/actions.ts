@@ -7,8 +7,8 @@ import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model
 import type { LoadedProject, Network, Service } from '../model/types.js';
 import type { PlanNode, Step } from '../reconcile/plan.js';
 import { KEPT, type StepRunner } from '../reconcile/execute.js';
-import { checkAllPresent, completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from '../reconcile/wait.js';
-import { imageRef, replicaCount } from '../reconcile/naming.js';
+import { checkAllPresent, completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from './wait.js';
+import { imageRef, replicaCount } from '../model/naming.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
 import { volumesFromContainers } from './convert-mounts.js';

@@ -1,6 +1,6 @@
 // The Engine API counts healthcheck times in nanoseconds and the stop timeout in whole seconds;
 // the model keeps Compose's Go-style duration strings.
-import { parseDuration } from '../loader/units.js';
+import { parseDuration } from '../model/units.js';
 import type { Duration } from '../model/types.js';
 
 export function toNanoseconds(d: Duration | undefined): number | undefined {

@@ -2,40 +2,8 @@
 // works only from this snapshot, so planning stays a pure function.
 import { Label } from '../model/labels.js';
 import type { Project } from '../model/types.js';
+import type { Observed, ObservedResource } from '../reconcile/observed.js';
 import type { Engine } from './connect.js';
-
-export interface ObservedContainer {
-  id: string;
-  name: string;
-  service: string;
-  number: number;
-  oneoff: boolean;
-  configHash?: string;
-  /** Image ID the container was created from. */
-  imageId: string;
-  /** The `com.docker.compose.image` label: image ID the service's image had at creation. */
-  imageLabel?: string;
-  state: string;
-  labels: Record<string, string>;
-}
-
-export interface ObservedResource {
-  name: string;
-  configHash?: string;
-  /** The compose key (`network` / `volume` label); absent for unlabelled resources. */
-  key?: string;
-  project?: string;
-}
-
-export interface Observed {
-  containers: ObservedContainer[];
-  /** The networks the project declares that the engine has, by engine name. */
-  networks: Record<string, ObservedResource & { id: string }>;
-  /** The volumes the project declares that the engine has, by engine name. */
-  volumes: Record<string, ObservedResource>;
-  /** Image IDs of the images the project names, by reference; absent when not present locally. */
-  images: Record<string, string>;
-}
 
 export async function observe(engine: Engine, project: Pick<Project, 'name' | 'networks' | 'volumes'>, imageRefs: string[] = []): Promise<Observed> {
   // Only the names the project declares: an engine may hold hundreds of other volumes. The

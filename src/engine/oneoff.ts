@@ -7,7 +7,7 @@ import { BerthError, ServiceError } from '../errors.js';
 import { toCanonical } from '../loader/canonical.js';
 import { resolveRelativePaths } from '../loader/resolve-paths.js';
 import type { LoadedProject, PortConfig, Service, ServiceVolume } from '../model/types.js';
-import { imageRef } from '../reconcile/naming.js';
+import { imageRef } from '../model/naming.js';
 import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';

@@ -2,7 +2,7 @@
 // takes (Unix seconds, with a fraction): a relative duration ("42m", "1h30m") counts back from
 // now; a Unix timestamp passes as is; an RFC 3339 date or date-time (local time when it names
 // no zone) is converted.
-import { parseDuration } from '../loader/units.js';
+import { parseDuration } from '../model/units.js';
 
 /** Unix seconds as the engine takes them, or an Error naming the value and the forms accepted. */
 export function engineTimestamp(value: string, now: Date = new Date()): string {

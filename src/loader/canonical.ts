@@ -9,7 +9,7 @@ import { formatPath, isDict, type Dict, type PathSegment } from './paths.js';
 import { OverrideTag, ResetTag } from './parse.js';
 import { PathTable, sameFor, type Cursor } from './path-table.js';
 import { mapDict, mapList } from './tree.js';
-import { formatDuration, parseBytes, parseDuration } from './units.js';
+import { formatDuration, parseBytes, parseDuration } from '../model/units.js';
 
 /** Expands one file's short syntax. `!override` values are expanded inside; `!reset` is kept. */
 export function toCanonical(file: Dict, locate?: Locate): Dict {

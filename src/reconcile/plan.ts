@@ -6,8 +6,8 @@ import { BerthError } from '../errors.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { DependencyCondition, Project, Service } from '../model/types.js';
-import type { Observed, ObservedContainer } from '../engine/observe.js';
-import { containerName, imageRef, replicaCount } from './naming.js';
+import type { Observed, ObservedContainer } from './observed.js';
+import { containerName, imageRef, replicaCount } from '../model/naming.js';
 import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from './plan-graph.js';
 
 export type Step =

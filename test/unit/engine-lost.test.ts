@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lostConnection } from '../../src/engine/connect.js';
 import { engineMessage } from '../../src/errors.js';
-import { ContainerEvents, isHealthy } from '../../src/reconcile/wait.js';
+import { ContainerEvents, isHealthy } from '../../src/engine/wait.js';
 
 const lost = /^lost the connection to the Docker Engine \(.+\): it may be restarting; run the command again once it answers$/;
 

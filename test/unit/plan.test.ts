@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Observed, ObservedContainer } from '../../src/engine/observe.js';
+import type { Observed, ObservedContainer } from '../../src/reconcile/observed.js';
 import { networkConfigHash, serviceConfigHash } from '../../src/model/hash.js';
 import type { Project, Service } from '../../src/model/types.js';
 import { formatPlan, planDown, planImages, planRemove, planStop, planUp, type Plan } from '../../src/reconcile/plan.js';

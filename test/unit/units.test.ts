@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseBytes, parseDuration } from '../../src/loader/units.js';
+import { formatDuration, parseBytes, parseDuration } from '../../src/model/units.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
-import { checkAllPresent } from '../../src/reconcile/wait.js';
+import { checkAllPresent } from '../../src/engine/wait.js';
 
 const listed = (...services: string[]) => services.map((service) => ({ Labels: { [Label.service]: service } }) as unknown as Docker.ContainerInfo);
 

@@ -1,5 +1,5 @@
 // How Docker Compose names what it creates for a service.
-import type { Service } from '../model/types.js';
+import type { Service } from './types.js';
 
 export function containerName(project: string, service: Service, number: number): string {
   return service.container_name ?? `${project}-${service.name}-${number}`;

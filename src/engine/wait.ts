@@ -3,9 +3,9 @@
 // *what* the state is, so a missed or reordered event can never produce a wrong answer.
 import type Docker from 'dockerode';
 import { BerthError } from '../errors.js';
-import { lostConnection, type Engine } from '../engine/connect.js';
-import { subscribeEvents, type EventSubscription } from '../engine/events.js';
-import { lastLogLines } from '../engine/logs.js';
+import { lostConnection, type Engine } from './connect.js';
+import { subscribeEvents, type EventSubscription } from './events.js';
+import { lastLogLines } from './logs.js';
 import { Label } from '../model/labels.js';
 
 export type Verdict = { done: true } | { done: false; failed?: string };

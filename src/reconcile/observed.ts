@@ -1,0 +1,34 @@
+// What the engine holds for a project, as the planner sees it: engine/observe.ts takes the
+// snapshot, and planning is a pure function of it.
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  service: string;
+  number: number;
+  oneoff: boolean;
+  configHash?: string;
+  /** Image ID the container was created from. */
+  imageId: string;
+  /** The `com.docker.compose.image` label: image ID the service's image had at creation. */
+  imageLabel?: string;
+  state: string;
+  labels: Record<string, string>;
+}
+
+export interface ObservedResource {
+  name: string;
+  configHash?: string;
+  /** The compose key (`network` / `volume` label); absent for unlabelled resources. */
+  key?: string;
+  project?: string;
+}
+
+export interface Observed {
+  containers: ObservedContainer[];
+  /** The networks the project declares that the engine has, by engine name. */
+  networks: Record<string, ObservedResource & { id: string }>;
+  /** The volumes the project declares that the engine has, by engine name. */
+  volumes: Record<string, ObservedResource>;
+  /** Image IDs of the images the project names, by reference; absent when not present locally. */
+  images: Record<string, string>;
+}
