@@ -74,6 +74,19 @@ export class ServiceError extends BerthError {
   }
 }
 
+/** The HTTP status of a failed engine call (the engine client puts it on its error), if any. */
+export function engineStatus(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The engine has no such object (HTTP 404). */
+export const isNotFound = (err: unknown): boolean => engineStatus(err) === 404;
+/** The engine refused because of a name or state conflict (HTTP 409). */
+export const isConflict = (err: unknown): boolean => engineStatus(err) === 409;
+/** The engine had nothing to do: already started or stopped (HTTP 304). */
+export const isNotModified = (err: unknown): boolean => engineStatus(err) === 304;
+
 /**
  * A failed engine call whose connection was refused or missing (nothing listens: the engine
  * stopped) or cut while in use (it went away mid-call).

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { archiveBase, containerArchive, copyTarget, extractLocal, isDirMode, isSymlinkMode, localPath, packLocal, rebaseArchive, resolveLink, statContainerPath } from '../engine/archive.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
 import { checkIndex, projectContainers, serviceContainer, type ServiceContainer } from '../engine/service-containers.js';
-import { BerthError } from '../errors.js';
+import { BerthError, engineStatus } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
 
@@ -137,7 +137,7 @@ async function copyIn(engine: Engine, target: ServiceContainer, srcArg: string, 
   try {
     await container.putArchive(tar, { path: plan.dir, ...query });
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
+    const status = engineStatus(err);
     if (status === 404 && dstStat === undefined) throw new BerthError('usage', `the directory ${plan.dir} does not exist in ${target.name}`, { cause: err });
     throw err;
   }

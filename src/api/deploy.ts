@@ -10,6 +10,7 @@ import { planDeploy, planUndeploy, type SwarmPlan } from '../swarm/plan.js';
 import { STACK_NAMESPACE, type NodeInfo, type ServiceInfo, type TaskInfo } from '../swarm/types.js';
 import { taskName, waitForStack } from '../swarm/wait.js';
 import type { EngineOptions } from './up.js';
+import { engineStatus } from '../errors.js';
 
 export interface DeployOptions extends EngineOptions {
   /** Change nothing: return the plan. */
@@ -94,7 +95,7 @@ export async function stackTasks(loaded: LoadedProject, options: StackPsOptions 
     services = await dial<ServiceInfo[]>(engine, { path: '/services?', method: 'GET', options: { filters: { label: [`${STACK_NAMESPACE}=${project}`] } } });
   } catch (err) {
     // 503: the engine is not a manager of a swarm, so nothing is deployed from here.
-    if ((err as { statusCode?: number }).statusCode === 503) return undefined;
+    if (engineStatus(err) === 503) return undefined;
     throw err;
   }
   if (!services.length) return undefined;

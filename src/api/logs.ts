@@ -8,7 +8,7 @@ import { streamLogs, type LogFollower } from '../engine/log-stream.js';
 import { demultiplex } from '../engine/logs.js';
 import { checkIndex, projectContainers, shortName, type ServiceContainer } from '../engine/service-containers.js';
 import { engineTimestamp } from '../engine/timestamps.js';
-import { BerthError } from '../errors.js';
+import { BerthError, isNotFound, engineStatus } from '../errors.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
@@ -107,7 +107,7 @@ async function existingOutput(engine: Engine, id: string, options: EngineLogOpti
     return splitLines(frames);
   } catch (err) {
     // Removed between the listing and now: it has nothing to show.
-    if ((err as { statusCode?: number }).statusCode === 404) return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
 }
@@ -233,7 +233,7 @@ class Follower {
       });
     } catch (err) {
       this.active.delete(c.id);
-      const status = (err as { statusCode?: number }).statusCode;
+      const status = engineStatus(err);
       // Gone, or going (409: "marked for removal"): nothing more to show from it.
       if (status === 404 || status === 409) void this.settle();
       else this.abort(err);

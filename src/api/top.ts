@@ -3,6 +3,7 @@ import { connectEngine } from '../engine/connect.js';
 import { projectContainers } from '../engine/service-containers.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
+import { engineStatus } from '../errors.js';
 
 export interface ContainerProcesses {
   containerId: string;
@@ -29,7 +30,7 @@ export async function top(loaded: LoadedProject, options: TopOptions = {}): Prom
         return { containerId: c.id, name: c.name, service: c.service, number: c.number, titles: Titles, processes: Processes ?? [] };
       } catch (err) {
         // Stopped or removed since it was listed: it has no processes to show.
-        const status = (err as { statusCode?: number }).statusCode;
+        const status = engineStatus(err);
         if (status === 404 || status === 409) return undefined;
         throw err;
       }

@@ -1,7 +1,7 @@
 // The engine operations behind each kind of plan step. Each one is idempotent where the
 // engine allows ("not found" on a removal is success), so an interrupted run can be re-run.
 import type Docker from 'dockerode';
-import { BerthError, engineMessage, ServiceError } from '../errors.js';
+import { BerthError, isConflict, isNotFound, isNotModified, engineMessage, engineStatus, ServiceError } from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { LoadedProject, Network, Service } from '../model/types.js';
@@ -98,7 +98,7 @@ async function ignoring(statuses: number[], op: Promise<unknown>): Promise<void>
   try {
     await op;
   } catch (err) {
-    if (!statuses.includes((err as { statusCode?: number }).statusCode ?? 0)) throw err;
+    if (!statuses.includes(engineStatus(err) ?? 0)) throw err;
   }
 }
 
@@ -106,7 +106,7 @@ async function removeOrWarn(ctx: ActionContext, what: string, op: Promise<unknow
   try {
     await op;
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
+    const status = engineStatus(err);
     if (status === 404) return;
     if (status === 409 || status === 403) {
       ctx.warn(`${what} is still in use and was kept`);
@@ -152,7 +152,7 @@ async function createNetwork(ctx: ActionContext, key: string, network: Network):
     await ctx.engine.createNetwork(networkCreateOptions(ctx, key, network));
   } catch (err) {
     // Another run created it a moment ago: the same labels mean it is ours.
-    const status = (err as { statusCode?: number }).statusCode;
+    const status = engineStatus(err);
     if (status !== 409) throw err;
   }
 }
@@ -293,7 +293,7 @@ async function waitUntilGone(ctx: ActionContext, id: string): Promise<void> {
     try {
       await ctx.engine.getContainer(id).inspect();
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return;
+      if (isNotFound(err)) return;
       throw err;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -302,7 +302,7 @@ async function waitUntilGone(ctx: ActionContext, id: string): Promise<void> {
 }
 
 function isNameConflict(err: unknown): boolean {
-  return (err as { cause?: { statusCode?: number } }).cause?.statusCode === 409;
+  return err instanceof Error && isConflict(err.cause);
 }
 
 /**
@@ -352,7 +352,7 @@ async function startContainer(ctx: ActionContext, service: string, id: string): 
   try {
     await ctx.throttle(() => ctx.engine.getContainer(id).start());
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 304) return;
+    if (isNotModified(err)) return;
     throw new ServiceError('engine', service, `cannot start: ${engineMessage(err)}`, { cause: err });
   }
   await runPostStartHooks(ctx, ctx.loaded.project.services[service], id);

@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:p
 import { Readable, type Writable } from 'node:stream';
 import tar from 'tar-stream';
 import type Docker from 'dockerode';
-import { BerthError } from '../errors.js';
+import { BerthError, isNotFound } from '../errors.js';
 
 /** What the engine says about a path in a container (the `X-Docker-Container-Path-Stat` header). */
 export interface PathStat {
@@ -86,7 +86,7 @@ function decodeStat(header: string | undefined): PathStat | undefined {
 
 /** A 404 about the path, not the container (the engine says "No such container" for that; a HEAD answer has no body). */
 function isMissingPath(err: unknown): boolean {
-  if ((err as { statusCode?: number }).statusCode !== 404) return false;
+  if (!isNotFound(err)) return false;
   const json = (err as { json?: { message?: string } | string | null }).json;
   const message = (typeof json === 'string' ? json : json?.message) ?? '';
   return !/^no such container/i.test(message.trim());

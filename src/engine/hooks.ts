@@ -1,7 +1,7 @@
 // Lifecycle hooks (`post_start`, `pre_stop`) and `develop.watch` exec hooks: commands run
 // inside a service's container through the engine's exec API, one after another, in order.
 // A hook's environment may hold secrets: messages name the command, never the environment.
-import { engineMessage, ServiceError } from '../errors.js';
+import { engineMessage, engineStatus, ServiceError } from '../errors.js';
 import type { LifecycleHook, LoadedProject, Service } from '../model/types.js';
 import type { Engine } from './connect.js';
 import { demultiplex } from './logs.js';
@@ -119,7 +119,7 @@ export async function runPreStopHooks(ctx: HookContext, service: Service | undef
     try {
       result = await runHook(ctx.engine, containerId, hook, ctx.loaded.environment);
     } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
+      const status = engineStatus(err);
       if (status === 404 || status === 409) return;
       ctx.warn(`service "${service!.name}": ${what} could not run: ${engineMessage(err)}`);
       continue;

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BerthError } from '../errors.js';
+import { BerthError, engineStatus } from '../errors.js';
 import type { ProgressListener } from '../progress/events.js';
 import { statContainerPath } from './archive.js';
 import type { Engine } from './connect.js';
@@ -152,7 +152,7 @@ function heartbeatInterval(value: string | number | undefined): number {
 }
 
 function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
+  return engineStatus(err);
 }
 
 /** null for a 404 (the container is gone); any other error is thrown. */

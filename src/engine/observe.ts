@@ -4,6 +4,7 @@ import { Label } from '../model/labels.js';
 import type { Project } from '../model/types.js';
 import type { Observed, ObservedResource } from '../reconcile/observed.js';
 import type { Engine } from './connect.js';
+import { isNotFound } from '../errors.js';
 
 export async function observe(engine: Engine, project: Pick<Project, 'name' | 'networks' | 'volumes'>, imageRefs: string[] = []): Promise<Observed> {
   // Only the names the project declares: an engine may hold hundreds of other volumes. The
@@ -53,7 +54,7 @@ async function imageId(engine: Engine, ref: string): Promise<string | undefined>
   try {
     return (await engine.getImage(ref).inspect()).Id;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

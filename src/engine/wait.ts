@@ -2,7 +2,7 @@
 // (so a dependent starts within moments of its dependency turning healthy); an inspect says
 // *what* the state is, so a missed or reordered event can never produce a wrong answer.
 import type Docker from 'dockerode';
-import { BerthError } from '../errors.js';
+import { BerthError, isNotFound } from '../errors.js';
 import { lostConnection, type Engine } from './connect.js';
 import { subscribeEvents, type EventSubscription } from './events.js';
 import { lastLogLines } from './logs.js';
@@ -132,7 +132,7 @@ async function inspectUnlessGone(container: Docker.Container): Promise<Docker.Co
   try {
     return await container.inspect();
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

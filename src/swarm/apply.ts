@@ -1,7 +1,7 @@
 // Apply a stack plan: one Engine API call per step, run by the same executor as `up` (which
 // only reads ids and `after`), reported as the same progress events. It makes no decisions
 // beyond filling in the IDs that earlier steps produced.
-import { BerthError, engineMessage, ServiceError } from '../errors.js';
+import { BerthError, isNotFound, engineMessage, ServiceError } from '../errors.js';
 import type { Engine } from '../engine/connect.js';
 import { bodyOnly } from '../engine/request-body.js';
 import { Label } from '../model/labels.js';
@@ -202,7 +202,7 @@ async function ignoreMissing<T>(request: Promise<T>): Promise<T | undefined> {
   try {
     return await request;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
