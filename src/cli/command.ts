@@ -49,6 +49,8 @@ export interface CliContext {
   usage(message: string): never;
   /** Writes command output to stdout, or to a file. */
   write(text: string, file?: string): Promise<void>;
+  /** Every command berth has (main.ts holds the registry; completion scripts list them). */
+  commands(): Promise<Command[]>;
 }
 
 export interface Command<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
@@ -99,7 +101,13 @@ export function commandHelp(command: Command): string {
   return lines.join('\n');
 }
 
-export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawStderr: NodeJS.WriteStream, signal: AbortSignal): CliContext {
+export function contextFor(
+  globals: Globals,
+  stdout: NodeJS.WritableStream,
+  rawStderr: NodeJS.WriteStream,
+  signal: AbortSignal,
+  commands: () => Promise<Command[]>,
+): CliContext {
   const mask = new OutputMask(globals.load.environment ?? process.env);
   const stderr = mask.stream(rawStderr);
   const loadWith = async (overrides: Partial<LoadOptions>) => {
@@ -117,6 +125,7 @@ export function contextFor(globals: Globals, stdout: NodeJS.WritableStream, rawS
     globals,
     stdout,
     stderr,
+    commands,
     redactor: () => mask.current,
     signal,
     load: () => loadWith({}),

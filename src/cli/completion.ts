@@ -29,8 +29,7 @@ export default defineCommand({
     const [shell, ...extra] = positionals;
     if (shell !== 'bash' && shell !== 'zsh') return ctx.usage(`completion: name a shell, bash or zsh${shell ? ` (got "${shell}")` : ''}`);
     if (extra.length) ctx.usage(`completion takes one argument, got ${positionals.length}`);
-    const { listCommands } = await import('./main.js');
-    ctx.stdout.write(completionScript(shell, completionCommands(await listCommands())));
+    ctx.stdout.write(completionScript(shell, completionCommands(await ctx.commands())));
     return 0;
   },
 });

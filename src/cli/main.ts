@@ -105,7 +105,7 @@ export async function main(argv: string[], stdout: NodeJS.WritableStream = proce
     if (globals.context) (await import('../engine/docker-context.js')).useContextFlag(globals.context);
     const interrupts = watchInterrupts();
     try {
-      const ctx = contextFor(globals, stdout, stderr, interrupts.signal);
+      const ctx = contextFor(globals, stdout, stderr, interrupts.signal, listCommands);
       errors = ctx.stderr;
       return await interrupts.race(command.run(ctx, values as never, positionals));
     } finally {

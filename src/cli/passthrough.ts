@@ -2,10 +2,11 @@
 // their own options at the first positional after which a command begins, as Compose does:
 // `berth exec web sh -c 'exit 3'` passes `-c` to sh. A `--` right there is dropped, so
 // `berth exec web -- sh -c ...` means the same.
-import type { OptionSpec } from './command.js';
+/** What the split needs of a command's option specs. */
+type OptionKinds = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Splits a command's arguments into its own (options and the leading positionals) and the passed-through rest. */
-export function splitPassthrough(options: Record<string, OptionSpec>, args: readonly string[], leading: number): { own: string[]; rest: string[] } {
+export function splitPassthrough(options: OptionKinds, args: readonly string[], leading: number): { own: string[]; rest: string[] } {
   const long = new Map(Object.entries(options).map(([name, o]) => [name, o.type]));
   const short = new Map(Object.values(options).flatMap((o) => (o.short ? [[o.short, o.type] as const] : [])));
   let positionals = 0;

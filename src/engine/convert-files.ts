@@ -2,7 +2,7 @@
 // given by `content` or `environment` is copied into the container before it starts.
 import { ServiceError } from '../errors.js';
 import type { FileObject, Service, ServiceFileRef } from '../model/types.js';
-import type { EngineMount } from './convert-mounts.js';
+import type { EngineMount } from './engine-mount.js';
 
 export interface InjectFile {
   path: string;

@@ -4,28 +4,7 @@ import type Dockerode from 'dockerode';
 import { ServiceError } from '../errors.js';
 import type { FileObject, Service, ServiceVolume } from '../model/types.js';
 import { serviceFiles, type InjectFile } from './convert-files.js';
-
-/**
- * The Engine API's Mount. Kept here because @types/dockerode requires fields the API leaves
- * optional (no Source for an anonymous volume) and lacks the newer options.
- */
-export interface EngineMount {
-  Type: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'image';
-  Source?: string;
-  Target: string;
-  ReadOnly?: boolean;
-  Consistency?: string;
-  BindOptions?: {
-    Propagation?: string;
-    NonRecursive?: boolean;
-    ReadOnlyNonRecursive?: boolean;
-    ReadOnlyForceRecursive?: boolean;
-    CreateMountpoint?: boolean;
-  };
-  VolumeOptions?: { NoCopy?: boolean; Subpath?: string };
-  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
-  ImageOptions?: { Subpath?: string };
-}
+import type { EngineMount } from './engine-mount.js';
 
 export interface StorageInput {
   service: Service;

@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, up } from '../../src/index.js';
-import { Label } from '../../src/model/labels.js';
 import { freePort, repoRoot, useProject, type TestProject } from './harness.js';
 
 /** A container that never started: the engine's zero time. */
@@ -112,5 +111,3 @@ describe('example: ml-pipeline', () => {
     await notStarted();
   });
 });
-
-let counter = 0;

@@ -112,5 +112,3 @@ describe('example: web-postgres', () => {
     expect(await notes()).toEqual([]);
   });
 });
-
-let counter = 0;

@@ -38,7 +38,7 @@ describe('secret values in what berth prints', () => {
     }
 
     project.write('compose.yaml', 'services:\n  app:\n    image: busybox\n    ports: ["127.0.0.1:${DB_PASSWORD}:80"]\n');
-    for (const env of [{}, { DB_PASSWORD: FROM_SHELL }]) {
+    for (const env of [{}, { DB_PASSWORD: FROM_SHELL }] as Record<string, string>[]) {
       const failed = await project.cli(['config'], env);
       expect(failed.code).toBe(1);
       expect(failed.stdout).toBe('');

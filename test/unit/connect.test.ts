@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { Agent as HttpsAgent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ describe('engine connection from the environment', () => {
     expect(options).toMatchObject({ protocol: 'https', port: 2376 });
     expect(String(options.ca)).toBe('ca');
     expect(options.cert).toBeUndefined();
-    expect(options.agent?.options).toMatchObject({ rejectUnauthorized: false });
+    expect((options.agent as HttpsAgent | undefined)?.options).toMatchObject({ rejectUnauthorized: false });
   });
 
   it('names the missing certificate when TLS is asked for without one', () => {
@@ -173,7 +174,7 @@ describe('docker contexts choose the engine as the docker CLI does', () => {
     expect(secure.agent).toBeUndefined();
     const loose = engineOptions({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'loose' });
     expect(loose).toMatchObject({ protocol: 'https' });
-    expect(loose.agent?.options).toMatchObject({ rejectUnauthorized: false });
+    expect((loose.agent as HttpsAgent | undefined)?.options).toMatchObject({ rejectUnauthorized: false });
   });
 
   it('an unknown context is an error naming it and where it was named', () => {

@@ -5,12 +5,13 @@ import { LoadError } from '../../src/errors.js';
 import { loadProject } from '../../src/loader/index.js';
 import { lookupIn } from '../../src/loader/environment.js';
 import { SourceText } from '../../src/loader/source-text.js';
+import type { PathSegment } from '../../src/loader/paths.js';
 import { lines, rejection, tempTree } from './loader-helpers.js';
 
 const PASSWORD = 'hunter2-Secret';
 
 describe('SourceText', () => {
-  const written = (env: Record<string, string>, entries: [string[], string, string][]) => {
+  const written = (env: Record<string, string>, entries: [PathSegment[], string, string][]) => {
     const text = new SourceText(lookupIn(env));
     for (const [path, raw, value] of entries) text.record(path, raw, value);
     return text;
