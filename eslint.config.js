@@ -20,7 +20,9 @@ const LAYERS = [
 const layerZones = LAYERS.slice(0, -1).flatMap((layer, i) =>
   layer.map((target) => ({
     target: `./${target}`,
-    from: LAYERS.slice(i + 1).flat().map((p) => `./${p}`),
+    from: LAYERS.slice(i + 1)
+      .flat()
+      .map((p) => `./${p}`),
     message: `${target} is below these in berth's layers (see eslint.config.js)`,
   })),
 );
@@ -31,7 +33,10 @@ export default tseslint.config(
   {
     rules: {
       // `const { omitted: _omitted, ...rest } = x` is how a field is left out of a copy.
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' },
+      ],
     },
   },
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

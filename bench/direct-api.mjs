@@ -30,12 +30,15 @@ export async function directDown(docker, project) {
       await container.remove({ force: true });
     }),
   );
-  await docker.getNetwork(`${project}_default`).remove().catch((err) => {
-    // Engine 20.10 now and then keeps a stale endpoint on a network whose containers are all
-    // gone; the network then stays until the engine restarts. The work was done: go on.
-    if (err.statusCode !== 403) throw err;
-    console.error(`(kept network ${project}_default: ${err.json?.message ?? err.message})`);
-  });
+  await docker
+    .getNetwork(`${project}_default`)
+    .remove()
+    .catch((err) => {
+      // Engine 20.10 now and then keeps a stale endpoint on a network whose containers are all
+      // gone; the network then stays until the engine restarts. The work was done: go on.
+      if (err.statusCode !== 403) throw err;
+      console.error(`(kept network ${project}_default: ${err.json?.message ?? err.message})`);
+    });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

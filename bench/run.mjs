@@ -20,7 +20,10 @@ const ENGINE_ROUNDS = 9;
 // own, before its first line runs. The berth command starts Node without it (it has no use for
 // them); the bench shows what that spares.
 const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
-const withoutExtraCa = process.env[EXTRA_CA] === undefined ? undefined : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== EXTRA_CA));
+const withoutExtraCa =
+  process.env[EXTRA_CA] === undefined
+    ? undefined
+    : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== EXTRA_CA));
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -37,7 +40,12 @@ function timeCommand(file, args, cwd, env = cliEnv) {
 
 /** 200 services; `anchored`: their shared settings come from an `x-` anchor, merged with `<<`. */
 function bigProject(services, anchored) {
-  const shared = ['image: busybox', 'init: true', 'healthcheck: {test: ["CMD", "true"], interval: 30s}', 'labels: {tier: bench}'];
+  const shared = [
+    'image: busybox',
+    'init: true',
+    'healthcheck: {test: ["CMD", "true"], interval: 30s}',
+    'labels: {tier: bench}',
+  ];
   const lines = anchored ? ['x-common: &common', ...shared.map((l) => `  ${l}`), 'services:'] : ['services:'];
   for (let i = 0; i < services; i++) {
     lines.push(
@@ -60,7 +68,10 @@ function benchConfig() {
   // shared machine both slow down together. Peak memory comes from runs of their own, with a
   // preloaded exit hook that wall time should not pay for.
   const nodeEnv = withoutExtraCa ?? process.env;
-  const withRss = { ...cliEnv, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(root, 'bench/rss-on-exit.mjs'))}` };
+  const withRss = {
+    ...cliEnv,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(root, 'bench/rss-on-exit.mjs'))}`,
+  };
   const variants = [
     ['written out', false],
     ['sharing an x- anchor', true],
@@ -80,12 +91,18 @@ function benchConfig() {
       v.rss.push(JSON.parse(timeCommand(cli, ['config'], v.dir, withRss).stderr.trim().split('\n').at(-1)).maxRssKb);
     }
   }
-  console.log(`berth config, 200 services (whole process, median of ${CONFIG_ROUNDS} rounds; target: within 350 ms of Node's start)`);
-  console.log(`  Node alone starts in ${median(nodeAlone).toFixed(0)} ms${withoutExtraCa ? ` without ${EXTRA_CA}, as berth starts it` : ''}`);
+  console.log(
+    `berth config, 200 services (whole process, median of ${CONFIG_ROUNDS} rounds; target: within 350 ms of Node's start)`,
+  );
+  console.log(
+    `  Node alone starts in ${median(nodeAlone).toFixed(0)} ms${withoutExtraCa ? ` without ${EXTRA_CA}, as berth starts it` : ''}`,
+  );
   for (const v of variants) {
     rmSync(v.dir, { recursive: true, force: true });
     const past = `${median(v.past).toFixed(0)} ms past Node's start, rounds ${Math.min(...v.past).toFixed(0)}-${Math.max(...v.past).toFixed(0)}`;
-    console.log(`  ${v.label.padEnd(22)} wall time ${median(v.wall).toFixed(0).padStart(4)} ms (${past})   peak memory ${(median(v.rss) / 1024).toFixed(1)} MiB`);
+    console.log(
+      `  ${v.label.padEnd(22)} wall time ${median(v.wall).toFixed(0).padStart(4)} ms (${past})   peak memory ${(median(v.rss) / 1024).toFixed(1)} MiB`,
+    );
   }
 }
 
@@ -101,7 +118,8 @@ async function engineAvailable(docker) {
 
 function smallProject(n) {
   const lines = ['services:'];
-  for (let i = 0; i < n; i++) lines.push(`  s${i}:`, '    image: busybox', '    command: ["sleep", "3600"]', '    init: true');
+  for (let i = 0; i < n; i++)
+    lines.push(`  s${i}:`, '    image: busybox', '    command: ["sleep", "3600"]', '    init: true');
   return lines.join('\n') + '\n';
 }
 
@@ -113,7 +131,10 @@ async function timed(fn) {
 }
 
 function composeTool() {
-  for (const [cmd, args] of [['docker-compose', []], ['docker', ['compose']]]) {
+  for (const [cmd, args] of [
+    ['docker-compose', []],
+    ['docker', ['compose']],
+  ]) {
     try {
       execFileSync(cmd, [...args, 'version'], { stdio: 'ignore' });
       return [cmd, args];
@@ -137,26 +158,48 @@ function timeTool(cmd, args, cwd) {
 async function removeLeftovers(docker) {
   const prefix = /^\/?bench(direct|process|berth|compose)\d/;
   const containers = await docker.listContainers({ all: true, filters: { name: ['bench'] } });
-  await Promise.all(containers.filter((c) => c.Names.some((n) => prefix.test(n))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  await Promise.all(
+    containers
+      .filter((c) => c.Names.some((n) => prefix.test(n)))
+      .map((c) => docker.getContainer(c.Id).remove({ force: true })),
+  );
   const networks = await docker.listNetworks({ filters: { name: ['bench'] } });
   await Promise.all(
     networks
       .filter((n) => prefix.test(n.Name))
-      .map((n) => docker.getNetwork(n.Id).remove().catch((err) => console.log(`(left network ${n.Name}: ${err.json?.message ?? err.message})`))),
+      .map((n) =>
+        docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch((err) => console.log(`(left network ${n.Name}: ${err.json?.message ?? err.message})`)),
+      ),
   );
 }
 
 async function benchEngine() {
   const docker = new Docker();
   if (!(await engineAvailable(docker))) {
-    console.log('\nengine benchmarks skipped: no engine with the busybox image (run test/bed/engine.sh and test/bed/images.sh)');
+    console.log(
+      '\nengine benchmarks skipped: no engine with the busybox image (run test/bed/engine.sh and test/bed/images.sh)',
+    );
     return;
   }
   await removeLeftovers(docker);
   const n = 20;
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-engine-'));
   writeFileSync(join(dir, 'compose.yaml'), smallProject(n));
-  const rows = { directUp: [], directDown: [], processUp: [], processDown: [], berthUp: [], berthNoop: [], berthDown: [], composeUp: [], composeNoop: [], composeDown: [] };
+  const rows = {
+    directUp: [],
+    directDown: [],
+    processUp: [],
+    processDown: [],
+    berthUp: [],
+    berthNoop: [],
+    berthDown: [],
+    composeUp: [],
+    composeNoop: [],
+    composeDown: [],
+  };
   const compose = composeTool();
   const direct = join(root, 'bench/direct-api.mjs');
   const contenders = [
@@ -197,7 +240,8 @@ async function benchEngine() {
   const ratios = (ms, base) => ms.map((v, i) => v / base[i]);
   const ratio = (ms, base) => median(ratios(ms, base)).toFixed(2);
   // The spread of the engine-limit ratio over the rounds shows how noisy the machine was.
-  const spread = (ms, base) => `rounds ${Math.min(...ratios(ms, base)).toFixed(2)}-${Math.max(...ratios(ms, base)).toFixed(2)}`;
+  const spread = (ms, base) =>
+    `rounds ${Math.min(...ratios(ms, base)).toFixed(2)}-${Math.max(...ratios(ms, base)).toFixed(2)}`;
   const fmt = (ms, [inside, outside] = []) =>
     `${median(ms).toFixed(0).padStart(6)} ms${inside ? `   ${ratio(ms, inside)}x engine limit (${spread(ms, inside)}${outside ? `; ${ratio(ms, outside)}x from a process` : ''})` : ''}`;
   const up = [rows.directUp, rows.processUp];

@@ -19,7 +19,9 @@ const unused = {
   name: 'berth-unused-engine-parts',
   setup(b) {
     b.onResolve({ filter: /^\.\/(session|ssh|buildkit)$/ }, (args) =>
-      /(dockerode|docker-modem)[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'berth-unused' } : undefined,
+      /(dockerode|docker-modem)[\\/]lib$/.test(args.resolveDir)
+        ? { path: args.path, namespace: 'berth-unused' }
+        : undefined,
     );
     b.onResolve({ filter: /^(tar-fs|@balena\/dockerignore)$/ }, (args) =>
       /dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'berth-unused' } : undefined,
@@ -58,7 +60,10 @@ await build({
 });
 // esbuild escapes non-ASCII characters except in regular expression literals.
 const nonAscii = /[^\x00-\x7f]/.exec(readFileSync('dist/bin/cli.cjs', 'latin1'));
-if (nonAscii) throw new Error(`dist/bin/cli.cjs holds a non-ASCII character (${JSON.stringify(nonAscii[0])}); write it as a \\u escape in the source`);
+if (nonAscii)
+  throw new Error(
+    `dist/bin/cli.cjs holds a non-ASCII character (${JSON.stringify(nonAscii[0])}); write it as a \\u escape in the source`,
+  );
 copyFileSync('scripts/launcher.cjs', 'dist/bin/berth.cjs');
 chmodSync('dist/bin/berth.cjs', 0o755);
 copyFileSync('scripts/launcher.sh', 'dist/bin/berth');

@@ -30,11 +30,16 @@ export function compileSchema() {
   // Loaders disagree on what a CommonJS module's default import is (its exports object, or its
   // `exports.default` when it is marked __esModule), so the helper is taken from either.
   const deps = [...new Set([...code.matchAll(/require\("([^"]+)"\)\.default/g)].map((m) => m[1]))];
-  if (/require\(/.test(deps.reduce((text, dep) => text.split(`require(${JSON.stringify(dep)}).default`).join(''), code))) {
+  if (
+    /require\(/.test(deps.reduce((text, dep) => text.split(`require(${JSON.stringify(dep)}).default`).join(''), code))
+  ) {
     throw new Error('the generated validator requires a module in a form this script does not rewrite');
   }
   const imports = deps.map((dep, i) => `import __dep${i} from ${JSON.stringify(`${dep}.js`)};`).join('\n');
-  const body = deps.reduce((text, dep, i) => text.split(`require(${JSON.stringify(dep)}).default`).join(`(__dep${i}.default ?? __dep${i})`), code);
+  const body = deps.reduce(
+    (text, dep, i) => text.split(`require(${JSON.stringify(dep)}).default`).join(`(__dep${i}.default ?? __dep${i})`),
+    code,
+  );
   const module = `${imports}\n${body}\n`;
   for (const out of OUTPUTS) {
     mkdirSync(dirname(join(root, out)), { recursive: true });

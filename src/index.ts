@@ -29,5 +29,20 @@ export { copy, splitCopyArg, type CopyOptions, type CopyResult } from './api/cp.
 export { top, type TopOptions, type ContainerProcesses } from './api/top.js';
 export { port, type PortOptions, type PublishedPort } from './api/port.js';
 export type { ProcessStdio } from './engine/exec.js';
-export { deploy, undeploy, stackTasks, type DeployOptions, type UndeployOptions, type StackTask, type StackPsOptions } from './api/deploy.js';
-export { planDeploy, planUndeploy, formatSwarmPlan, type SwarmPlan, type SwarmPlanNode, type SwarmStep } from './swarm/plan.js';
+export {
+  deploy,
+  undeploy,
+  stackTasks,
+  type DeployOptions,
+  type UndeployOptions,
+  type StackTask,
+  type StackPsOptions,
+} from './api/deploy.js';
+export {
+  planDeploy,
+  planUndeploy,
+  formatSwarmPlan,
+  type SwarmPlan,
+  type SwarmPlanNode,
+  type SwarmStep,
+} from './swarm/plan.js';

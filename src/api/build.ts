@@ -25,7 +25,12 @@ export function planBuild(loaded: LoadedProject, services?: string[]): Plan {
     const image = imageRef(project.name, service);
     if (seen.has(image)) continue;
     seen.add(image);
-    nodes.push({ id: `image:${name}`, step: { kind: 'build-image', service: name, image }, reason: 'build', after: [] });
+    nodes.push({
+      id: `image:${name}`,
+      step: { kind: 'build-image', service: name, image },
+      reason: 'build',
+      after: [],
+    });
   }
   return { nodes, warnings: [] };
 }
@@ -33,6 +38,14 @@ export function planBuild(loaded: LoadedProject, services?: string[]): Plan {
 export async function build(loaded: LoadedProject, options: BuildOptions = {}): Promise<Plan> {
   const engine = options.engine ?? (await connectEngine());
   const plan = planBuild(loaded, options.services);
-  await runPlan(plan, actionContext(engine, loaded, new ContainerEvents(engine, loaded.project.name), { ...options, buildOptions: { pull: options.pull, noCache: options.noCache } }), options.onEvent, options.signal);
+  await runPlan(
+    plan,
+    actionContext(engine, loaded, new ContainerEvents(engine, loaded.project.name), {
+      ...options,
+      buildOptions: { pull: options.pull, noCache: options.noCache },
+    }),
+    options.onEvent,
+    options.signal,
+  );
   return plan;
 }

@@ -11,7 +11,13 @@ export function actionContext(
   engine: Engine,
   loaded: LoadedProject,
   events: ContainerEvents,
-  options: { onEvent?: ProgressListener; timeout?: number; renewAnonVolumes?: boolean; scale?: Record<string, number>; buildOptions?: { pull?: boolean; noCache?: boolean } },
+  options: {
+    onEvent?: ProgressListener;
+    timeout?: number;
+    renewAnonVolumes?: boolean;
+    scale?: Record<string, number>;
+    buildOptions?: { pull?: boolean; noCache?: boolean };
+  },
 ): ActionContext {
   const onEvent = options.onEvent;
   return {

@@ -3,9 +3,26 @@
 // `-` is a tar archive on stdin (copying in) or stdout (copying out).
 import { lstat, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { archiveBase, containerArchive, copyTarget, extractLocal, isDirMode, isSymlinkMode, localPath, packLocal, rebaseArchive, resolveLink, statContainerPath } from '../engine/archive.js';
+import {
+  archiveBase,
+  containerArchive,
+  copyTarget,
+  extractLocal,
+  isDirMode,
+  isSymlinkMode,
+  localPath,
+  packLocal,
+  rebaseArchive,
+  resolveLink,
+  statContainerPath,
+} from '../engine/archive.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
-import { checkIndex, projectContainers, serviceContainer, type ServiceContainer } from '../engine/service-containers.js';
+import {
+  checkIndex,
+  projectContainers,
+  serviceContainer,
+  type ServiceContainer,
+} from '../engine/service-containers.js';
 import { BerthError, engineStatus } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
@@ -45,11 +62,16 @@ export function splitCopyArg(arg: string): { service?: string; path: string } {
 export async function copy(loaded: LoadedProject, options: CopyOptions): Promise<CopyResult> {
   const from = splitCopyArg(options.source);
   const to = splitCopyArg(options.destination);
-  if (from.service !== undefined && to.service !== undefined) throw new BerthError('usage', 'copying between services is not supported');
-  if (from.service === undefined && to.service === undefined) throw new BerthError('usage', 'one of the source and the destination must be SERVICE:PATH');
+  if (from.service !== undefined && to.service !== undefined)
+    throw new BerthError('usage', 'copying between services is not supported');
+  if (from.service === undefined && to.service === undefined)
+    throw new BerthError('usage', 'one of the source and the destination must be SERVICE:PATH');
   const service = (from.service ?? to.service)!;
   if (!loaded.project.services[service]) {
-    throw new BerthError('usage', `no such service: "${service}" (services: ${Object.keys(loaded.project.services).join(', ') || 'none'})`);
+    throw new BerthError(
+      'usage',
+      `no such service: "${service}" (services: ${Object.keys(loaded.project.services).join(', ') || 'none'})`,
+    );
   }
   const containerPath = (from.service !== undefined ? from.path : to.path) || '/';
   const engine = options.engine ?? (await connectEngine());
@@ -65,14 +87,29 @@ export async function copy(loaded: LoadedProject, options: CopyOptions): Promise
   return { containers: targets.map((c) => c.name) };
 }
 
-async function copyTargets(engine: Engine, project: string, service: string, out: boolean, options: CopyOptions): Promise<ServiceContainer[]> {
-  if (options.index !== undefined) return [await serviceContainer(engine, project, service, checkIndex(options.index), { all: true })];
-  const containers = (await projectContainers(engine, project, [service], { all: true, oneoff: options.all })).sort((a, b) => Number(a.oneoff) - Number(b.oneoff) || a.number - b.number);
+async function copyTargets(
+  engine: Engine,
+  project: string,
+  service: string,
+  out: boolean,
+  options: CopyOptions,
+): Promise<ServiceContainer[]> {
+  if (options.index !== undefined)
+    return [await serviceContainer(engine, project, service, checkIndex(options.index), { all: true })];
+  const containers = (await projectContainers(engine, project, [service], { all: true, oneoff: options.all })).sort(
+    (a, b) => Number(a.oneoff) - Number(b.oneoff) || a.number - b.number,
+  );
   if (!containers.length) throw new BerthError('engine', `no container found for service "${service}"`);
   return out ? containers.slice(0, 1) : containers;
 }
 
-async function copyOut(engine: Engine, target: ServiceContainer, srcPath: string, dstArg: string, options: CopyOptions): Promise<void> {
+async function copyOut(
+  engine: Engine,
+  target: ServiceContainer,
+  srcPath: string,
+  dstArg: string,
+  options: CopyOptions,
+): Promise<void> {
   const container = engine.getContainer(target.id);
   let path = srcPath;
   let rename: string | undefined;
@@ -109,7 +146,14 @@ async function copyOut(engine: Engine, target: ServiceContainer, srcPath: string
   await extractLocal(stream, plan.dir, { keepOwner: options.archive, rename: { from: plan.from, to: plan.to } });
 }
 
-async function copyIn(engine: Engine, target: ServiceContainer, srcArg: string, dstPath: string, archive: Buffer | undefined, options: CopyOptions): Promise<void> {
+async function copyIn(
+  engine: Engine,
+  target: ServiceContainer,
+  srcArg: string,
+  dstPath: string,
+  archive: Buffer | undefined,
+  options: CopyOptions,
+): Promise<void> {
   const container = engine.getContainer(target.id);
   let dst = dstPath;
   let dstStat = await statContainerPath(container, dst);
@@ -119,7 +163,8 @@ async function copyIn(engine: Engine, target: ServiceContainer, srcArg: string, 
   }
   const query = { noOverwriteDirNonDir: true, copyUIDGID: options.archive ? true : undefined };
   if (archive) {
-    if (!dstStat || !isDirMode(dstStat.mode)) throw new BerthError('usage', `destination "${target.name}:${dstPath}" must be a directory`);
+    if (!dstStat || !isDirMode(dstStat.mode))
+      throw new BerthError('usage', `destination "${target.name}:${dstPath}" must be a directory`);
     await container.putArchive(archive, { path: dst, ...query });
     return;
   }
@@ -138,13 +183,15 @@ async function copyIn(engine: Engine, target: ServiceContainer, srcArg: string, 
     await container.putArchive(tar, { path: plan.dir, ...query });
   } catch (err) {
     const status = engineStatus(err);
-    if (status === 404 && dstStat === undefined) throw new BerthError('usage', `the directory ${plan.dir} does not exist in ${target.name}`, { cause: err });
+    if (status === 404 && dstStat === undefined)
+      throw new BerthError('usage', `the directory ${plan.dir} does not exist in ${target.name}`, { cause: err });
     throw err;
   }
 }
 
 async function buffered(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  for await (const chunk of stream as AsyncIterable<Buffer | string>)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }

@@ -30,7 +30,12 @@ export async function deploy(loaded: LoadedProject, options: DeployOptions = {})
   const observed = await observeStack(engine, loaded.project.name);
   const plan = planDeploy(desired, observed, { prune: options.prune });
   if (options.dryRun) return plan;
-  await applySwarmPlan(plan, { engine, project: loaded.project.name, observed, desired }, options.onEvent, options.signal);
+  await applySwarmPlan(
+    plan,
+    { engine, project: loaded.project.name, observed, desired },
+    options.onEvent,
+    options.signal,
+  );
   if (options.wait) {
     await waitForStack(engine, loaded.project.name, desired.services, {
       timeout: options.waitTimeout === undefined ? undefined : options.waitTimeout * 1000,
@@ -51,7 +56,8 @@ export async function undeploy(loaded: LoadedProject, options: UndeployOptions =
   await assertManager(engine);
   const observed = await observeStack(engine, loaded.project.name);
   const plan = planUndeploy(loaded.project.name, observed);
-  if (!options.dryRun) await applySwarmPlan(plan, { engine, project: loaded.project.name, observed }, options.onEvent, options.signal);
+  if (!options.dryRun)
+    await applySwarmPlan(plan, { engine, project: loaded.project.name, observed }, options.onEvent, options.signal);
   return plan;
 }
 
@@ -87,12 +93,19 @@ export interface StackPsOptions extends Pick<EngineOptions, 'engine'> {
  * The tasks of a deployed stack, by service then slot; `undefined` when the project is not
  * deployed (no service of its namespace, or the engine is not a Swarm manager).
  */
-export async function stackTasks(loaded: LoadedProject, options: StackPsOptions = {}): Promise<StackTask[] | undefined> {
+export async function stackTasks(
+  loaded: LoadedProject,
+  options: StackPsOptions = {},
+): Promise<StackTask[] | undefined> {
   const engine: Engine = options.engine ?? (await connectEngine());
   const project = loaded.project.name;
   let services: ServiceInfo[];
   try {
-    services = await dial<ServiceInfo[]>(engine, { path: '/services?', method: 'GET', options: { filters: { label: [`${STACK_NAMESPACE}=${project}`] } } });
+    services = await dial<ServiceInfo[]>(engine, {
+      path: '/services?',
+      method: 'GET',
+      options: { filters: { label: [`${STACK_NAMESPACE}=${project}`] } },
+    });
   } catch (err) {
     // 503: the engine is not a manager of a swarm, so nothing is deployed from here.
     if (engineStatus(err) === 503) return undefined;
@@ -100,43 +113,54 @@ export async function stackTasks(loaded: LoadedProject, options: StackPsOptions 
   }
   if (!services.length) return undefined;
   const [tasks, nodes] = await Promise.all([
-    dial<TaskInfo[]>(engine, { path: '/tasks?', method: 'GET', options: { filters: { service: services.map((s) => s.ID) } } }),
+    dial<TaskInfo[]>(engine, {
+      path: '/tasks?',
+      method: 'GET',
+      options: { filters: { service: services.map((s) => s.ID) } },
+    }),
     dial<NodeInfo[]>(engine, { path: '/nodes', method: 'GET' }),
   ]);
   const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
   const byId = new Map(services.map((s) => [s.ID, s]));
   const gone = new Set(['shutdown', 'remove', 'orphaned']);
-  return tasks
-    .flatMap((t): StackTask[] => {
-      const service = byId.get(t.ServiceID);
-      if (!service) return [];
-      const key = service.Spec.Labels?.['com.docker.compose.service'] ?? service.Spec.Name.replace(`${project}_`, '');
-      if (options.services?.length && !options.services.includes(key)) return [];
-      if (!options.all && gone.has(t.DesiredState)) return [];
-      return [
-        {
-          id: t.ID,
-          name: taskName(service.Spec.Name, t),
-          service: key,
-          image: t.Spec.ContainerSpec?.Image ?? '',
-          nodeId: t.NodeID,
-          node: t.NodeID ? (hostnames.get(t.NodeID) ?? t.NodeID) : '',
-          desiredState: t.DesiredState,
-          state: t.Status.State,
-          since: t.Status.Timestamp,
-          error: t.Status.Err || undefined,
-          containerId: t.Status.ContainerStatus?.ContainerID || undefined,
-          exitCode: t.Status.ContainerStatus?.ExitCode,
-          ports: (t.Status.PortStatus?.Ports ?? []).map((p) => ({ protocol: p.Protocol, targetPort: p.TargetPort, publishedPort: p.PublishedPort, mode: p.PublishMode })),
-        },
-      ];
-    })
-    // By service and slot; within a slot the live task first, then its history, newest first.
-    .sort(
-      (a, b) =>
-        a.service.localeCompare(b.service) ||
-        a.name.localeCompare(b.name, undefined, { numeric: true }) ||
-        Number(gone.has(a.desiredState)) - Number(gone.has(b.desiredState)) ||
-        (b.since ?? '').localeCompare(a.since ?? ''),
-    );
+  return (
+    tasks
+      .flatMap((t): StackTask[] => {
+        const service = byId.get(t.ServiceID);
+        if (!service) return [];
+        const key = service.Spec.Labels?.['com.docker.compose.service'] ?? service.Spec.Name.replace(`${project}_`, '');
+        if (options.services?.length && !options.services.includes(key)) return [];
+        if (!options.all && gone.has(t.DesiredState)) return [];
+        return [
+          {
+            id: t.ID,
+            name: taskName(service.Spec.Name, t),
+            service: key,
+            image: t.Spec.ContainerSpec?.Image ?? '',
+            nodeId: t.NodeID,
+            node: t.NodeID ? (hostnames.get(t.NodeID) ?? t.NodeID) : '',
+            desiredState: t.DesiredState,
+            state: t.Status.State,
+            since: t.Status.Timestamp,
+            error: t.Status.Err || undefined,
+            containerId: t.Status.ContainerStatus?.ContainerID || undefined,
+            exitCode: t.Status.ContainerStatus?.ExitCode,
+            ports: (t.Status.PortStatus?.Ports ?? []).map((p) => ({
+              protocol: p.Protocol,
+              targetPort: p.TargetPort,
+              publishedPort: p.PublishedPort,
+              mode: p.PublishMode,
+            })),
+          },
+        ];
+      })
+      // By service and slot; within a slot the live task first, then its history, newest first.
+      .sort(
+        (a, b) =>
+          a.service.localeCompare(b.service) ||
+          a.name.localeCompare(b.name, undefined, { numeric: true }) ||
+          Number(gone.has(a.desiredState)) - Number(gone.has(b.desiredState)) ||
+          (b.since ?? '').localeCompare(a.since ?? ''),
+      )
+  );
 }

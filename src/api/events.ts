@@ -27,17 +27,24 @@ export interface EventsOptions extends Pick<EngineOptions, 'engine'> {
   onReady?: () => void;
 }
 
-
 /** Streams events to `consumer` until `options.signal` aborts or the engine closes the stream. */
-export async function events(loaded: LoadedProject, consumer: (event: ProjectEvent) => void, options: EventsOptions = {}): Promise<void> {
+export async function events(
+  loaded: LoadedProject,
+  consumer: (event: ProjectEvent) => void,
+  options: EventsOptions = {},
+): Promise<void> {
   if (options.signal?.aborted) return;
   const engine = options.engine ?? (await connectEngine());
-  const subscription = await subscribeEvents(engine, { type: ['container'], label: [`${Label.project}=${loaded.project.name}`] }, (raw, line) => {
-    // timeNano has 19 digits, more than a double holds: read it from the text.
-    const nanos = /"timeNano":(\d+)/.exec(line)?.[1];
-    const event = toProjectEvent(raw, nanos ? BigInt(nanos) : undefined);
-    if (event && (!options.services?.length || options.services.includes(event.service))) consumer(event);
-  });
+  const subscription = await subscribeEvents(
+    engine,
+    { type: ['container'], label: [`${Label.project}=${loaded.project.name}`] },
+    (raw, line) => {
+      // timeNano has 19 digits, more than a double holds: read it from the text.
+      const nanos = /"timeNano":(\d+)/.exec(line)?.[1];
+      const event = toProjectEvent(raw, nanos ? BigInt(nanos) : undefined);
+      if (event && (!options.services?.length || options.services.includes(event.service))) consumer(event);
+    },
+  );
   options.onReady?.();
   const stop = () => subscription.close();
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -76,6 +83,8 @@ export function isoNano(ns: bigint): string {
 
 /** A line as `docker compose events` prints it: `<time> container <action> <id> (k=v, ...)`. */
 export function formatEvent(event: ProjectEvent): string {
-  const attrs = Object.entries(event.attributes).map(([k, v]) => `${k}=${v}`).join(', ');
+  const attrs = Object.entries(event.attributes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return `${event.time} ${event.type} ${event.action} ${event.id} (${attrs})`;
 }

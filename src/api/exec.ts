@@ -1,7 +1,15 @@
 // `exec`: a command in a running container of a service, with its exit code.
 import { connectEngine } from '../engine/connect.js';
 import { envList } from '../engine/env-args.js';
-import { execExitCode, isInteractiveTerminal, pipeSession, processStdio, useTerminal, type ProcessStdio, type SignalSource } from '../engine/exec.js';
+import {
+  execExitCode,
+  isInteractiveTerminal,
+  pipeSession,
+  processStdio,
+  useTerminal,
+  type ProcessStdio,
+  type SignalSource,
+} from '../engine/exec.js';
 import { checkIndex, serviceContainer } from '../engine/service-containers.js';
 import { BerthError } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';

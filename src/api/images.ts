@@ -30,9 +30,9 @@ export interface ImagesOptions extends Pick<EngineOptions, 'engine'> {
 
 export async function images(loaded: LoadedProject, options: ImagesOptions = {}): Promise<ImageSummary[]> {
   const engine = options.engine ?? (await connectEngine());
-  const containers = (await engine.listContainers({ all: true, filters: { label: [`${Label.project}=${loaded.project.name}`] } })).filter(
-    (c) => !options.services?.length || options.services.includes(c.Labels[Label.service]),
-  );
+  const containers = (
+    await engine.listContainers({ all: true, filters: { label: [`${Label.project}=${loaded.project.name}`] } })
+  ).filter((c) => !options.services?.length || options.services.includes(c.Labels[Label.service]));
   const inspections = new Map<string, Promise<Docker.ImageInspectInfo>>();
   const list = await Promise.all(
     containers.map(async (c) => {
@@ -51,7 +51,8 @@ export async function images(loaded: LoadedProject, options: ImagesOptions = {})
         platform: [image.Os, image.Architecture, (image as { Variant?: string }).Variant].filter(Boolean).join('/'),
         size: image.Size,
         created: image.Created || undefined,
-        lastTagTime: metadata?.LastTagTime && !metadata.LastTagTime.startsWith('0001-') ? metadata.LastTagTime : undefined,
+        lastTagTime:
+          metadata?.LastTagTime && !metadata.LastTagTime.startsWith('0001-') ? metadata.LastTagTime : undefined,
       };
     }),
   );

@@ -19,11 +19,15 @@ export async function kill(loaded: LoadedProject, options: KillOptions = {}): Pr
   const engine = options.engine ?? (await connectEngine());
   const project = loaded.project;
   const known = new Set([...Object.keys(project.services), ...Object.keys(loaded.disabledServices)]);
-  const containers = (await projectContainers(engine, project.name, { services: options.services, states: ['running', 'restarting', 'paused'] })).filter(
-    (c) => options.removeOrphans || known.has(c.Labels[Label.service]),
-  );
+  const containers = (
+    await projectContainers(engine, project.name, {
+      services: options.services,
+      states: ['running', 'restarting', 'paused'],
+    })
+  ).filter((c) => options.removeOrphans || known.has(c.Labels[Label.service]));
   for (const service of options.services ?? []) {
-    if (!containers.some((c) => c.Labels[Label.service] === service)) throw new ServiceError('engine', service, 'no running container to kill');
+    if (!containers.some((c) => c.Labels[Label.service] === service))
+      throw new ServiceError('engine', service, 'no running container to kill');
   }
   const signal = options.signal ?? 'SIGKILL';
   const refs = containers.map(containerRef);
@@ -32,7 +36,9 @@ export async function kill(loaded: LoadedProject, options: KillOptions = {}): Pr
       try {
         await engine.getContainer(ref.id).kill({ signal });
       } catch (err) {
-        throw new ServiceError('engine', ref.service, `cannot kill ${ref.name} with ${signal}: ${engineMessage(err)}`, { cause: err });
+        throw new ServiceError('engine', ref.service, `cannot kill ${ref.name} with ${signal}: ${engineMessage(err)}`, {
+          cause: err,
+        });
       }
     }),
   );

@@ -30,7 +30,9 @@ async function apply(loaded: LoadedProject, options: LifecycleOptions, planner: 
 
 /** Starts existing containers, waiting on dependency conditions as `up` does. */
 export function start(loaded: LoadedProject, options: LifecycleOptions = {}): Promise<Plan> {
-  return apply(loaded, options, (l, observed) => planUp(l.project, observed, { services: options.services, noCreate: true }));
+  return apply(loaded, options, (l, observed) =>
+    planUp(l.project, observed, { services: options.services, noCreate: true }),
+  );
 }
 
 export function stop(loaded: LoadedProject, options: LifecycleOptions = {}): Promise<Plan> {

@@ -55,13 +55,20 @@ export async function logs(loaded: LoadedProject, options: LogsOptions): Promise
     timestamps: options.timestamps,
   };
   const select = (c: ServiceContainer) => index === undefined || c.number === index;
-  const source = (c: ServiceContainer): LogSource => ({ containerId: c.id, name: shortName(project, c.name), service: c.service, number: c.number });
+  const source = (c: ServiceContainer): LogSource => ({
+    containerId: c.id,
+    name: shortName(project, c.name),
+    service: c.service,
+    number: c.number,
+  });
 
   if (!options.follow) {
     const containers = (await projectContainers(engine, project, options.services, { all: true })).filter(select);
     options.onContainers?.(containers.map(source));
     const outputs = await Promise.all(containers.map((c) => existingOutput(engine, c.id, engineOptions)));
-    containers.forEach((c, i) => outputs[i].forEach(({ stream, line }) => options.onLine({ ...source(c), stream, line })));
+    containers.forEach((c, i) =>
+      outputs[i].forEach(({ stream, line }) => options.onLine({ ...source(c), stream, line })),
+    );
     return;
   }
 
@@ -96,12 +103,24 @@ function timeOption(value: string | undefined, name: string): string | undefined
 type EngineLogOptions = { tail: number | 'all'; since?: string; until?: string; timestamps?: boolean };
 
 /** Everything a container printed so far, as lines per stream. */
-async function existingOutput(engine: Engine, id: string, options: EngineLogOptions): Promise<{ stream: 'stdout' | 'stderr'; line: string }[]> {
+async function existingOutput(
+  engine: Engine,
+  id: string,
+  options: EngineLogOptions,
+): Promise<{ stream: 'stdout' | 'stderr'; line: string }[]> {
   const container = engine.getContainer(id);
   try {
     const [info, raw] = await Promise.all([
       container.inspect(),
-      container.logs({ follow: false, stdout: true, stderr: true, tail: options.tail, since: options.since, until: options.until, timestamps: options.timestamps } as never) as unknown as Promise<Buffer>,
+      container.logs({
+        follow: false,
+        stdout: true,
+        stderr: true,
+        tail: options.tail,
+        since: options.since,
+        until: options.until,
+        timestamps: options.timestamps,
+      } as never) as unknown as Promise<Buffer>,
     ]);
     const frames = info.Config.Tty ? [{ stream: 'stdout' as const, data: raw }] : demultiplex(raw);
     return splitLines(frames);
@@ -113,7 +132,9 @@ async function existingOutput(engine: Engine, id: string, options: EngineLogOpti
 }
 
 /** Frames of output -> lines, each stream joined across frames on its own. */
-export function splitLines(frames: { stream: 'stdout' | 'stderr'; data: Buffer }[]): { stream: 'stdout' | 'stderr'; line: string }[] {
+export function splitLines(
+  frames: { stream: 'stdout' | 'stderr'; data: Buffer }[],
+): { stream: 'stdout' | 'stderr'; line: string }[] {
   const rest = { stdout: '', stderr: '' };
   const lines: { stream: 'stdout' | 'stderr'; line: string }[] = [];
   for (const { stream, data } of frames) {
@@ -127,7 +148,6 @@ export function splitLines(frames: { stream: 'stdout' | 'stderr'; data: Buffer }
 
 /** States in which a container still has output to come. */
 const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
-
 
 /** `logs -f`: one log stream per live container, and the engine's events for the ones to come. */
 class Follower {
@@ -159,7 +179,9 @@ class Follower {
     signal?.addEventListener('abort', () => this.end(), { once: true });
     // Subscribe before listing: a container that starts in between is seen by one or the other.
     if (!this.engineOptions.until) await this.watch();
-    const containers = (await projectContainers(this.engine, this.project, this.options.services, { all: true })).filter(this.select);
+    const containers = (
+      await projectContainers(this.engine, this.project, this.options.services, { all: true })
+    ).filter(this.select);
     this.options.onContainers?.(containers.map(this.source));
     await Promise.all(containers.map((c) => this.attach(c)));
     void this.settle();
@@ -214,14 +236,23 @@ class Follower {
       const source = this.source(container);
       this.options.onContainers?.([source]);
       // Timestamps are always asked for, to know where to resume; shown only when the caller wants them.
-      const follower = await streamLogs(this.engine, c.id, { ...this.engineOptions, since, tail, timestamps: true }, (stream, text) => {
-        if (this.ended) return;
-        const space = text.indexOf(' ');
-        const stamp = space < 0 ? text : text.slice(0, space);
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return this.options.onLine({ ...source, stream, line: text });
-        record.lastLine = stamp;
-        this.options.onLine({ ...source, stream, line: this.engineOptions.timestamps ? text : space < 0 ? '' : text.slice(space + 1) });
-      });
+      const follower = await streamLogs(
+        this.engine,
+        c.id,
+        { ...this.engineOptions, since, tail, timestamps: true },
+        (stream, text) => {
+          if (this.ended) return;
+          const space = text.indexOf(' ');
+          const stamp = space < 0 ? text : text.slice(0, space);
+          if (!/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return this.options.onLine({ ...source, stream, line: text });
+          record.lastLine = stamp;
+          this.options.onLine({
+            ...source,
+            stream,
+            line: this.engineOptions.timestamps ? text : space < 0 ? '' : text.slice(space + 1),
+          });
+        },
+      );
       if (this.ended) {
         follower.stop();
         return;
@@ -247,7 +278,9 @@ class Follower {
   private async settle(): Promise<void> {
     if (this.ended || this.active.size) return;
     try {
-      const containers = (await projectContainers(this.engine, this.project, this.options.services, { all: true })).filter(this.select);
+      const containers = (
+        await projectContainers(this.engine, this.project, this.options.services, { all: true })
+      ).filter(this.select);
       if (this.ended || this.active.size) return;
       const alive = containers.filter((c) => ALIVE.has(c.state));
       if (!alive.length || this.engineOptions.until) return this.end();
@@ -256,7 +289,10 @@ class Follower {
         running.map(async (c) => {
           const before = this.seen.get(c.id);
           if (!before) return true;
-          const info = await this.engine.getContainer(c.id).inspect().catch(() => undefined);
+          const info = await this.engine
+            .getContainer(c.id)
+            .inspect()
+            .catch(() => undefined);
           return info !== undefined && info.State.Running && info.State.StartedAt !== before.startedAt;
         }),
       );

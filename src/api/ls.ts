@@ -31,14 +31,19 @@ export async function listProjects(options: ListProjectsOptions = {}): Promise<P
   }
   return [...byProject]
     .filter(([name]) => !names.length || names.some((pattern) => matches(pattern, name)))
-    .map(([name, list]) => ({ name, status: combinedStatus(list.map((c) => c.State)), configFiles: combinedFiles(list.map((c) => c.Labels[Label.configFiles] ?? '')) }))
+    .map(([name, list]) => ({
+      name,
+      status: combinedStatus(list.map((c) => c.State)),
+      configFiles: combinedFiles(list.map((c) => c.Labels[Label.configFiles] ?? '')),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function parseFilter(filter: string): string {
   const eq = filter.indexOf('=');
   const key = eq < 0 ? filter : filter.slice(0, eq);
-  if (eq < 0 || key !== 'name') throw new BerthError('usage', `invalid filter "${filter}": only name=<pattern> is supported`);
+  if (eq < 0 || key !== 'name')
+    throw new BerthError('usage', `invalid filter "${filter}": only name=<pattern> is supported`);
   return filter.slice(eq + 1);
 }
 

@@ -17,10 +17,18 @@ export interface PauseOptions extends Pick<EngineOptions, 'engine'> {
 }
 
 /** The project's containers (services and one-offs), optionally of some services, in the given states. */
-export async function projectContainers(engine: Engine, projectName: string, filter: { services?: string[]; states?: string[] } = {}): Promise<Docker.ContainerInfo[]> {
+export async function projectContainers(
+  engine: Engine,
+  projectName: string,
+  filter: { services?: string[]; states?: string[] } = {},
+): Promise<Docker.ContainerInfo[]> {
   const list = await engine.listContainers({ all: true, filters: { label: [`${Label.project}=${projectName}`] } });
   return list
-    .filter((c) => (!filter.services?.length || filter.services.includes(c.Labels[Label.service])) && (!filter.states || filter.states.includes(c.State)))
+    .filter(
+      (c) =>
+        (!filter.services?.length || filter.services.includes(c.Labels[Label.service])) &&
+        (!filter.states || filter.states.includes(c.State)),
+    )
     .sort((a, b) => a.Names[0].localeCompare(b.Names[0]));
 }
 
@@ -32,9 +40,18 @@ export function containerRef(c: Docker.ContainerInfo): ContainerRefResult {
  * Applies one operation to every container in `from` state; a service named explicitly that
  * has no such container is an error (there is nothing to pause in a stopped service).
  */
-async function each(loaded: LoadedProject, options: PauseOptions, from: string, verb: string, op: (c: Docker.Container) => Promise<unknown>): Promise<ContainerRefResult[]> {
+async function each(
+  loaded: LoadedProject,
+  options: PauseOptions,
+  from: string,
+  verb: string,
+  op: (c: Docker.Container) => Promise<unknown>,
+): Promise<ContainerRefResult[]> {
   const engine = options.engine ?? (await connectEngine());
-  const containers = await projectContainers(engine, loaded.project.name, { services: options.services, states: [from] });
+  const containers = await projectContainers(engine, loaded.project.name, {
+    services: options.services,
+    states: [from],
+  });
   for (const service of options.services ?? []) {
     if (!containers.some((c) => c.Labels[Label.service] === service)) {
       throw new ServiceError('engine', service, `no ${from} container to ${verb}`);
@@ -46,7 +63,9 @@ async function each(loaded: LoadedProject, options: PauseOptions, from: string, 
       try {
         await op(engine.getContainer(ref.id));
       } catch (err) {
-        throw new ServiceError('engine', ref.service, `cannot ${verb} ${ref.name}: ${engineMessage(err)}`, { cause: err });
+        throw new ServiceError('engine', ref.service, `cannot ${verb} ${ref.name}: ${engineMessage(err)}`, {
+          cause: err,
+        });
       }
     }),
   );

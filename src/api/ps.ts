@@ -55,10 +55,20 @@ export async function ps(loaded: LoadedProject, options: PsOptions = {}): Promis
         status: c.Status,
         health,
         exitCode: exit === undefined ? undefined : Number(exit),
-        publishers: c.Ports.map((p) => ({ url: p.IP ?? '', targetPort: p.PrivatePort, publishedPort: p.PublicPort, protocol: p.Type })),
+        publishers: c.Ports.map((p) => ({
+          url: p.IP ?? '',
+          targetPort: p.PrivatePort,
+          publishedPort: p.PublicPort,
+          protocol: p.Type,
+        })),
         oneoff: c.Labels[Label.oneoff] === 'True',
       };
     })
-    .filter((c) => (options.oneoff || !c.oneoff) && (!options.services?.length || options.services.includes(c.service)) && (!options.status?.length || options.status.includes(c.state)))
+    .filter(
+      (c) =>
+        (options.oneoff || !c.oneoff) &&
+        (!options.services?.length || options.services.includes(c.service)) &&
+        (!options.status?.length || options.status.includes(c.state)),
+    )
     .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
 }

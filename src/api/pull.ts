@@ -45,7 +45,17 @@ export async function pull(loaded: LoadedProject, options: PullOptions = {}): Pr
 
   const wanted = [...selected].map((name) => project.services[name]).filter((s) => s.image);
   const refs = [...new Set(wanted.map((s) => s.image!))];
-  const found = await Promise.all(refs.map((ref) => engine.getImage(ref).inspect().then(() => true, () => false)));
+  const found = await Promise.all(
+    refs.map((ref) =>
+      engine
+        .getImage(ref)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ),
+    ),
+  );
   const present = new Set(refs.filter((_, i) => found[i]));
   const nodes: PlanNode[] = [];
   const pulledBy = new Map<string, string>();
@@ -74,7 +84,12 @@ export async function pull(loaded: LoadedProject, options: PullOptions = {}): Pr
       continue;
     }
     pulledBy.set(service.image, name);
-    nodes.push({ id: `image:${name}`, step: { kind: 'pull-image', service: name, image: service.image }, reason: policy ? `pull policy "${policy}"` : 'pull', after: [] });
+    nodes.push({
+      id: `image:${name}`,
+      step: { kind: 'pull-image', service: name, image: service.image },
+      reason: policy ? `pull policy "${policy}"` : 'pull',
+      after: [],
+    });
   }
 
   // Every pull starts at once (no step waits on another), so one failure cancels none of them:
@@ -106,14 +121,19 @@ export async function pull(loaded: LoadedProject, options: PullOptions = {}): Pr
     }
     const buildable = project.services[step.service].build !== undefined;
     if (!buildable && !options.ignoreFailures) {
-      throw firstError instanceof ServiceError && firstError.service === step.service ? firstError : new ServiceError('pull', step.service, error.replace(/^service "[^"]*": /, ''));
+      throw firstError instanceof ServiceError && firstError.service === step.service
+        ? firstError
+        : new ServiceError('pull', step.service, error.replace(/^service "[^"]*": /, ''));
     }
     result.failed.push({ service: step.service, image: step.image, error });
     if (buildable) mustBuild.push(step.service);
     else options.onEvent?.({ type: 'warning', message: `${error} (ignored: --ignore-pull-failures)` });
   }
   if (mustBuild.length) {
-    options.onEvent?.({ type: 'warning', message: `some service images must be built from source: run "berth build ${mustBuild.join(' ')}"` });
+    options.onEvent?.({
+      type: 'warning',
+      message: `some service images must be built from source: run "berth build ${mustBuild.join(' ')}"`,
+    });
   }
   return result;
 }

@@ -59,7 +59,10 @@ export async function push(loaded: LoadedProject, options: PushOptions = {}): Pr
     }
     if (!options.ignoreFailures) throw new ServiceError('engine', job.service, error);
     result.failed.push({ ...job, error });
-    options.onEvent?.({ type: 'warning', message: `service "${job.service}": ${error} (ignored: --ignore-push-failures)` });
+    options.onEvent?.({
+      type: 'warning',
+      message: `service "${job.service}": ${error} (ignored: --ignore-push-failures)`,
+    });
   }
   return result;
 }
@@ -81,7 +84,7 @@ async function pushImage(engine: Engine, image: string, onStatus: (line: string)
     let failed: Error | undefined;
     engine.modem.followProgress(
       stream,
-      (err: Error | null) => (err ?? failed ? reject(err ?? failed) : resolve()),
+      (err: Error | null) => ((err ?? failed) ? reject(err ?? failed) : resolve()),
       (event: { status?: string; error?: string; errorDetail?: { message?: string } }) => {
         if (event.error) failed ??= new Error(event.errorDetail?.message ?? event.error);
         else if (event.status) onStatus(event.status);

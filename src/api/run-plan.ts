@@ -26,7 +26,12 @@ export async function runPlan(
         status,
         text: statusText(node, status, result),
         reason: node.reason,
-        error: error === undefined ? undefined : error instanceof ServiceError ? error.message : (error as Error).message ?? String(error),
+        error:
+          error === undefined
+            ? undefined
+            : error instanceof ServiceError
+              ? error.message
+              : ((error as Error).message ?? String(error)),
       });
     },
   });

@@ -4,7 +4,15 @@
 // started and, unless detached, attached until it exits.
 import { ServiceError, BerthError } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
-import { isInteractiveTerminal, pipeSession, processStdio, useTerminal, type ProcessStdio, type SignalSource, type TerminalSize } from '../engine/exec.js';
+import {
+  isInteractiveTerminal,
+  pipeSession,
+  processStdio,
+  useTerminal,
+  type ProcessStdio,
+  type SignalSource,
+  type TerminalSize,
+} from '../engine/exec.js';
 import { observe } from '../engine/observe.js';
 import { createOneOff, newSlug, oneOffName, oneOffService, parsePortArgs, parseVolumeArgs } from '../engine/oneoff.js';
 import { ServiceGraph } from '../graph/graph.js';
@@ -73,8 +81,13 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   const loaded = withServiceEnabled(target, options.service);
   const project = loaded.project;
   const base = project.services[options.service];
-  if (!base) throw new BerthError('usage', `no such service: "${options.service}" (services: ${Object.keys(project.services).join(', ') || 'none'})`);
-  if (options.servicePorts && options.publish?.length) throw new BerthError('usage', '--service-ports and --publish are incompatible');
+  if (!base)
+    throw new BerthError(
+      'usage',
+      `no such service: "${options.service}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
+    );
+  if (options.servicePorts && options.publish?.length)
+    throw new BerthError('usage', '--service-ports and --publish are incompatible');
   const stdio = options.stdio ?? processStdio();
   const detach = options.detach ?? false;
   const tty = options.tty ?? (!detach && isInteractiveTerminal(stdio));
@@ -99,13 +112,25 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   const slug = newSlug();
   const name = options.name ?? oneOffName(project.name, base.name, slug);
   const attachStdin = !detach && interactive && stdio.stdin !== undefined;
-  const container = await createOneOff(engine, loaded, { service, name, slug, autoRemove: options.rm, useAliases: options.useAliases, attachStdin });
+  const container = await createOneOff(engine, loaded, {
+    service,
+    name,
+    slug,
+    autoRemove: options.rm,
+    useAliases: options.useAliases,
+    attachStdin,
+  });
   const start = async () => {
     try {
       await container.start();
     } catch (err) {
       if (options.rm) await container.remove({ force: true }).catch(() => undefined);
-      throw new ServiceError('engine', base.name, `cannot start ${name}: ${((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim()}`, { cause: err });
+      throw new ServiceError(
+        'engine',
+        base.name,
+        `cannot start ${name}: ${((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim()}`,
+        { cause: err },
+      );
     }
   };
   if (detach) {
@@ -114,7 +139,13 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   }
 
   // As the docker CLI: attach, then ask for the exit (before start, so it cannot be missed), then start.
-  const socket = (await container.attach({ stream: true, stdin: attachStdin, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+  const socket = (await container.attach({
+    stream: true,
+    stdin: attachStdin,
+    stdout: true,
+    stderr: true,
+    hijack: true,
+  })) as NodeJS.ReadWriteStream;
   const exited = container.wait({ condition: options.rm ? 'removed' : 'next-exit' }) as Promise<{ StatusCode: number }>;
   exited.catch(() => undefined);
   // Raw mode before any input is read: in cooked mode a Ctrl-D typed early would end the session.
@@ -127,7 +158,8 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
     throw err;
   });
   // The size sent before the start found no process to resize: send it again.
-  if (tty && stdio.stdout.columns && stdio.stdout.rows) await resize({ h: stdio.stdout.rows, w: stdio.stdout.columns }).catch(() => undefined);
+  if (tty && stdio.stdout.columns && stdio.stdout.rows)
+    await resize({ h: stdio.stdout.rows, w: stdio.stdout.columns }).catch(() => undefined);
   const forward = (signal: NodeJS.Signals) => () => void container.kill({ signal }).catch(() => undefined);
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
@@ -166,14 +198,30 @@ async function prepare(engine: Engine, loaded: LoadedProject, options: RunOption
   const graph = new ServiceGraph(project);
   const deps = options.noDeps ? [] : graph.dependencies(options.service);
   if (deps.length) {
-    await up(loaded, { engine, services: deps, build: options.build, onEvent: options.onEvent, signal: options.signal });
+    await up(loaded, {
+      engine,
+      services: deps,
+      build: options.build,
+      onEvent: options.onEvent,
+      signal: options.signal,
+    });
   }
   const events = new ContainerEvents(engine, project.name);
   const ctx = actionContext(engine, loaded, events, { onEvent: options.onEvent });
   try {
     const observed = await observe(engine, project, [imageRef(project.name, project.services[options.service])]);
-    await runPlan(planImages(project, observed, { services: new Set([options.service]), pull: options.pull, build: options.build }), ctx, options.onEvent, options.signal);
-    await runPlan(resourcesOnly(planUp(project, observed, { services: [options.service], noDeps: true, noCreate: true })), ctx, options.onEvent, options.signal);
+    await runPlan(
+      planImages(project, observed, { services: new Set([options.service]), pull: options.pull, build: options.build }),
+      ctx,
+      options.onEvent,
+      options.signal,
+    );
+    await runPlan(
+      resourcesOnly(planUp(project, observed, { services: [options.service], noDeps: true, noCreate: true })),
+      ctx,
+      options.onEvent,
+      options.signal,
+    );
     for (const dep of deps) await awaitCondition(engine, loaded, events, options, dep);
   } finally {
     events.close();
@@ -191,7 +239,13 @@ export function resourcesOnly(plan: Plan): Plan {
 }
 
 /** `depends_on` conditions of the run service on its direct dependencies (`up` waits only for what its own services need). */
-async function awaitCondition(engine: Engine, loaded: LoadedProject, events: ContainerEvents, options: RunOptions, dep: string): Promise<void> {
+async function awaitCondition(
+  engine: Engine,
+  loaded: LoadedProject,
+  events: ContainerEvents,
+  options: RunOptions,
+  dep: string,
+): Promise<void> {
   const how = new ServiceGraph(loaded.project).dependency(options.service, dep);
   if (!how || how.condition === 'service_started') return;
   const containers = await engine.listContainers({
@@ -203,7 +257,9 @@ async function awaitCondition(engine: Engine, loaded: LoadedProject, events: Con
     await Promise.all(containers.map((c) => events.waitFor(c.Id, predicate)));
   } catch (err) {
     if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
-    const message = containers[0] ? await withLastLogs(engine, containers[0].Id, (err as Error).message) : (err as Error).message;
+    const message = containers[0]
+      ? await withLastLogs(engine, containers[0].Id, (err as Error).message)
+      : (err as Error).message;
     if (!how.required) {
       options.onEvent?.({ type: 'warning', message: `optional dependency "${dep}" failed: ${message}` });
       return;

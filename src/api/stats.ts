@@ -34,7 +34,11 @@ export interface StatsOptions extends Pick<EngineOptions, 'engine'> {
 export interface RawStats {
   id?: string;
   name?: string;
-  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null }; system_cpu_usage?: number; online_cpus?: number };
+  cpu_stats?: {
+    cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };
+    system_cpu_usage?: number;
+    online_cpus?: number;
+  };
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
   networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
@@ -45,12 +49,20 @@ export interface RawStats {
 /** One sample of every selected container (the engine takes ~1 s to compute CPU usage). */
 export async function stats(loaded: LoadedProject, options: StatsOptions = {}): Promise<ContainerStats[]> {
   const engine = options.engine ?? (await connectEngine());
-  const containers = await projectContainers(engine, loaded.project.name, { services: options.services, states: options.all ? undefined : ['running', 'restarting', 'paused'] });
+  const containers = await projectContainers(engine, loaded.project.name, {
+    services: options.services,
+    states: options.all ? undefined : ['running', 'restarting', 'paused'],
+  });
   const samples = await Promise.all(
     containers.map(async (c) => {
       const ref = containerRef(c);
       const running = c.State === 'running' || c.State === 'paused' || c.State === 'restarting';
-      const raw = running ? ((await engine.getContainer(c.Id).stats({ stream: false }).catch(() => ({}))) as RawStats) : {};
+      const raw = running
+        ? ((await engine
+            .getContainer(c.Id)
+            .stats({ stream: false })
+            .catch(() => ({}))) as RawStats)
+        : {};
       return { ...computeStats(raw), id: ref.id, name: ref.name, service: c.Labels[Label.service] ?? '' };
     }),
   );

@@ -26,8 +26,18 @@ export async function top(loaded: LoadedProject, options: TopOptions = {}): Prom
   const results = await Promise.all(
     containers.map(async (c) => {
       try {
-        const { Titles, Processes } = (await engine.getContainer(c.id).top()) as { Titles: string[]; Processes: string[][] | null };
-        return { containerId: c.id, name: c.name, service: c.service, number: c.number, titles: Titles, processes: Processes ?? [] };
+        const { Titles, Processes } = (await engine.getContainer(c.id).top()) as {
+          Titles: string[];
+          Processes: string[][] | null;
+        };
+        return {
+          containerId: c.id,
+          name: c.name,
+          service: c.service,
+          number: c.number,
+          titles: Titles,
+          processes: Processes ?? [],
+        };
       } catch (err) {
         // Stopped or removed since it was listed: it has no processes to show.
         const status = engineStatus(err);

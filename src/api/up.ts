@@ -10,7 +10,13 @@ import type { LoadedProject } from '../model/types.js';
 import { isReported } from '../progress/events.js';
 import { imageRef, replicaCount } from '../model/naming.js';
 import { planImages, planUp, selectServices, type Plan, type UpPlanOptions } from '../reconcile/plan.js';
-import { checkAllPresent, ContainerEvents, isRunningOrHealthy, runningOrCompleted, withLastLogs } from '../engine/wait.js';
+import {
+  checkAllPresent,
+  ContainerEvents,
+  isRunningOrHealthy,
+  runningOrCompleted,
+  withLastLogs,
+} from '../engine/wait.js';
 import { actionContext } from './context.js';
 import type { EngineOptions } from './engine-options.js';
 import { runPlan } from './run-plan.js';
@@ -52,7 +58,10 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     const images = planImages(project, before, { services: selected, pull: options.pull, build: options.build });
     if (options.build === false && images.nodes.some((n) => n.step.kind === 'build-image')) {
       const missing = images.nodes.find((n) => n.step.kind === 'build-image')!;
-      throw new BerthError('build', `${missing.id.replace(/^image:/, 'service "')}" needs its image built, and --no-build was given`);
+      throw new BerthError(
+        'build',
+        `${missing.id.replace(/^image:/, 'service "')}" needs its image built, and --no-build was given`,
+      );
     }
     if (options.dryRun) return { images, plan: planUp(project, before, planOptions) };
     await runPlan(images, ctx, options.onEvent, options.signal);
@@ -71,7 +80,8 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     } else {
       for (const message of plan.warnings) options.onEvent?.({ type: 'warning', message });
     }
-    if (options.wait && !options.noStart) await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);
+    if (options.wait && !options.noStart)
+      await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);
     return { images, plan };
   } finally {
     events.close();
@@ -79,14 +89,27 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
 }
 
 /** `up --wait`: every selected service running (healthy when it has a healthcheck). */
-async function waitForServices(engine: Engine, loaded: LoadedProject, selected: Set<string>, graph: ServiceGraph, events: ContainerEvents, timeoutSeconds?: number, scale?: Record<string, number>): Promise<void> {
+async function waitForServices(
+  engine: Engine,
+  loaded: LoadedProject,
+  selected: Set<string>,
+  graph: ServiceGraph,
+  events: ContainerEvents,
+  timeoutSeconds?: number,
+  scale?: Record<string, number>,
+): Promise<void> {
   const project = loaded.project;
   const containers = await engine.listContainers({
     all: true,
     filters: { label: [`${Label.project}=${project.name}`, `${Label.oneoff}=False`] },
   });
   const awaitedToComplete = new Set(
-    [...selected].flatMap((s) => graph.dependents(s).filter((d) => graph.dependency(d, s)?.condition === 'service_completed_successfully').map(() => s)),
+    [...selected].flatMap((s) =>
+      graph
+        .dependents(s)
+        .filter((d) => graph.dependency(d, s)?.condition === 'service_completed_successfully')
+        .map(() => s),
+    ),
   );
   const timeout = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
   for (const s of selected) checkAllPresent(s, scale?.[s] ?? replicaCount(project.services[s]), containers);
@@ -100,7 +123,12 @@ async function waitForServices(engine: Engine, loaded: LoadedProject, selected: 
           await events.waitFor(c.Id, predicate, timeout);
         } catch (err) {
           if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
-          throw new ServiceError(err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine', service, await withLastLogs(engine, c.Id, `not ready: ${(err as Error).message}`), { cause: err });
+          throw new ServiceError(
+            err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine',
+            service,
+            await withLastLogs(engine, c.Id, `not ready: ${(err as Error).message}`),
+            { cause: err },
+          );
         }
       }),
   );

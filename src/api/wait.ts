@@ -35,9 +35,13 @@ export async function wait(loaded: LoadedProject, options: WaitOptions): Promise
   if (!options.services.length) throw new BerthError('usage', 'wait needs at least one service');
   const engine = options.engine ?? (await connectEngine());
   const project = loaded.project;
-  const containers = await projectContainers(engine, project.name, { services: options.services, states: ['running', 'restarting', 'paused'] });
+  const containers = await projectContainers(engine, project.name, {
+    services: options.services,
+    states: ['running', 'restarting', 'paused'],
+  });
   for (const service of options.services) {
-    if (!containers.some((c) => c.Labels[Label.service] === service)) throw new ServiceError('engine', service, 'no running container to wait for');
+    if (!containers.some((c) => c.Labels[Label.service] === service))
+      throw new ServiceError('engine', service, 'no running container to wait for');
   }
   const events = new ContainerEvents(engine, project.name);
   const exited: ContainerExit[] = [];
@@ -60,7 +64,11 @@ export async function wait(loaded: LoadedProject, options: WaitOptions): Promise
       return exit;
     });
     const aborted = new Promise<never>((_, reject) => {
-      options.signal?.addEventListener('abort', () => reject(options.signal!.reason ?? new BerthError('timeout', 'aborted')), { once: true });
+      options.signal?.addEventListener(
+        'abort',
+        () => reject(options.signal!.reason ?? new BerthError('timeout', 'aborted')),
+        { once: true },
+      );
     });
     aborted.catch(() => undefined);
     if (options.downProject) {

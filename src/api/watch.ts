@@ -9,7 +9,15 @@ import type { LoadedProject, Service } from '../model/types.js';
 import type { ProgressListener } from '../progress/events.js';
 import { imageRef } from '../model/naming.js';
 import { Batcher } from '../watch/batch.js';
-import { changesText, compileRule, planBatch, skipsDirectory, syncs, type BatchPlan, type CompiledRule } from '../watch/rules.js';
+import {
+  changesText,
+  compileRule,
+  planBatch,
+  skipsDirectory,
+  syncs,
+  type BatchPlan,
+  type CompiledRule,
+} from '../watch/rules.js';
 import { splitByPresence, syncContainer } from '../watch/sync.js';
 import { TreeWatcher } from '../watch/watcher.js';
 import { build } from './build.js';
@@ -46,18 +54,30 @@ export type WatchEvent =
 export function watchedServices(loaded: LoadedProject, services?: string[]): Service[] {
   const project = loaded.project;
   for (const name of services ?? []) {
-    if (!project.services[name]) throw new BerthError('usage', `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`);
+    if (!project.services[name])
+      throw new BerthError(
+        'usage',
+        `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
+      );
   }
   const selected = (services?.length ? services : Object.keys(project.services)).map((name) => project.services[name]);
   const watched = selected.filter((s) => s.develop?.watch?.length);
-  if (!watched.length) throw new BerthError('usage', `none of the selected services is configured for watch: add a develop.watch section to ${services?.length ? 'one of them' : 'a service'}`);
+  if (!watched.length)
+    throw new BerthError(
+      'usage',
+      `none of the selected services is configured for watch: add a develop.watch section to ${services?.length ? 'one of them' : 'a service'}`,
+    );
   for (const service of watched) {
     service.develop!.watch!.forEach((rule, i) => {
       const where = `services.${service.name}.develop.watch[${i}]`;
-      if (syncs(rule.action) && !rule.target) throw new BerthError('usage', `${where}: action ${rule.action} needs a target (the path in the container)`);
-      if (rule.target !== undefined && !rule.target.startsWith('/')) throw new BerthError('usage', `${where}: target "${rule.target}" must be an absolute path in the container`);
-      if (rule.action === 'rebuild' && !service.build) throw new BerthError('usage', `${where}: action rebuild needs a build section in service "${service.name}"`);
-      if (rule.action === 'sync+exec' && !rule.exec?.command?.length) throw new BerthError('usage', `${where}: action sync+exec needs an exec command`);
+      if (syncs(rule.action) && !rule.target)
+        throw new BerthError('usage', `${where}: action ${rule.action} needs a target (the path in the container)`);
+      if (rule.target !== undefined && !rule.target.startsWith('/'))
+        throw new BerthError('usage', `${where}: target "${rule.target}" must be an absolute path in the container`);
+      if (rule.action === 'rebuild' && !service.build)
+        throw new BerthError('usage', `${where}: action rebuild needs a build section in service "${service.name}"`);
+      if (rule.action === 'sync+exec' && !rule.exec?.command?.length)
+        throw new BerthError('usage', `${where}: action sync+exec needs an exec command`);
     });
   }
   return watched;
@@ -69,14 +89,19 @@ export async function watch(loaded: LoadedProject, options: WatchOptions = {}): 
   const watched = watchedServices(loaded, options.services);
   const signal = options.signal;
   const emit = (event: WatchEvent) => options.onWatchEvent?.(event);
-  const onEvent: ProgressListener | undefined = options.onEvent && ((e) => (options.quiet && e.type === 'output' ? undefined : options.onEvent!(e)));
+  const onEvent: ProgressListener | undefined =
+    options.onEvent && ((e) => (options.quiet && e.type === 'output' ? undefined : options.onEvent!(e)));
   if (!options.noUp) await up(loaded, { engine, services: options.services, onEvent, signal });
   if (signal?.aborted) return;
 
   const session = new WatchSession(engine, loaded, { ...options, onEvent }, emit);
   try {
     for (const service of watched) await session.add(service);
-    emit({ type: 'watching', services: watched.map((s) => s.name), message: `Watch enabled for ${watched.map((s) => `"${s.name}"`).join(', ')}` });
+    emit({
+      type: 'watching',
+      services: watched.map((s) => s.name),
+      message: `Watch enabled for ${watched.map((s) => `"${s.name}"`).join(', ')}`,
+    });
     await new Promise<void>((resolve) => {
       if (!signal) return; // without a signal, watch runs as long as the process does
       if (signal.aborted) return resolve();
@@ -111,7 +136,9 @@ class WatchSession {
     const entry: ServiceWatch = {
       service,
       rules,
-      batcher: new Batcher<string>((paths) => this.enqueue(entry, () => this.onBatch(entry, paths)), { quietMs: this.options.quietPeriodMs }),
+      batcher: new Batcher<string>((paths) => this.enqueue(entry, () => this.onBatch(entry, paths)), {
+        quietMs: this.options.quietPeriodMs,
+      }),
       queue: Promise.resolve(),
     };
     this.services.push(entry);
@@ -121,7 +148,8 @@ class WatchSession {
           root: rule.rule.path,
           skipDirectory: (dir) => skipsDirectory(rule, dir),
           onChange: (path) => entry.batcher.add(path),
-          onError: (err) => this.emit({ type: 'failed', service: service.name, message: `service "${service.name}": ${err.message}` }),
+          onError: (err) =>
+            this.emit({ type: 'failed', service: service.name, message: `service "${service.name}": ${err.message}` }),
         }),
       );
     }
@@ -138,14 +166,30 @@ class WatchSession {
   private enqueue(entry: ServiceWatch, action: () => Promise<void>): void {
     entry.queue = entry.queue.then(action).catch((err: Error) => {
       const message = engineMessage(err);
-      this.emit({ type: 'failed', service: entry.service.name, message: message.startsWith('service "') ? message : `service "${entry.service.name}": ${message}` });
+      this.emit({
+        type: 'failed',
+        service: entry.service.name,
+        message: message.startsWith('service "') ? message : `service "${entry.service.name}": ${message}`,
+      });
     });
   }
 
   private async initialSync(entry: ServiceWatch, rules: CompiledRule[]): Promise<void> {
-    const plan: BatchPlan = { changes: 0, rebuild: false, restart: false, exec: [], sync: rules.map((rule) => ({ hostPath: rule.rule.path, containerPath: rule.rule.target!, rule })) };
+    const plan: BatchPlan = {
+      changes: 0,
+      rebuild: false,
+      restart: false,
+      exec: [],
+      sync: rules.map((rule) => ({ hostPath: rule.rule.path, containerPath: rule.rule.target!, rule })),
+    };
     const name = entry.service.name;
-    this.emit({ type: 'action', action: 'initial-sync', service: name, changes: 0, message: `Syncing service "${name}": initial sync of ${rules.map((r) => r.rule.target).join(', ')}` });
+    this.emit({
+      type: 'action',
+      action: 'initial-sync',
+      service: name,
+      changes: 0,
+      message: `Syncing service "${name}": initial sync of ${rules.map((r) => r.rule.target).join(', ')}`,
+    });
     await this.sync(entry, plan);
   }
 
@@ -156,26 +200,54 @@ class WatchSession {
     const name = entry.service.name;
     const after = `after ${changesText(plan.changes)}`;
     if (plan.rebuild) {
-      this.emit({ type: 'action', action: 'rebuild', service: name, changes: plan.changes, message: `Rebuilding service "${name}" ${after}` });
+      this.emit({
+        type: 'action',
+        action: 'rebuild',
+        service: name,
+        changes: plan.changes,
+        message: `Rebuilding service "${name}" ${after}`,
+      });
       return this.rebuild(entry);
     }
     if (plan.sync.length) {
-      this.emit({ type: 'action', action: 'sync', service: name, changes: plan.changes, message: `Syncing service "${name}" ${after}` });
+      this.emit({
+        type: 'action',
+        action: 'sync',
+        service: name,
+        changes: plan.changes,
+        message: `Syncing service "${name}" ${after}`,
+      });
       await this.sync(entry, plan);
     }
     if (plan.restart) {
-      this.emit({ type: 'action', action: 'restart', service: name, changes: plan.changes, message: `Restarting service "${name}" ${after}` });
+      this.emit({
+        type: 'action',
+        action: 'restart',
+        service: name,
+        changes: plan.changes,
+        message: `Restarting service "${name}" ${after}`,
+      });
       const since = Math.floor(Date.now() / 1000);
       await restart(this.loaded, { engine: this.engine, services: [name], onEvent: this.options.onEvent });
       this.emit({ type: 'restarted', service: name, since, message: `Restarted service "${name}"` });
     }
     for (const hook of plan.exec) {
-      this.emit({ type: 'action', action: 'exec', service: name, changes: plan.changes, message: `Running ${JSON.stringify(hook.command)} in service "${name}" ${after}` });
+      this.emit({
+        type: 'action',
+        action: 'exec',
+        service: name,
+        changes: plan.changes,
+        message: `Running ${JSON.stringify(hook.command)} in service "${name}" ${after}`,
+      });
       for (const id of await this.runningContainers(name)) {
         const result = await runHook(this.engine, id, hook, this.loaded.environment);
         if (result.exitCode !== 0) {
           const output = lastLines(result.output);
-          this.emit({ type: 'failed', service: name, message: `service "${name}": exec command ${JSON.stringify(hook.command)} exited with code ${result.exitCode}${output ? `: ${output}` : ''}` });
+          this.emit({
+            type: 'failed',
+            service: name,
+            message: `service "${name}": exec command ${JSON.stringify(hook.command)} exited with code ${result.exitCode}${output ? `: ${output}` : ''}`,
+          });
         }
       }
     }
@@ -217,9 +289,11 @@ class WatchSession {
 
   private async runningContainers(service: string): Promise<string[]> {
     const list = await this.engine.listContainers({
-      filters: { label: [`${Label.project}=${this.loaded.project.name}`, `${Label.service}=${service}`, `${Label.oneoff}=False`], status: ['running'] },
+      filters: {
+        label: [`${Label.project}=${this.loaded.project.name}`, `${Label.service}=${service}`, `${Label.oneoff}=False`],
+        status: ['running'],
+      },
     });
     return list.map((c) => c.Id);
   }
 }
-

@@ -26,13 +26,23 @@ export interface AttachSession {
   close(): void;
 }
 
-export async function attachToProject(engine: Engine, loaded: LoadedProject, out: NodeJS.WritableStream, options: AttachOptions): Promise<AttachSession> {
+export async function attachToProject(
+  engine: Engine,
+  loaded: LoadedProject,
+  out: NodeJS.WritableStream,
+  options: AttachOptions,
+): Promise<AttachSession> {
   const list = await engine.listContainers({
     all: true,
     filters: { label: [`${Label.project}=${loaded.project.name}`, `${Label.oneoff}=False`] },
   });
   const containers = list
-    .map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), service: c.Labels[Label.service], number: c.Labels[Label.containerNumber] }))
+    .map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      service: c.Labels[Label.service],
+      number: c.Labels[Label.containerNumber],
+    }))
     .filter((c) => !options.services?.length || options.services.includes(c.service))
     .sort((a, b) => a.service.localeCompare(b.service) || Number(a.number) - Number(b.number));
   const labels = containers.map((c) => `${c.service}-${c.number}`);
@@ -49,7 +59,9 @@ export async function attachToProject(engine: Engine, loaded: LoadedProject, out
       const prefix = options.prefix ? paint(`${label} | `) : '';
       const follower = await streamLogs(engine, c.id, options, (_stream, line) => out.write(`${prefix}${line}\n`));
       followers.push(follower);
-      void follower.done.then(async () => resolveFirst({ name: c.name, service: c.service, exitCode: await exitCode(c.id).catch(() => 0) }));
+      void follower.done.then(async () =>
+        resolveFirst({ name: c.name, service: c.service, exitCode: await exitCode(c.id).catch(() => 0) }),
+      );
     }),
   );
   return {

@@ -72,24 +72,46 @@ export function defineCommand<O extends Record<string, OptionSpec>>(command: Com
   return command as unknown as Command;
 }
 
-export function parseCommandArgs(command: Command, args: string[]): { values: Record<string, unknown>; positionals: string[] } {
+export function parseCommandArgs(
+  command: Command,
+  args: string[],
+): { values: Record<string, unknown>; positionals: string[] } {
   const options = Object.fromEntries(
-    Object.entries(command.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) }]),
+    Object.entries(command.options).map(([name, o]) => [
+      name,
+      { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) },
+    ]),
   );
-  const { own, rest } = command.passthroughAfter === undefined ? { own: args, rest: [] } : splitPassthrough(command.options, args, command.passthroughAfter);
+  const { own, rest } =
+    command.passthroughAfter === undefined
+      ? { own: args, rest: [] }
+      : splitPassthrough(command.options, args, command.passthroughAfter);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: own, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: own,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (err) {
-    throw new BerthError('usage', `${command.name}: ${(err as Error).message.replace(/\. To specify a positional.*$/, '')}`);
+    throw new BerthError(
+      'usage',
+      `${command.name}: ${(err as Error).message.replace(/\. To specify a positional.*$/, '')}`,
+    );
   }
   // An ignored argument would do something else than the user asked (`down web` taking the whole project down).
-  if (!command.args && parsed.positionals.length) throw new BerthError('usage', `${command.name} takes no arguments, got "${parsed.positionals[0]}"`);
+  if (!command.args && parsed.positionals.length)
+    throw new BerthError('usage', `${command.name} takes no arguments, got "${parsed.positionals[0]}"`);
   return { values: parsed.values, positionals: [...parsed.positionals, ...rest] };
 }
 
 export function commandHelp(command: Command): string {
-  const lines = [`Usage: berth [OPTIONS] ${command.name}${Object.keys(command.options).length ? ' [OPTIONS]' : ''}${command.args ? ` ${command.args}` : ''}`, '', command.summary];
+  const lines = [
+    `Usage: berth [OPTIONS] ${command.name}${Object.keys(command.options).length ? ' [OPTIONS]' : ''}${command.args ? ` ${command.args}` : ''}`,
+    '',
+    command.summary,
+  ];
   const rows = Object.entries(command.options).map(([name, o]) => [
     `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? name.toUpperCase()}` : ''}`,
     o.description,
@@ -142,7 +164,11 @@ export function contextFor(
     renderer: () => createRenderer(stderr, globals.progress, mask.text),
     service: (project, name) => {
       const service = project.services[name];
-      if (!service) throw new BerthError('usage', `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`);
+      if (!service)
+        throw new BerthError(
+          'usage',
+          `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
+        );
       return service;
     },
     usage: (message) => {
@@ -158,6 +184,7 @@ export function contextFor(
 /** Parses a non-negative integer option, naming the option on error. */
 export function intOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new BerthError('usage', `--${name} expects a whole number of seconds or items, got "${value}"`);
+  if (!/^\d+$/.test(value))
+    throw new BerthError('usage', `--${name} expects a whole number of seconds or items, got "${value}"`);
   return Number(value);
 }

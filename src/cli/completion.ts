@@ -27,14 +27,21 @@ export default defineCommand({
   options: {},
   async run(ctx, _opts, positionals) {
     const [shell, ...extra] = positionals;
-    if (shell !== 'bash' && shell !== 'zsh') return ctx.usage(`completion: name a shell, bash or zsh${shell ? ` (got "${shell}")` : ''}`);
+    if (shell !== 'bash' && shell !== 'zsh')
+      return ctx.usage(`completion: name a shell, bash or zsh${shell ? ` (got "${shell}")` : ''}`);
     if (extra.length) ctx.usage(`completion takes one argument, got ${positionals.length}`);
     ctx.stdout.write(completionScript(shell, completionCommands(await ctx.commands())));
     return 0;
   },
 });
 
-const VERSION_COMMAND: CompletionCommand = { name: 'version', summary: 'Show the berth version information', flags: [], valueFlags: [], positionals: 'none' };
+const VERSION_COMMAND: CompletionCommand = {
+  name: 'version',
+  summary: 'Show the berth version information',
+  flags: [],
+  valueFlags: [],
+  positionals: 'none',
+};
 
 /** The completion model of the registry's commands (plus `version`), sorted by name. */
 export function completionCommands(commands: Command[]): CompletionCommand[] {
@@ -52,7 +59,10 @@ export function completionCommands(commands: Command[]): CompletionCommand[] {
   return [...list, VERSION_COMMAND].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const globalFlags = Object.entries(GLOBAL_OPTIONS).flatMap(([name, o]) => [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])]);
+const globalFlags = Object.entries(GLOBAL_OPTIONS).flatMap(([name, o]) => [
+  `--${name}`,
+  ...('short' in o ? [`-${o.short}`] : []),
+]);
 const globalValueFlags = Object.entries(GLOBAL_OPTIONS)
   .filter(([, o]) => o.type === 'string')
   .flatMap(([name, o]) => [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])]);
@@ -77,7 +87,8 @@ export function completionScript(shell: Shell, commands: CompletionCommand[]): s
   for (const c of commands) {
     // Everything below is written into shell code: only plain names may get there.
     for (const word of [c.name, ...c.flags]) {
-      if (!/^-{0,2}[A-Za-z0-9][A-Za-z0-9-]*$/.test(word)) throw new BerthError('usage', `cannot complete "${word}": not a plain name`);
+      if (!/^-{0,2}[A-Za-z0-9][A-Za-z0-9-]*$/.test(word))
+        throw new BerthError('usage', `cannot complete "${word}": not a plain name`);
     }
   }
   return shell === 'bash' ? bashScript(commands) : zshScript(commands);
@@ -96,7 +107,10 @@ function choiceArms(commands: CompletionCommand[], indent: string, emit: (words:
       const choices = choicesFor(c, flag);
       if (!choices) continue;
       const short = c.flags[c.flags.indexOf(flag) + 1];
-      const pattern = short && /^-[A-Za-z0-9]$/.test(short) && c.valueFlags.includes(short) ? `${c.name}:${flag}|${c.name}:${short}` : `${c.name}:${flag}`;
+      const pattern =
+        short && /^-[A-Za-z0-9]$/.test(short) && c.valueFlags.includes(short)
+          ? `${c.name}:${flag}|${c.name}:${short}`
+          : `${c.name}:${flag}`;
       arms.push(`${indent}${pattern}) ${emit(choices)} ;;`);
     }
   }
@@ -104,8 +118,13 @@ function choiceArms(commands: CompletionCommand[], indent: string, emit: (words:
 }
 
 function bashScript(commands: CompletionCommand[]): string {
-  const arms = (pick: (c: CompletionCommand) => string[]) => commands.map((c) => `    ${c.name}) echo ${quote(pick(c).join(' '))} ;;`).join('\n');
-  const byKind = (kind: CompletionCommand['positionals']) => commands.filter((c) => c.positionals === kind).map((c) => c.name).join('|') || '__none__';
+  const arms = (pick: (c: CompletionCommand) => string[]) =>
+    commands.map((c) => `    ${c.name}) echo ${quote(pick(c).join(' '))} ;;`).join('\n');
+  const byKind = (kind: CompletionCommand['positionals']) =>
+    commands
+      .filter((c) => c.positionals === kind)
+      .map((c) => c.name)
+      .join('|') || '__none__';
   return `# bash completion for berth. Load it with:
 #   source <(berth completion bash)
 # or save it as /etc/bash_completion.d/berth (or ~/.local/share/bash-completion/completions/berth).
@@ -191,8 +210,13 @@ complete -F _berth berth
 }
 
 function zshScript(commands: CompletionCommand[]): string {
-  const assoc = (pick: (c: CompletionCommand) => string[]) => commands.map((c) => `    ${c.name} ${quote(pick(c).join(' '))}`).join('\n');
-  const byKind = (kind: CompletionCommand['positionals']) => commands.filter((c) => c.positionals === kind).map((c) => c.name).join('|') || '__none__';
+  const assoc = (pick: (c: CompletionCommand) => string[]) =>
+    commands.map((c) => `    ${c.name} ${quote(pick(c).join(' '))}`).join('\n');
+  const byKind = (kind: CompletionCommand['positionals']) =>
+    commands
+      .filter((c) => c.positionals === kind)
+      .map((c) => c.name)
+      .join('|') || '__none__';
   return `#compdef berth
 # zsh completion for berth. Load it with:
 #   source <(berth completion zsh)      (after compinit)

@@ -10,7 +10,10 @@ import { emitYaml } from './emit-yaml.js';
 /** The model without berth's own bookkeeping, keys in the order Compose prints them. */
 export function printableModel(project: Project): Record<string, unknown> {
   const { name, services, networks, volumes, secrets, configs, models, ...extensions } = project;
-  const out: Record<string, unknown> = { name, services: Object.fromEntries(Object.entries(services).map(([k, s]) => [k, withoutName(s)])) };
+  const out: Record<string, unknown> = {
+    name,
+    services: Object.fromEntries(Object.entries(services).map(([k, s]) => [k, withoutName(s)])),
+  };
   for (const [key, value] of Object.entries({ networks, volumes, secrets, configs, models })) {
     if (value && Object.keys(value).length) out[key] = value;
   }
@@ -36,7 +39,10 @@ export default defineCommand({
     images: { type: 'boolean', description: 'Print the image names, one per line' },
     hash: { type: 'string', description: 'Print the config hash of the services ("*" for all)', value: 'SERVICES' },
     'no-interpolate': { type: 'boolean', description: 'Do not interpolate environment variables' },
-    'show-secrets': { type: 'boolean', description: 'Print credential-like variables and secret contents instead of masking them' },
+    'show-secrets': {
+      type: 'boolean',
+      description: 'Print credential-like variables and secret contents instead of masking them',
+    },
     output: { type: 'string', short: 'o', description: 'Write to this file instead of stdout', value: 'PATH' },
   },
   async run(ctx, opts, names) {
@@ -47,13 +53,16 @@ export default defineCommand({
     if (opts.quiet) return 0;
     // Masked by name (a credential-like variable, a secret's content), then by value wherever else it was copied.
     const all = opts['show-secrets'] ? loaded.project : ctx.redactor().deep(redactProject(loaded.project));
-    const project = selected ? { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) } : all;
+    const project = selected
+      ? { ...all, services: Object.fromEntries(Object.entries(all.services).filter(([name]) => selected.has(name))) }
+      : all;
     let text: string;
     if (opts.services) text = lines(Object.keys(project.services));
     else if (opts.volumes) text = lines(Object.keys(project.volumes));
     else if (opts.networks) text = lines(Object.keys(project.networks));
     else if (opts.profiles) text = lines(allProfiles([project.services, loaded.disabledServices]));
-    else if (opts.images) text = lines(Object.values(project.services).map((s) => s.image ?? `${project.name}-${s.name}`));
+    else if (opts.images)
+      text = lines(Object.values(project.services).map((s) => s.image ?? `${project.name}-${s.name}`));
     else if (opts.hash !== undefined) {
       const wanted = opts.hash === '*' ? Object.keys(project.services) : opts.hash.split(',');
       text = lines(wanted.map((s) => `${s} ${serviceConfigHash(ctx.service(loaded.project, s), loaded)}`));

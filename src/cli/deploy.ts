@@ -7,7 +7,10 @@ export const deploy = defineCommand({
   name: 'deploy',
   summary: 'Deploy the project as a stack to the Swarm this engine manages',
   options: {
-    wait: { type: 'boolean', description: 'Wait until every service has converged (tasks running, healthy where checked; jobs completed)' },
+    wait: {
+      type: 'boolean',
+      description: 'Wait until every service has converged (tasks running, healthy where checked; jobs completed)',
+    },
     'wait-timeout': { type: 'string', description: 'Maximum seconds to wait with --wait', value: 'SECONDS' },
     prune: { type: 'boolean', description: 'Remove services of the stack that are no longer in the compose file' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
@@ -23,7 +26,14 @@ export const deploy = defineCommand({
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
     try {
-      const plan = await deployStack(loaded, { onEvent: renderer.listener, signal: aborter.signal, prune: opts.prune, wait: opts.wait, waitTimeout, dryRun });
+      const plan = await deployStack(loaded, {
+        onEvent: renderer.listener,
+        signal: aborter.signal,
+        prune: opts.prune,
+        wait: opts.wait,
+        waitTimeout,
+        dryRun,
+      });
       await renderer.finish();
       if (dryRun) ctx.stdout.write(`${formatSwarmPlan(plan) || 'nothing to do'}\n`);
     } finally {
@@ -48,7 +58,8 @@ export const undeploy = defineCommand({
     const plan = await undeployStack(loaded, { onEvent: renderer.listener, dryRun });
     await renderer.finish();
     if (dryRun) ctx.stdout.write(`${formatSwarmPlan(plan) || 'nothing to do'}\n`);
-    else if (!plan.nodes.length) ctx.stderr.write(`nothing to remove: stack "${loaded.project.name}" is not deployed\n`);
+    else if (!plan.nodes.length)
+      ctx.stderr.write(`nothing to remove: stack "${loaded.project.name}" is not deployed\n`);
     return 0;
   },
 });

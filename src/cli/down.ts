@@ -8,14 +8,31 @@ export default defineCommand({
   summary: 'Stop and remove containers, networks',
   args: '[SERVICE...]',
   options: {
-    volumes: { type: 'boolean', short: 'v', description: 'Remove named volumes declared in the volumes section and anonymous volumes attached to containers' },
-    'remove-orphans': { type: 'boolean', description: 'Remove containers for services not defined in the compose file' },
-    rmi: { type: 'string', description: 'Remove images used by services: "local" (images without a custom tag) or "all"', value: 'TYPE' },
-    timeout: { type: 'string', short: 't', description: 'Seconds to wait for containers to stop before killing them', value: 'SECONDS' },
+    volumes: {
+      type: 'boolean',
+      short: 'v',
+      description: 'Remove named volumes declared in the volumes section and anonymous volumes attached to containers',
+    },
+    'remove-orphans': {
+      type: 'boolean',
+      description: 'Remove containers for services not defined in the compose file',
+    },
+    rmi: {
+      type: 'string',
+      description: 'Remove images used by services: "local" (images without a custom tag) or "all"',
+      value: 'TYPE',
+    },
+    timeout: {
+      type: 'string',
+      short: 't',
+      description: 'Seconds to wait for containers to stop before killing them',
+      value: 'SECONDS',
+    },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
   },
   async run(ctx, opts, services) {
-    if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all') ctx.usage(`--rmi must be local or all, got "${opts.rmi}"`);
+    if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
+      ctx.usage(`--rmi must be local or all, got "${opts.rmi}"`);
     const connecting = ctx.connect();
     const loaded = await ctx.load();
     const renderer = ctx.renderer();

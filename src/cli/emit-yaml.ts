@@ -11,7 +11,13 @@ function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = String(value);
-  const ambiguous = text === '' || !PLAIN.test(text) || RESERVED.test(text) || /^[-?:](?:\s|$)/.test(text) || text.includes(': ') || text.includes(' #');
+  const ambiguous =
+    text === '' ||
+    !PLAIN.test(text) ||
+    RESERVED.test(text) ||
+    /^[-?:](?:\s|$)/.test(text) ||
+    text.includes(': ') ||
+    text.includes(' #');
   if (ambiguous) return JSON.stringify(text);
   return text;
 }

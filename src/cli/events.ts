@@ -21,7 +21,16 @@ export default defineCommand({
         loaded,
         (e) => {
           // Docker Compose's fields, in the order Go prints a map (sorted keys).
-          const line = opts.json ? JSON.stringify({ action: e.action, attributes: e.attributes, id: e.id, service: e.service, time: e.time, type: e.type }) : formatEvent(e);
+          const line = opts.json
+            ? JSON.stringify({
+                action: e.action,
+                attributes: e.attributes,
+                id: e.id,
+                service: e.service,
+                time: e.time,
+                type: e.type,
+              })
+            : formatEvent(e);
           ctx.stdout.write(`${line}\n`);
         },
         { services, signal: stop.signal },

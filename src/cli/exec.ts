@@ -10,13 +10,27 @@ export default defineCommand({
   args: 'SERVICE COMMAND [ARGS...]',
   options: {
     detach: { type: 'boolean', short: 'd', description: 'Run the command in the background' },
-    env: { type: 'string', short: 'e', multiple: true, description: 'Set an environment variable (KEY alone takes it from this shell)', value: 'KEY=VAL' },
+    env: {
+      type: 'string',
+      short: 'e',
+      multiple: true,
+      description: 'Set an environment variable (KEY alone takes it from this shell)',
+      value: 'KEY=VAL',
+    },
     user: { type: 'string', short: 'u', description: 'Run the command as this user', value: 'USER' },
     workdir: { type: 'string', short: 'w', description: 'Working directory of the command', value: 'DIR' },
     index: { type: 'string', description: 'Replica of the service to use (default 1)', value: 'N' },
     privileged: { type: 'boolean', description: 'Give extended privileges to the command' },
-    'no-TTY': { type: 'boolean', short: 'T', description: 'Do not allocate a TTY (default: allocate one when stdin is a terminal)' },
-    interactive: { type: 'boolean', short: 'i', description: 'Keep stdin open (the default; accepted for compatibility)' },
+    'no-TTY': {
+      type: 'boolean',
+      short: 'T',
+      description: 'Do not allocate a TTY (default: allocate one when stdin is a terminal)',
+    },
+    interactive: {
+      type: 'boolean',
+      short: 'i',
+      description: 'Keep stdin open (the default; accepted for compatibility)',
+    },
   },
   async run(ctx, opts, positionals) {
     const [service, ...command] = positionals;

@@ -52,9 +52,11 @@ export function parseGlobals(args: string[]): Globals {
     throw new BerthError('usage', (err as Error).message);
   }
   const ansi = values.ansi ?? 'auto';
-  if (!['auto', 'never', 'always'].includes(ansi)) throw new BerthError('usage', `--ansi must be one of auto, never, always (got "${ansi}")`);
+  if (!['auto', 'never', 'always'].includes(ansi))
+    throw new BerthError('usage', `--ansi must be one of auto, never, always (got "${ansi}")`);
   const progress = values.progress ?? 'auto';
-  if (!['auto', 'tty', 'plain', 'quiet'].includes(progress)) throw new BerthError('usage', `--progress must be one of auto, tty, plain, quiet (got "${progress}")`);
+  if (!['auto', 'tty', 'plain', 'quiet'].includes(progress))
+    throw new BerthError('usage', `--progress must be one of auto, tty, plain, quiet (got "${progress}")`);
   return {
     load: {
       files: values.file,
@@ -63,7 +65,9 @@ export function parseGlobals(args: string[]): Globals {
       envFiles: values['env-file'],
       profiles: values.profile,
       // Compose's --parallel is its COMPOSE_PARALLEL_LIMIT, which the engine steps read.
-      ...(values.parallel !== undefined ? { environment: { ...process.env, COMPOSE_PARALLEL_LIMIT: values.parallel } } : {}),
+      ...(values.parallel !== undefined
+        ? { environment: { ...process.env, COMPOSE_PARALLEL_LIMIT: values.parallel } }
+        : {}),
     },
     ansi: ansi as Globals['ansi'],
     progress: (ansi === 'never' && progress === 'auto' ? 'plain' : progress) as Globals['progress'],

@@ -16,13 +16,20 @@ export default defineCommand({
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
     const list = await images(loaded, { services });
-    if (opts.quiet) ctx.stdout.write([...new Set(list.map((i) => i.id.replace(/^[^:]*:/, '')))].map((id) => `${id}\n`).join(''));
+    if (opts.quiet)
+      ctx.stdout.write([...new Set(list.map((i) => i.id.replace(/^[^:]*:/, '')))].map((id) => `${id}\n`).join(''));
     else if (format === 'json') ctx.stdout.write(`${JSON.stringify(list.map(composeJson))}\n`);
     else {
       ctx.stdout.write(
         formatTable([
           ['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE'],
-          ...list.map((i) => [i.container, i.repository || '<none>', i.tag || '<none>', shortId(i.id), humanSize(i.size)]),
+          ...list.map((i) => [
+            i.container,
+            i.repository || '<none>',
+            i.tag || '<none>',
+            shortId(i.id),
+            humanSize(i.size),
+          ]),
         ]),
       );
     }
@@ -59,5 +66,14 @@ export function tableOrJson(ctx: CliContext, format: string | undefined): 'table
 /** Columns padded to their widest cell, three spaces apart (the last one unpadded). */
 export function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('   ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join('   ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -36,7 +36,9 @@ export function watchInterrupts(emitter: SignalEmitter = process, windDownMs = W
     const listener = () => {
       if (emitter.listenerCount(name) > 1) return;
       if (controller.signal.aborted) return end(controller.signal.reason);
-      controller.abort(new BerthError('interrupted', `interrupted by ${name}: run the command again to finish its work`));
+      controller.abort(
+        new BerthError('interrupted', `interrupted by ${name}: run the command again to finish its work`),
+      );
       timer = setTimeout(() => end(controller.signal.reason), windDownMs);
     };
     emitter.on(name, listener);
@@ -45,7 +47,11 @@ export function watchInterrupts(emitter: SignalEmitter = process, windDownMs = W
   return {
     signal: controller.signal,
     // After an interrupt, whatever error the work ends with is a consequence of it.
-    race: (work) => Promise.race([work.catch((err: unknown) => Promise.reject(controller.signal.aborted ? controller.signal.reason : err)), ended]),
+    race: (work) =>
+      Promise.race([
+        work.catch((err: unknown) => Promise.reject(controller.signal.aborted ? controller.signal.reason : err)),
+        ended,
+      ]),
     dispose: () => {
       clearTimeout(timer);
       for (const [name, listener] of listeners) emitter.off(name, listener);

@@ -8,12 +8,23 @@ export default defineCommand({
   summary: 'Force stop service containers',
   args: '[SERVICE...]',
   options: {
-    signal: { type: 'string', short: 's', description: 'Signal to send to the containers (default SIGKILL)', value: 'SIGNAL' },
-    'remove-orphans': { type: 'boolean', description: 'Also kill containers of services not defined in the compose file' },
+    signal: {
+      type: 'string',
+      short: 's',
+      description: 'Signal to send to the containers (default SIGKILL)',
+      value: 'SIGNAL',
+    },
+    'remove-orphans': {
+      type: 'boolean',
+      description: 'Also kill containers of services not defined in the compose file',
+    },
   },
   async run(ctx, opts, services) {
-    if (opts.signal !== undefined && !/^(SIG)?[A-Z0-9+-]+$|^\d+$/i.test(opts.signal)) ctx.usage(`--signal expects a signal name or number, got "${opts.signal}"`);
-    const killed = await containerAction(ctx, services, 'Killed', (loaded) => kill(loaded, { services, signal: opts.signal, removeOrphans: opts['remove-orphans'] }));
+    if (opts.signal !== undefined && !/^(SIG)?[A-Z0-9+-]+$|^\d+$/i.test(opts.signal))
+      ctx.usage(`--signal expects a signal name or number, got "${opts.signal}"`);
+    const killed = await containerAction(ctx, services, 'Killed', (loaded) =>
+      kill(loaded, { services, signal: opts.signal, removeOrphans: opts['remove-orphans'] }),
+    );
     if (!killed.length) ctx.stderr.write('no container to kill\n');
     return 0;
   },

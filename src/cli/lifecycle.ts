@@ -4,9 +4,20 @@ import { restart, rm, start, stop, type LifecycleOptions } from '../api/lifecycl
 import type { LoadedProject } from '../model/types.js';
 import { defineCommand, intOption, type CliContext, type OptionSpec } from './command.js';
 
-const timeoutOption = { timeout: { type: 'string', short: 't', description: 'Seconds to wait for containers to stop before killing them', value: 'SECONDS' } } satisfies Record<string, OptionSpec>;
+const timeoutOption = {
+  timeout: {
+    type: 'string',
+    short: 't',
+    description: 'Seconds to wait for containers to stop before killing them',
+    value: 'SECONDS',
+  },
+} satisfies Record<string, OptionSpec>;
 
-async function withProgress(ctx: CliContext, services: string[], action: (loaded: LoadedProject, options: LifecycleOptions & { services: string[] }) => Promise<unknown>): Promise<number> {
+async function withProgress(
+  ctx: CliContext,
+  services: string[],
+  action: (loaded: LoadedProject, options: LifecycleOptions & { services: string[] }) => Promise<unknown>,
+): Promise<number> {
   const loaded = await ctx.load();
   for (const s of services) ctx.service(loaded.project, s);
   const renderer = ctx.renderer();
@@ -23,15 +34,29 @@ export const create = defineCommand({
   summary: 'Create containers for services without starting them',
   args: '[SERVICE...]',
   options: {
-    'force-recreate': { type: 'boolean', description: 'Recreate containers even if their configuration has not changed' },
+    'force-recreate': {
+      type: 'boolean',
+      description: 'Recreate containers even if their configuration has not changed',
+    },
     'no-recreate': { type: 'boolean', description: 'Never recreate existing containers' },
-    'remove-orphans': { type: 'boolean', description: 'Remove containers for services not defined in the compose file' },
+    'remove-orphans': {
+      type: 'boolean',
+      description: 'Remove containers for services not defined in the compose file',
+    },
     build: { type: 'boolean', description: 'Build images before creating containers' },
     pull: { type: 'string', description: 'Pull images before creating: always, missing, never', value: 'POLICY' },
   },
   run: (ctx, opts, services) =>
     withProgress(ctx, services, async (loaded, o) => {
-      await up(loaded, { ...o, noStart: true, forceRecreate: opts['force-recreate'], noRecreate: opts['no-recreate'], removeOrphans: opts['remove-orphans'], build: opts.build, pull: opts.pull as 'always' | 'missing' | 'never' | undefined });
+      await up(loaded, {
+        ...o,
+        noStart: true,
+        forceRecreate: opts['force-recreate'],
+        noRecreate: opts['no-recreate'],
+        removeOrphans: opts['remove-orphans'],
+        build: opts.build,
+        pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
+      });
     }),
 });
 
@@ -48,7 +73,8 @@ export const stopCommand = defineCommand({
   summary: 'Stop running containers without removing them',
   args: '[SERVICE...]',
   options: timeoutOption,
-  run: (ctx, opts, services) => withProgress(ctx, services, (loaded, o) => stop(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout') })),
+  run: (ctx, opts, services) =>
+    withProgress(ctx, services, (loaded, o) => stop(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout') })),
 });
 
 export const restartCommand = defineCommand({
@@ -56,7 +82,8 @@ export const restartCommand = defineCommand({
   summary: 'Restart service containers',
   args: '[SERVICE...]',
   options: timeoutOption,
-  run: (ctx, opts, services) => withProgress(ctx, services, (loaded, o) => restart(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout') })),
+  run: (ctx, opts, services) =>
+    withProgress(ctx, services, (loaded, o) => restart(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout') })),
 });
 
 export const rmCommand = defineCommand({
@@ -68,5 +95,6 @@ export const rmCommand = defineCommand({
     stop: { type: 'boolean', short: 's', description: 'Stop the containers first, if needed' },
     volumes: { type: 'boolean', short: 'v', description: 'Remove anonymous volumes attached to the containers' },
   },
-  run: (ctx, opts, services) => withProgress(ctx, services, (loaded, o) => rm(loaded, { ...o, stop: opts.stop, volumes: opts.volumes })),
+  run: (ctx, opts, services) =>
+    withProgress(ctx, services, (loaded, o) => rm(loaded, { ...o, stop: opts.stop, volumes: opts.volumes })),
 });

@@ -8,9 +8,22 @@ export default defineCommand({
   summary: 'View output from containers',
   args: '[SERVICE...]',
   options: {
-    follow: { type: 'boolean', short: 'f', description: 'Follow log output, including containers started or recreated later' },
-    tail: { type: 'string', short: 'n', description: 'Number of lines to show from the end of the logs of each container, or "all"', value: 'N' },
-    since: { type: 'string', description: 'Show logs since a timestamp (2024-01-02T15:04:05Z) or a relative time (42m)', value: 'TIME' },
+    follow: {
+      type: 'boolean',
+      short: 'f',
+      description: 'Follow log output, including containers started or recreated later',
+    },
+    tail: {
+      type: 'string',
+      short: 'n',
+      description: 'Number of lines to show from the end of the logs of each container, or "all"',
+      value: 'N',
+    },
+    since: {
+      type: 'string',
+      description: 'Show logs since a timestamp (2024-01-02T15:04:05Z) or a relative time (42m)',
+      value: 'TIME',
+    },
     until: { type: 'string', description: 'Show logs before a timestamp or a relative time', value: 'TIME' },
     timestamps: { type: 'boolean', short: 't', description: 'Show timestamps' },
     'no-color': { type: 'boolean', description: 'Produce monochrome output' },

@@ -61,7 +61,7 @@ async function mainHelp(): Promise<string> {
     'Options:',
     '  -f, --file FILE              Compose configuration files (repeatable)',
     '  -p, --project-name NAME      Project name',
-    '      --project-directory DIR  Alternate working directory (default: the first file\'s directory)',
+    "      --project-directory DIR  Alternate working directory (default: the first file's directory)",
     '      --env-file FILE          Alternate environment files (repeatable)',
     '      --profile PROFILE        Profiles to enable (repeatable)',
     '      --ansi WHEN              Control characters: never, always, auto',
@@ -81,7 +81,11 @@ async function mainHelp(): Promise<string> {
   ].join('\n');
 }
 
-export async function main(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Promise<number> {
   // Once a command runs, its errors go through its context's stderr, which masks secret values.
   let errors = stderr;
   try {

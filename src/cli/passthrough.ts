@@ -6,7 +6,11 @@
 type OptionKinds = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /** Splits a command's arguments into its own (options and the leading positionals) and the passed-through rest. */
-export function splitPassthrough(options: OptionKinds, args: readonly string[], leading: number): { own: string[]; rest: string[] } {
+export function splitPassthrough(
+  options: OptionKinds,
+  args: readonly string[],
+  leading: number,
+): { own: string[]; rest: string[] } {
   const long = new Map(Object.entries(options).map(([name, o]) => [name, o.type]));
   const short = new Map(Object.values(options).flatMap((o) => (o.short ? [[o.short, o.type] as const] : [])));
   let positionals = 0;

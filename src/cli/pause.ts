@@ -4,11 +4,17 @@ import type { LoadedProject } from '../model/types.js';
 import { defineCommand, type CliContext } from './command.js';
 
 /** Loads the project, checks the service names, runs `action`, and reports each container on stderr. */
-export async function containerAction(ctx: CliContext, services: string[], done: string, action: (loaded: LoadedProject) => Promise<ContainerRefResult[]>): Promise<ContainerRefResult[]> {
+export async function containerAction(
+  ctx: CliContext,
+  services: string[],
+  done: string,
+  action: (loaded: LoadedProject) => Promise<ContainerRefResult[]>,
+): Promise<ContainerRefResult[]> {
   const loaded = await ctx.load();
   for (const s of services) ctx.service(loaded.project, s);
   const affected = await action(loaded);
-  if (ctx.globals.progress !== 'quiet') ctx.stderr.write(affected.map((c) => ` Container ${c.name}  ${done}\n`).join(''));
+  if (ctx.globals.progress !== 'quiet')
+    ctx.stderr.write(affected.map((c) => ` Container ${c.name}  ${done}\n`).join(''));
   return affected;
 }
 

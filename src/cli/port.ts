@@ -13,12 +13,19 @@ export default defineCommand({
   async run(ctx, opts, positionals) {
     if (positionals.length !== 2) ctx.usage('port needs a SERVICE and a PRIVATE_PORT');
     const [service, privatePort] = positionals;
-    if (!/^\d+$/.test(privatePort) || Number(privatePort) < 1 || Number(privatePort) > 65535) ctx.usage(`PRIVATE_PORT must be a port number (1-65535), got "${privatePort}"`);
+    if (!/^\d+$/.test(privatePort) || Number(privatePort) < 1 || Number(privatePort) > 65535)
+      ctx.usage(`PRIVATE_PORT must be a port number (1-65535), got "${privatePort}"`);
     const protocol = opts.protocol ?? 'tcp';
-    if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') ctx.usage(`--protocol must be tcp, udp or sctp, got "${protocol}"`);
+    if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp')
+      ctx.usage(`--protocol must be tcp, udp or sctp, got "${protocol}"`);
     const loaded = await ctx.load();
     ctx.service(loaded.project, service);
-    const published = await port(loaded, { service, privatePort: Number(privatePort), protocol: protocol as 'tcp' | 'udp' | 'sctp', index: intOption(opts.index, 'index') });
+    const published = await port(loaded, {
+      service,
+      privatePort: Number(privatePort),
+      protocol: protocol as 'tcp' | 'udp' | 'sctp',
+      index: intOption(opts.index, 'index'),
+    });
     ctx.stdout.write(`${published.hostIp}:${published.port}\n`);
     return 0;
   },

@@ -8,10 +8,20 @@ export default defineCommand({
   summary: 'List containers',
   args: '[SERVICE...]',
   options: {
-    all: { type: 'boolean', short: 'a', description: 'Show all containers, including stopped ones (deployed stack: tasks that were shut down too)' },
+    all: {
+      type: 'boolean',
+      short: 'a',
+      description: 'Show all containers, including stopped ones (deployed stack: tasks that were shut down too)',
+    },
     quiet: { type: 'boolean', short: 'q', description: 'Only display IDs' },
     services: { type: 'boolean', description: 'Display services' },
-    status: { type: 'string', multiple: true, description: 'Filter by status: created, restarting, running, removing, paused, exited, dead (deployed stack: task states such as running, failed, complete)', value: 'STATUS' },
+    status: {
+      type: 'string',
+      multiple: true,
+      description:
+        'Filter by status: created, restarting, running, removing, paused, exited, dead (deployed stack: task states such as running, failed, complete)',
+      value: 'STATUS',
+    },
     format: { type: 'string', description: 'table or json', value: 'FORMAT' },
   },
   async run(ctx, opts, services) {
@@ -35,10 +45,27 @@ export default defineCommand({
 function table(list: ContainerSummary[]): string {
   const rows = [
     ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
-    ...list.map((c) => [c.name, c.image, JSON.stringify(truncate(c.command, 20)), c.service, ago(c.created), c.status, ports(c)]),
+    ...list.map((c) => [
+      c.name,
+      c.image,
+      JSON.stringify(truncate(c.command, 20)),
+      c.service,
+      ago(c.created),
+      c.status,
+      ports(c),
+    ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('   ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join('   ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function truncate(text: string, max: number): string {
@@ -55,12 +82,18 @@ function ago(created: number): string {
 
 function ports(c: ContainerSummary): string {
   return c.publishers
-    .map((p) => (p.publishedPort ? `${p.url}:${p.publishedPort}->${p.targetPort}/${p.protocol}` : `${p.targetPort}/${p.protocol}`))
+    .map((p) =>
+      p.publishedPort ? `${p.url}:${p.publishedPort}->${p.targetPort}/${p.protocol}` : `${p.targetPort}/${p.protocol}`,
+    )
     .join(', ');
 }
 
 /** A deployed stack: one line per task, with the node it runs on, as `docker stack ps` shows it. */
-function stackView(ctx: CliContext, tasks: StackTask[], opts: { quiet?: boolean; services?: boolean; status?: string[]; format: string }): number {
+function stackView(
+  ctx: CliContext,
+  tasks: StackTask[],
+  opts: { quiet?: boolean; services?: boolean; status?: string[]; format: string },
+): number {
   const list = opts.status?.length ? tasks.filter((t) => opts.status!.includes(t.state)) : tasks;
   if (opts.quiet) ctx.stdout.write(list.map((t) => `${t.id}\n`).join(''));
   else if (opts.services) ctx.stdout.write([...new Set(list.map((t) => t.service))].map((s) => `${s}\n`).join(''));
@@ -68,10 +101,27 @@ function stackView(ctx: CliContext, tasks: StackTask[], opts: { quiet?: boolean;
   else {
     const rows = [
       ['NAME', 'SERVICE', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
-      ...list.map((t) => [t.name, t.service, t.image, t.node, capitalize(t.desiredState), `${capitalize(t.state)}${t.since ? ` ${isoAgo(t.since)}` : ''}`, t.error ?? '']),
+      ...list.map((t) => [
+        t.name,
+        t.service,
+        t.image,
+        t.node,
+        capitalize(t.desiredState),
+        `${capitalize(t.state)}${t.since ? ` ${isoAgo(t.since)}` : ''}`,
+        t.error ?? '',
+      ]),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    ctx.stdout.write(rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('   ').trimEnd()).join('\n') + '\n');
+    ctx.stdout.write(
+      rows
+        .map((r) =>
+          r
+            .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+            .join('   ')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
   }
   return 0;
 }

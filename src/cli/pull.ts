@@ -11,11 +11,16 @@ export default defineCommand({
     'ignore-pull-failures': { type: 'boolean', description: 'Pull what it can and ignore images with pull failures' },
     'ignore-buildable': { type: 'boolean', description: 'Ignore images that can be built' },
     'include-deps': { type: 'boolean', description: 'Also pull services declared as dependencies' },
-    policy: { type: 'string', description: 'Apply pull policy: missing (skip images present locally) or always', value: 'POLICY' },
+    policy: {
+      type: 'string',
+      description: 'Apply pull policy: missing (skip images present locally) or always',
+      value: 'POLICY',
+    },
     quiet: { type: 'boolean', short: 'q', description: 'Pull without printing progress information' },
   },
   async run(ctx, opts, services) {
-    if (opts.policy !== undefined && opts.policy !== 'missing' && opts.policy !== 'always') ctx.usage(`--policy must be missing or always, got "${opts.policy}"`);
+    if (opts.policy !== undefined && opts.policy !== 'missing' && opts.policy !== 'always')
+      ctx.usage(`--policy must be missing or always, got "${opts.policy}"`);
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
     return withQuietableProgress(ctx, !!opts.quiet, async (onEvent) => {
@@ -32,7 +37,11 @@ export default defineCommand({
 });
 
 /** Progress through the renderer; with `quiet`, only warnings (on stderr). */
-export async function withQuietableProgress(ctx: CliContext, quiet: boolean, action: (onEvent: ProgressListener) => Promise<void>): Promise<number> {
+export async function withQuietableProgress(
+  ctx: CliContext,
+  quiet: boolean,
+  action: (onEvent: ProgressListener) => Promise<void>,
+): Promise<number> {
   if (quiet) {
     await action((event) => {
       if (event.type === 'warning') ctx.stderr.write(`warning: ${event.message}\n`);

@@ -16,7 +16,12 @@ export default defineCommand({
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
     return withQuietableProgress(ctx, !!opts.quiet, async (onEvent) => {
-      await push(loaded, { services, includeDeps: opts['include-deps'], ignoreFailures: opts['ignore-push-failures'], onEvent });
+      await push(loaded, {
+        services,
+        includeDeps: opts['include-deps'],
+        ignoreFailures: opts['ignore-push-failures'],
+        onEvent,
+      });
     });
   },
 });

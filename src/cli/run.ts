@@ -12,26 +12,53 @@ export default defineCommand({
   options: {
     detach: { type: 'boolean', short: 'd', description: 'Run the container in the background and print its ID' },
     rm: { type: 'boolean', description: 'Remove the container when it exits' },
-    env: { type: 'string', short: 'e', multiple: true, description: "Set an environment variable (KEY alone takes it from the project's environment)", value: 'KEY=VAL' },
-    volume: { type: 'string', short: 'v', multiple: true, description: 'Bind mount or volume, short syntax (added to the service\'s volumes)', value: 'SRC:DST[:OPTS]' },
-    publish: { type: 'string', short: 'p', multiple: true, description: "Publish a container port (the service's own ports are not published)", value: '[IP:][HOST:]PORT' },
+    env: {
+      type: 'string',
+      short: 'e',
+      multiple: true,
+      description: "Set an environment variable (KEY alone takes it from the project's environment)",
+      value: 'KEY=VAL',
+    },
+    volume: {
+      type: 'string',
+      short: 'v',
+      multiple: true,
+      description: "Bind mount or volume, short syntax (added to the service's volumes)",
+      value: 'SRC:DST[:OPTS]',
+    },
+    publish: {
+      type: 'string',
+      short: 'p',
+      multiple: true,
+      description: "Publish a container port (the service's own ports are not published)",
+      value: '[IP:][HOST:]PORT',
+    },
     'service-ports': { type: 'boolean', description: "Publish the service's ports" },
     name: { type: 'string', description: 'Name of the container', value: 'NAME' },
     entrypoint: { type: 'string', description: 'Override the entrypoint of the image', value: 'CMD' },
     user: { type: 'string', short: 'u', description: 'Run as this user', value: 'USER' },
     workdir: { type: 'string', short: 'w', description: 'Working directory inside the container', value: 'DIR' },
-    'no-TTY': { type: 'boolean', short: 'T', description: 'Do not allocate a TTY (default: allocate one when stdin is a terminal)' },
+    'no-TTY': {
+      type: 'boolean',
+      short: 'T',
+      description: 'Do not allocate a TTY (default: allocate one when stdin is a terminal)',
+    },
     label: { type: 'string', short: 'l', multiple: true, description: 'Add or override a label', value: 'KEY=VAL' },
     'no-deps': { type: 'boolean', description: 'Do not start the services it depends on' },
     build: { type: 'boolean', description: 'Build images before starting the container' },
     pull: { type: 'string', description: 'Pull the image before running: always, missing, never', value: 'POLICY' },
     'use-aliases': { type: 'boolean', description: "Use the service's network aliases for the container" },
-    interactive: { type: 'boolean', short: 'i', description: 'Keep stdin open (the default; accepted for compatibility)' },
+    interactive: {
+      type: 'boolean',
+      short: 'i',
+      description: 'Keep stdin open (the default; accepted for compatibility)',
+    },
   },
   async run(ctx, opts, positionals) {
     const [service, ...command] = positionals;
     if (!service) ctx.usage('run needs a SERVICE');
-    if (opts.pull && !['always', 'missing', 'never'].includes(opts.pull)) ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
+    if (opts.pull && !['always', 'missing', 'never'].includes(opts.pull))
+      ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
     const connecting = ctx.connect();
     const loaded = withServiceEnabled(await ctx.load(), service);
     ctx.service(loaded.project, service);
@@ -76,7 +103,12 @@ function labels(ctx: CliContext, values: string[] | undefined): Record<string, s
     const eq = value.indexOf('=');
     const key = eq < 0 ? value : value.slice(0, eq);
     if (!key) ctx.usage(`--label expects KEY=VALUE, got "${value}"`);
-    Object.defineProperty(out, key, { value: eq < 0 ? '' : value.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: eq < 0 ? '' : value.slice(eq + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

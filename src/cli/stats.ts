@@ -18,7 +18,9 @@ export default defineCommand({
     const loaded = await ctx.load();
     for (const s of services) ctx.service(loaded.project, s);
     const render = (list: ContainerStats[]) =>
-      format === 'json' ? list.map((s) => `${JSON.stringify(statsJson(s, !opts['no-trunc']))}\n`).join('') : statsTable(list, !opts['no-trunc']);
+      format === 'json'
+        ? list.map((s) => `${JSON.stringify(statsJson(s, !opts['no-trunc']))}\n`).join('')
+        : statsTable(list, !opts['no-trunc']);
     const snapshot = () => stats(loaded, { services, all: opts.all });
     if (opts['no-stream']) {
       ctx.stdout.write(render(await snapshot()));

@@ -20,6 +20,11 @@ export default defineCommand({
 export function formatTop(c: ContainerProcesses): string {
   const rows = [c.titles, ...c.processes];
   const widths = c.titles.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : (cell ?? '').padEnd(widths[i]))).join('  ').trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : (cell ?? '').padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
   return `${c.name}\n${table.join('\n')}\n`;
 }

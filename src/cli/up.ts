@@ -14,32 +14,68 @@ export default defineCommand({
     detach: { type: 'boolean', short: 'd', description: 'Run containers in the background' },
     wait: { type: 'boolean', description: 'Wait for services to be running|healthy; implies --detach' },
     'wait-timeout': { type: 'string', description: 'Maximum seconds to wait with --wait', value: 'SECONDS' },
-    'force-recreate': { type: 'boolean', description: 'Recreate containers even if their configuration has not changed' },
+    'force-recreate': {
+      type: 'boolean',
+      description: 'Recreate containers even if their configuration has not changed',
+    },
     'no-recreate': { type: 'boolean', description: 'Never recreate existing containers' },
     'no-deps': { type: 'boolean', description: 'Do not start linked services' },
     'no-start': { type: 'boolean', description: 'Create the containers without starting them' },
-    'remove-orphans': { type: 'boolean', description: 'Remove containers for services not defined in the compose file' },
-    scale: { type: 'string', multiple: true, description: 'Scale SERVICE to NUM instances (overrides scale in the file)', value: 'SERVICE=NUM' },
-    'abort-on-container-exit': { type: 'boolean', description: 'Stop all containers if any container stops; implies attached mode' },
-    'exit-code-from': { type: 'string', description: "Return the exit code of the selected service's container; implies --abort-on-container-exit", value: 'SERVICE' },
+    'remove-orphans': {
+      type: 'boolean',
+      description: 'Remove containers for services not defined in the compose file',
+    },
+    scale: {
+      type: 'string',
+      multiple: true,
+      description: 'Scale SERVICE to NUM instances (overrides scale in the file)',
+      value: 'SERVICE=NUM',
+    },
+    'abort-on-container-exit': {
+      type: 'boolean',
+      description: 'Stop all containers if any container stops; implies attached mode',
+    },
+    'exit-code-from': {
+      type: 'string',
+      description: "Return the exit code of the selected service's container; implies --abort-on-container-exit",
+      value: 'SERVICE',
+    },
     pull: { type: 'string', description: 'Pull images before running: always, missing, never', value: 'POLICY' },
     build: { type: 'boolean', description: 'Build images before starting containers' },
     'no-build': { type: 'boolean', description: 'Do not build an image, even if it is missing' },
-    timeout: { type: 'string', short: 't', description: 'Seconds to wait for containers to stop when replacing or stopping them', value: 'SECONDS' },
-    'renew-anon-volumes': { type: 'boolean', short: 'V', description: 'Recreate anonymous volumes instead of reusing data from the previous containers' },
+    timeout: {
+      type: 'string',
+      short: 't',
+      description: 'Seconds to wait for containers to stop when replacing or stopping them',
+      value: 'SECONDS',
+    },
+    'renew-anon-volumes': {
+      type: 'boolean',
+      short: 'V',
+      description: 'Recreate anonymous volumes instead of reusing data from the previous containers',
+    },
     'quiet-pull': { type: 'boolean', description: 'Pull without printing progress' },
     'no-color': { type: 'boolean', description: 'Produce monochrome log output' },
     'no-log-prefix': { type: 'boolean', description: 'Do not print the service prefix in logs' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
-    watch: { type: 'boolean', short: 'w', description: 'Watch the files of services with develop.watch rules and sync, restart or rebuild them on change; implies attached mode' },
+    watch: {
+      type: 'boolean',
+      short: 'w',
+      description:
+        'Watch the files of services with develop.watch rules and sync, restart or rebuild them on change; implies attached mode',
+    },
   },
   async run(ctx, opts, services) {
-    if (opts['force-recreate'] && opts['no-recreate']) ctx.usage('--force-recreate and --no-recreate cannot be combined');
-    if (opts.pull && !['always', 'missing', 'never'].includes(opts.pull)) ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
+    if (opts['force-recreate'] && opts['no-recreate'])
+      ctx.usage('--force-recreate and --no-recreate cannot be combined');
+    if (opts.pull && !['always', 'missing', 'never'].includes(opts.pull))
+      ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
     const exitCodeFrom = opts['exit-code-from'];
     const abortOnExit = opts['abort-on-container-exit'] || exitCodeFrom !== undefined;
-    if ((opts.detach || opts.wait) && abortOnExit) ctx.usage('--abort-on-container-exit and --exit-code-from need attached mode: drop --detach/--wait');
-    if (opts.watch && (opts.detach || opts.wait || opts['no-start'])) ctx.usage('--watch needs attached mode: drop --detach/--wait/--no-start');
+    if ((opts.detach || opts.wait) && abortOnExit)
+      ctx.usage('--abort-on-container-exit and --exit-code-from need attached mode: drop --detach/--wait');
+    if (opts.watch && (opts.detach || opts.wait || opts['no-start']))
+      ctx.usage('--watch needs attached mode: drop --detach/--wait/--no-start');
     const connecting = ctx.connect();
     const loaded = await ctx.load();
     if (exitCodeFrom) ctx.service(loaded.project, exitCodeFrom);
@@ -74,11 +110,22 @@ export default defineCommand({
     });
     await renderer.finish();
     if (opts['dry-run'] || ctx.globals.dryRun) {
-      ctx.stdout.write(`${[formatPlan(result.images), formatPlan(result.plan)].filter(Boolean).join('\n') || 'nothing to do'}\n`);
+      ctx.stdout.write(
+        `${[formatPlan(result.images), formatPlan(result.plan)].filter(Boolean).join('\n') || 'nothing to do'}\n`,
+      );
       return 0;
     }
     if (opts.detach || opts.wait || opts['no-start']) return 0;
-    return attached(ctx, loaded, engine, { since, services, abortOnExit, exitCodeFrom, timeout, noColor: opts['no-color'], noPrefix: opts['no-log-prefix'], watch: opts.watch });
+    return attached(ctx, loaded, engine, {
+      since,
+      services,
+      abortOnExit,
+      exitCodeFrom,
+      timeout,
+      noColor: opts['no-color'],
+      noPrefix: opts['no-log-prefix'],
+      watch: opts.watch,
+    });
   },
 });
 
@@ -97,9 +144,23 @@ async function attached(
   ctx: CliContext,
   loaded: Awaited<ReturnType<CliContext['load']>>,
   engine: Engine,
-  opts: { since: number; services: string[]; abortOnExit: boolean; exitCodeFrom?: string; timeout?: number; noColor?: boolean; noPrefix?: boolean; watch?: boolean },
+  opts: {
+    since: number;
+    services: string[];
+    abortOnExit: boolean;
+    exitCodeFrom?: string;
+    timeout?: number;
+    noColor?: boolean;
+    noPrefix?: boolean;
+    watch?: boolean;
+  },
 ): Promise<number> {
-  const attachOptions = { since: opts.since, services: opts.services, color: !opts.noColor && process.stdout.isTTY === true, prefix: !opts.noPrefix };
+  const attachOptions = {
+    since: opts.since,
+    services: opts.services,
+    color: !opts.noColor && process.stdout.isTTY === true,
+    prefix: !opts.noPrefix,
+  };
   const session = await attachToProject(engine, loaded, ctx.stdout, attachOptions);
   const watching = opts.watch ? await startWatch(ctx, loaded, engine, opts.services, attachOptions) : undefined;
   const interrupted = new Promise<'interrupt'>((resolve) => {
@@ -112,7 +173,11 @@ async function attached(
   const outcome = await Promise.race([interrupted, firstExit, allExited]);
   await watching?.stop();
   if (outcome === 'interrupt' || typeof outcome === 'object') {
-    ctx.stderr.write(outcome === 'interrupt' ? 'Gracefully stopping... (press Ctrl+C again to force)\n' : `${outcome.name} exited with code ${outcome.exitCode}; aborting\n`);
+    ctx.stderr.write(
+      outcome === 'interrupt'
+        ? 'Gracefully stopping... (press Ctrl+C again to force)\n'
+        : `${outcome.name} exited with code ${outcome.exitCode}; aborting\n`,
+    );
     process.once('SIGINT', () => process.exit(130));
     const renderer = ctx.renderer();
     await stop(loaded, { engine, timeout: opts.timeout, onEvent: renderer.listener });
@@ -138,11 +203,16 @@ async function startWatch(
   const followers: Awaited<ReturnType<typeof attachToProject>>[] = [];
   const output = watchOutput(ctx, (e) => {
     if (e.type !== 'restarted') return;
-    void attachToProject(engine, loaded, ctx.stdout, { ...attachOptions, since: e.since, services: [e.service] }).then((f) => followers.push(f), () => undefined);
+    void attachToProject(engine, loaded, ctx.stdout, { ...attachOptions, since: e.since, services: [e.service] }).then(
+      (f) => followers.push(f),
+      () => undefined,
+    );
   });
-  const done = watch(loaded, { engine, services, noUp: true, signal: aborter.signal, ...output }).catch((err: Error) => {
-    ctx.stderr.write(`warning: watch stopped: ${err.message}\n`);
-  });
+  const done = watch(loaded, { engine, services, noUp: true, signal: aborter.signal, ...output }).catch(
+    (err: Error) => {
+      ctx.stderr.write(`warning: watch stopped: ${err.message}\n`);
+    },
+  );
   return {
     stop: async () => {
       aborter.abort();

@@ -7,7 +7,10 @@ export default defineCommand({
   summary: 'Block until containers of all (or specified) services stop',
   args: 'SERVICE [SERVICE...]',
   options: {
-    'down-project': { type: 'boolean', description: 'Drop the project (down --remove-orphans) once the first container stops' },
+    'down-project': {
+      type: 'boolean',
+      description: 'Drop the project (down --remove-orphans) once the first container stops',
+    },
   },
   async run(ctx, opts, services) {
     if (!services.length) ctx.usage('wait: name at least one service');

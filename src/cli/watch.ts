@@ -7,7 +7,8 @@ import { defineCommand, type CliContext } from './command.js';
 
 export default defineCommand({
   name: 'watch',
-  summary: 'Watch the files of services with develop.watch rules and sync, restart or rebuild their containers when they change',
+  summary:
+    'Watch the files of services with develop.watch rules and sync, restart or rebuild their containers when they change',
   args: '[SERVICE...]',
   options: {
     'no-up': { type: 'boolean', description: 'Do not build and start the services before watching' },
@@ -27,10 +28,23 @@ export default defineCommand({
     try {
       if (!opts['no-up']) {
         const renderer = ctx.renderer();
-        await up(loaded, { engine, services, signal: aborter.signal, onEvent: (e) => (opts.quiet && e.type === 'output' ? undefined : renderer.listener(e)) });
+        await up(loaded, {
+          engine,
+          services,
+          signal: aborter.signal,
+          onEvent: (e) => (opts.quiet && e.type === 'output' ? undefined : renderer.listener(e)),
+        });
         await renderer.finish();
       }
-      await watch(loaded, { engine, services, noUp: true, prune: opts.prune, quiet: opts.quiet, signal: aborter.signal, ...watchOutput(ctx) });
+      await watch(loaded, {
+        engine,
+        services,
+        noUp: true,
+        prune: opts.prune,
+        quiet: opts.quiet,
+        signal: aborter.signal,
+        ...watchOutput(ctx),
+      });
     } finally {
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
@@ -40,7 +54,10 @@ export default defineCommand({
 });
 
 /** How `watch` and `up --watch` print: action lines on stdout, warnings and build output on stderr. */
-export function watchOutput(ctx: CliContext, onEvent?: (event: WatchEvent) => void): Pick<WatchOptions, 'onEvent' | 'onWatchEvent'> {
+export function watchOutput(
+  ctx: CliContext,
+  onEvent?: (event: WatchEvent) => void,
+): Pick<WatchOptions, 'onEvent' | 'onWatchEvent'> {
   const progress = createRenderer(ctx.stderr, ctx.globals.progress === 'quiet' ? 'quiet' : 'plain');
   return {
     // Step lines would repeat the action lines; warnings and build output are kept.

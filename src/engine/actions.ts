@@ -1,7 +1,15 @@
 // The engine operations behind each kind of plan step. Each one is idempotent where the
 // engine allows ("not found" on a removal is success), so an interrupted run can be re-run.
 import type Docker from 'dockerode';
-import { BerthError, isConflict, isNotFound, isNotModified, engineMessage, engineStatus, ServiceError } from '../errors.js';
+import {
+  BerthError,
+  isConflict,
+  isNotFound,
+  isNotModified,
+  engineMessage,
+  engineStatus,
+  ServiceError,
+} from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
 import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
 import type { LoadedProject, Network, Service } from '../model/types.js';
@@ -54,7 +62,12 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
             Name: volume.name,
             Driver: volume.driver,
             DriverOpts: volume.driver_opts,
-            Labels: { ...volume.labels, ...projectLabels(project.name), [Label.volume]: step.key, [Label.configHash]: volumeConfigHash(volume) },
+            Labels: {
+              ...volume.labels,
+              ...projectLabels(project.name),
+              [Label.volume]: step.key,
+              [Label.configHash]: volumeConfigHash(volume),
+            },
           }),
         );
         return;
@@ -71,7 +84,9 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
       case 'start-container':
         return startContainer(ctx, step.service, step.container.id);
       case 'restart-container':
-        await ctx.throttle(() => ctx.engine.getContainer(step.container.id).restart({ t: stopSeconds(ctx, project.services[step.service]) }));
+        await ctx.throttle(() =>
+          ctx.engine.getContainer(step.container.id).restart({ t: stopSeconds(ctx, project.services[step.service]) }),
+        );
         return runPostStartHooks(ctx, project.services[step.service], step.container.id);
       case 'stop-container':
         await runPreStopHooks(ctx, project.services[step.service], step.container.id);
@@ -118,9 +133,13 @@ async function removeOrWarn(ctx: ActionContext, what: string, op: Promise<unknow
 
 /** Removes the project's networks of that name: a race between two tools can leave more than one. */
 async function removeNetworks(ctx: ActionContext, name: string): Promise<typeof KEPT | undefined> {
-  const found = await ctx.engine.listNetworks({ filters: { name: [name], label: [`${Label.project}=${ctx.loaded.project.name}`] } });
+  const found = await ctx.engine.listNetworks({
+    filters: { name: [name], label: [`${Label.project}=${ctx.loaded.project.name}`] },
+  });
   const exact = found.filter((n) => n.Name === name);
-  const outcomes = await Promise.all(exact.map((n) => removeOrWarn(ctx, `network ${name}`, ctx.engine.getNetwork(n.Id).remove())));
+  const outcomes = await Promise.all(
+    exact.map((n) => removeOrWarn(ctx, `network ${name}`, ctx.engine.getNetwork(n.Id).remove())),
+  );
   return outcomes.includes(KEPT) ? KEPT : undefined;
 }
 
@@ -131,7 +150,12 @@ function stopSeconds(ctx: ActionContext, service: Service | undefined): number |
 function networkCreateOptions(ctx: ActionContext, key: string, network: Network): Docker.NetworkCreateOptions {
   const ipam = network.ipam && {
     Driver: network.ipam.driver ?? 'default',
-    Config: network.ipam.config?.map((c) => ({ Subnet: c.subnet, IPRange: c.ip_range, Gateway: c.gateway, AuxiliaryAddresses: c.aux_addresses })),
+    Config: network.ipam.config?.map((c) => ({
+      Subnet: c.subnet,
+      IPRange: c.ip_range,
+      Gateway: c.gateway,
+      AuxiliaryAddresses: c.aux_addresses,
+    })),
     Options: network.ipam.options,
   };
   return bodyOnly({
@@ -143,7 +167,12 @@ function networkCreateOptions(ctx: ActionContext, key: string, network: Network)
     EnableIPv6: network.enable_ipv6,
     CheckDuplicate: true,
     IPAM: ipam as Docker.IPAM | undefined,
-    Labels: { ...network.labels, ...projectLabels(ctx.loaded.project.name), [Label.network]: key, [Label.configHash]: networkConfigHash(network) },
+    Labels: {
+      ...network.labels,
+      ...projectLabels(ctx.loaded.project.name),
+      [Label.network]: key,
+      [Label.configHash]: networkConfigHash(network),
+    },
   });
 }
 
@@ -168,7 +197,10 @@ async function recreateNetwork(ctx: ActionContext, key: string, network: Network
   const attached = await ctx.engine.listContainers({ all: true, filters: { network: [network.name] } });
   const endpoints = await Promise.all(
     attached.map(async ({ Id }) => {
-      const networks = (await ctx.engine.getContainer(Id).inspect()).NetworkSettings.Networks as Record<string, Docker.EndpointSettings | undefined>;
+      const networks = (await ctx.engine.getContainer(Id).inspect()).NetworkSettings.Networks as Record<
+        string,
+        Docker.EndpointSettings | undefined
+      >;
       const { Aliases, IPAMConfig, Links, DriverOpts } = networks[network.name] ?? {};
       return { id: Id, config: { Aliases, IPAMConfig, Links, DriverOpts } };
     }),
@@ -199,8 +231,6 @@ async function pullImage(ctx: ActionContext, service: string, image: string): Pr
   }
 }
 
-
-
 interface CreateRequest {
   service: Service;
   number: number;
@@ -226,7 +256,10 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     service: req.service,
     number: req.number,
     containerName: req.createName,
-    ownershipLabels: { ...containerLabels(ctx.loaded, req.service, { number: req.number, imageId: imageInfo.Id }), ...req.extraLabels },
+    ownershipLabels: {
+      ...containerLabels(ctx.loaded, req.service, { number: req.number, imageId: imageInfo.Id }),
+      ...req.extraLabels,
+    },
     networks: project.networks,
     volumes: project.volumes,
     secrets: project.secrets,
@@ -239,15 +272,29 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
   });
   const mounted = new Set((spec.create.HostConfig?.Mounts ?? []).map((m) => m.Source));
   for (const [target, volume] of Object.entries(inheritedVolumes ?? {})) {
-    if (!mounted.has(volume)) ctx.warn(`service "${req.service.name}": anonymous volume ${volume} (at ${target}) is no longer mounted and was kept; remove it with "docker volume rm ${volume}" once its data is not needed`);
+    if (!mounted.has(volume))
+      ctx.warn(
+        `service "${req.service.name}": anonymous volume ${volume} (at ${target}) is no longer mounted and was kept; remove it with "docker volume rm ${volume}" once its data is not needed`,
+      );
   }
   return createFromSpec(ctx.engine, req.service.name, spec);
 }
 
 /** Leaves out the volumes `volumes_from` provides: those follow the other container, not the replaced one. */
-async function notShared(ctx: ActionContext, inherited: Record<string, string> | undefined, sources: string[]): Promise<Record<string, string> | undefined> {
+async function notShared(
+  ctx: ActionContext,
+  inherited: Record<string, string> | undefined,
+  sources: string[],
+): Promise<Record<string, string> | undefined> {
   if (!inherited || !sources.length) return inherited;
-  const infos = await Promise.all(sources.map((id) => ctx.engine.getContainer(id).inspect().catch(() => undefined)));
+  const infos = await Promise.all(
+    sources.map((id) =>
+      ctx.engine
+        .getContainer(id)
+        .inspect()
+        .catch(() => undefined),
+    ),
+  );
   const shared = new Set(infos.flatMap((info) => (info?.Mounts ?? []).map((m) => m.Destination)));
   return Object.fromEntries(Object.entries(inherited).filter(([target]) => !shared.has(target)));
 }
@@ -259,7 +306,9 @@ async function notShared(ctx: ActionContext, inherited: Record<string, string> |
 function anonymousVolumes(ctx: ActionContext, info: Docker.ContainerInspectInfo): Record<string, string> {
   const declared = new Set(Object.values(ctx.loaded.project.volumes).map((v) => v.name));
   return Object.fromEntries(
-    (info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name) && !declared.has(m.Name)).map((m) => [m.Destination, m.Name!]),
+    (info.Mounts ?? [])
+      .filter((m) => m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name) && !declared.has(m.Name))
+      .map((m) => [m.Destination, m.Name!]),
   );
 }
 
@@ -269,13 +318,24 @@ function anonymousVolumes(ctx: ActionContext, info: Docker.ContainerInspectInfo)
  * container is: those are removed here. One still in use elsewhere is kept, as the engine does.
  */
 async function removeContainer(ctx: ActionContext, id: string, volumes: boolean): Promise<void> {
-  const info = volumes ? await ctx.engine.getContainer(id).inspect().catch(() => undefined) : undefined;
+  const info = volumes
+    ? await ctx.engine
+        .getContainer(id)
+        .inspect()
+        .catch(() => undefined)
+    : undefined;
   await ignoring([404, 409], ctx.engine.getContainer(id).remove({ force: true, v: volumes }));
   const anonymous = info ? Object.values(anonymousVolumes(ctx, info)) : [];
   await Promise.all(anonymous.map((name) => ignoring([404, 409], ctx.engine.getVolume(name).remove())));
 }
 
-async function createContainer(ctx: ActionContext, service: Service, number: number, name: string, start: boolean): Promise<string> {
+async function createContainer(
+  ctx: ActionContext,
+  service: Service,
+  number: number,
+  name: string,
+  start: boolean,
+): Promise<string> {
   let id: string;
   try {
     id = (await create(ctx, { service, number, createName: name })).id;
@@ -298,7 +358,10 @@ async function waitUntilGone(ctx: ActionContext, id: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new BerthError('lock', `container ${id.slice(0, 12)} is being replaced by another run that did not finish within a minute`);
+  throw new BerthError(
+    'lock',
+    `container ${id.slice(0, 12)} is being replaced by another run that did not finish within a minute`,
+  );
 }
 
 function isNameConflict(err: unknown): boolean {
@@ -314,22 +377,45 @@ async function adoptConcurrentlyCreated(ctx: ActionContext, service: Service, na
   const existing = await ctx.engine.getContainer(name).inspect();
   const labels = existing.Config.Labels ?? {};
   if (labels[Label.project] !== ctx.loaded.project.name || labels[Label.service] !== service.name) {
-    throw new ServiceError('engine', service.name, `a container named "${name}" already exists and does not belong to this project's service: remove or rename it, or set container_name`);
+    throw new ServiceError(
+      'engine',
+      service.name,
+      `a container named "${name}" already exists and does not belong to this project's service: remove or rename it, or set container_name`,
+    );
   }
   if (labels[Label.configHash] !== serviceConfigHash(service, ctx.loaded)) {
-    throw new ServiceError('lock', service.name, `container "${name}" was just created by another run with a different configuration: run up again once the other run has finished`);
+    throw new ServiceError(
+      'lock',
+      service.name,
+      `container "${name}" was just created by another run with a different configuration: run up again once the other run has finished`,
+    );
   }
   ctx.warn(`container ${name} was created by another run at the same time; using it`);
   return existing.Id;
 }
 
 /** Create the replacement under a temporary name, then stop and remove the old one, then rename: the service always has a container definition. */
-async function recreateContainer(ctx: ActionContext, service: Service, number: number, name: string, old: { id: string; name: string }, start: boolean): Promise<string> {
+async function recreateContainer(
+  ctx: ActionContext,
+  service: Service,
+  number: number,
+  name: string,
+  old: { id: string; name: string },
+  start: boolean,
+): Promise<string> {
   // `-V` starts on fresh anonymous volumes; otherwise the replacement mounts the old ones.
-  const inheritedVolumes = ctx.renewAnonVolumes ? undefined : anonymousVolumes(ctx, await ctx.engine.getContainer(old.id).inspect());
+  const inheritedVolumes = ctx.renewAnonVolumes
+    ? undefined
+    : anonymousVolumes(ctx, await ctx.engine.getContainer(old.id).inspect());
   let container: Docker.Container;
   try {
-    container = await create(ctx, { service, number, createName: `${old.id.slice(0, 12)}_${name}`, extraLabels: { [Label.replace]: old.name }, inheritedVolumes });
+    container = await create(ctx, {
+      service,
+      number,
+      createName: `${old.id.slice(0, 12)}_${name}`,
+      extraLabels: { [Label.replace]: old.name },
+      inheritedVolumes,
+    });
   } catch (err) {
     if (!isNameConflict(err)) throw err;
     // Another run is replacing this very container: let it finish, then use its result.
@@ -358,10 +444,17 @@ async function startContainer(ctx: ActionContext, service: string, id: string): 
   await runPostStartHooks(ctx, ctx.loaded.project.services[service], id);
 }
 
-async function awaitService(ctx: ActionContext, service: string, condition: 'service_healthy' | 'service_completed_successfully', required: boolean): Promise<void> {
+async function awaitService(
+  ctx: ActionContext,
+  service: string,
+  condition: 'service_healthy' | 'service_completed_successfully',
+  required: boolean,
+): Promise<void> {
   const containers = await ctx.engine.listContainers({
     all: true,
-    filters: { label: [`${Label.project}=${ctx.loaded.project.name}`, `${Label.service}=${service}`, `${Label.oneoff}=False`] },
+    filters: {
+      label: [`${Label.project}=${ctx.loaded.project.name}`, `${Label.service}=${service}`, `${Label.oneoff}=False`],
+    },
   });
   const predicate = condition === 'service_healthy' ? isHealthy : completedSuccessfully;
   const expected = ctx.scale?.[service] ?? replicaCount(ctx.loaded.project.services[service]);

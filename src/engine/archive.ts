@@ -4,7 +4,20 @@
 // source ending in `/.` copies a directory's contents. Tar archives are read and written with
 // tar-stream, one entry at a time, so large files stream through.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, chown, lchown, link, lstat, mkdir, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lchown,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  utimes,
+} from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import tar from 'tar-stream';
@@ -40,13 +53,19 @@ export interface CopyTarget {
  * docker cp's decision (moby's PrepareArchiveCopy): `srcBase` is the root entry's name in the
  * archive, `rebaseName` the name it should carry (a followed link's own name).
  */
-export function copyTarget(src: { base: string; isDir: boolean; rebaseName?: string }, dst: { path: string; exists: boolean; isDir: boolean }, paths: 'posix' | 'local'): CopyTarget {
+export function copyTarget(
+  src: { base: string; isDir: boolean; rebaseName?: string },
+  dst: { path: string; exists: boolean; isDir: boolean },
+  paths: 'posix' | 'local',
+): CopyTarget {
   const name = src.rebaseName ?? src.base;
   if (dst.exists && dst.isDir) return { dir: dst.path, from: src.base, to: name };
   const p = paths === 'posix' ? posix : { dirname, basename };
   const [dir, base] = [p.dirname(dst.path), p.basename(dst.path)];
-  if (dst.exists && src.isDir) throw new BerthError('usage', `cannot copy a directory to "${dst.path}", which is a file`);
-  if (!dst.exists && !src.isDir && /[/\\]$/.test(dst.path)) throw new BerthError('usage', `destination directory "${dst.path}" does not exist`);
+  if (dst.exists && src.isDir)
+    throw new BerthError('usage', `cannot copy a directory to "${dst.path}", which is a file`);
+  if (!dst.exists && !src.isDir && /[/\\]$/.test(dst.path))
+    throw new BerthError('usage', `destination directory "${dst.path}" does not exist`);
   return { dir, from: src.base, to: base };
 }
 
@@ -98,10 +117,19 @@ export function resolveLink(path: string, linkTarget: string): string {
 }
 
 /** The archive of a container path, with the engine's stat of it. */
-export async function containerArchive(container: Docker.Container, path: string): Promise<{ stream: NodeJS.ReadableStream; stat: PathStat }> {
+export async function containerArchive(
+  container: Docker.Container,
+  path: string,
+): Promise<{ stream: NodeJS.ReadableStream; stat: PathStat }> {
   try {
     const res = (await container.getArchive({ path })) as NodeJS.ReadableStream & { headers?: Record<string, string> };
-    const stat = decodeStat(res.headers?.['x-docker-container-path-stat']) ?? { name: posix.basename(path), size: 0, mode: 0, mtime: '', linkTarget: '' };
+    const stat = decodeStat(res.headers?.['x-docker-container-path-stat']) ?? {
+      name: posix.basename(path),
+      size: 0,
+      mode: 0,
+      mtime: '',
+      linkTarget: '',
+    };
     return { stream: res, stat };
   } catch (err) {
     if (isMissingPath(err)) {
@@ -123,7 +151,8 @@ export interface LocalPackOptions {
 /** A tar stream of a local file or directory, its root entry named `rootName`. */
 export function packLocal(path: string, rootName: string, options: LocalPackOptions = {}): Readable {
   const pack = tar.pack();
-  const owner = (st: { uid: number; gid: number }) => (options.keepOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
+  const owner = (st: { uid: number; gid: number }) =>
+    options.keepOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 };
   const add = async (abs: string, name: string, root: boolean): Promise<void> => {
     const st = root && options.followLink ? await stat(abs) : await lstat(abs);
     const common = { name, mode: st.mode & 0o7777, mtime: st.mtime, ...owner(st) };
@@ -134,7 +163,9 @@ export function packLocal(path: string, rootName: string, options: LocalPackOpti
       await entry(pack, { ...common, type: 'symlink', linkname: await readlink(abs) });
     } else if (st.isFile()) {
       await new Promise<void>((resolvePromise, reject) => {
-        const sink = pack.entry({ ...common, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolvePromise()));
+        const sink = pack.entry({ ...common, type: 'file', size: st.size }, (err) =>
+          err ? reject(err) : resolvePromise(),
+        );
         const file = createReadStream(abs);
         file.on('error', reject);
         file.pipe(sink as unknown as Writable);
@@ -180,7 +211,11 @@ export interface ExtractOptions {
 }
 
 /** Extracts a tar stream under `dir`; no entry may land outside it. */
-export async function extractLocal(input: NodeJS.ReadableStream, dir: string, options: ExtractOptions = {}): Promise<void> {
+export async function extractLocal(
+  input: NodeJS.ReadableStream,
+  dir: string,
+  options: ExtractOptions = {},
+): Promise<void> {
   const root = resolve(dir);
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
@@ -206,7 +241,13 @@ export async function extractLocal(input: NodeJS.ReadableStream, dir: string, op
   });
 }
 
-async function writeEntry(header: tar.Header, stream: Readable, target: string, root: string, options: ExtractOptions): Promise<void> {
+async function writeEntry(
+  header: tar.Header,
+  stream: Readable,
+  target: string,
+  root: string,
+  options: ExtractOptions,
+): Promise<void> {
   const mode = header.mode & 0o7777;
   const owner = async (lchownToo: boolean) => {
     if (!options.keepOwner) return;
@@ -242,7 +283,8 @@ async function writeEntry(header: tar.Header, stream: Readable, target: string, 
       break;
     case 'link': {
       const source = resolve(root, header.linkname);
-      if (source !== root && !source.startsWith(root + sep)) throw new BerthError('usage', `the archive's hard link "${header.name}" points outside ${root}`);
+      if (source !== root && !source.startsWith(root + sep))
+        throw new BerthError('usage', `the archive's hard link "${header.name}" points outside ${root}`);
       await replaceable(target);
       await link(source, target);
       break;

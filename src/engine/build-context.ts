@@ -24,14 +24,24 @@ export interface BuildContext {
  * context or absolute; a Dockerfile outside the context, or `dockerfileInline`, is added to the
  * tar under a generated name, as the docker CLI does for `-f` outside the context or stdin.
  */
-export async function contextTar(contextDir: string, dockerfile: string, dockerfileInline?: string): Promise<BuildContext> {
+export async function contextTar(
+  contextDir: string,
+  dockerfile: string,
+  dockerfileInline?: string,
+): Promise<BuildContext> {
   const root = await contextRoot(contextDir);
-  const source: DockerfileSource = dockerfileInline !== undefined ? { kind: 'generated', content: Buffer.from(dockerfileInline) } : await locateDockerfile(contextDir, root, dockerfile);
+  const source: DockerfileSource =
+    dockerfileInline !== undefined
+      ? { kind: 'generated', content: Buffer.from(dockerfileInline) }
+      : await locateDockerfile(contextDir, root, dockerfile);
   const rootIgnore = readIgnoreFile(join(root, '.dockerignore'));
   // BuildKit's Dockerfile-specific ignore file (`<Dockerfile>.dockerignore`) replaces the
   // context's one; honouring it keeps a context the same as under `docker compose build`.
   const ignoreText = (source.ignoreFile ? readIgnoreFile(source.ignoreFile) : undefined) ?? rootIgnore;
-  const patterns = keepBuildFiles(parseIgnoreFile(ignoreText?.toString('utf8') ?? ''), source.kind === 'context' ? source.path : undefined);
+  const patterns = keepBuildFiles(
+    parseIgnoreFile(ignoreText?.toString('utf8') ?? ''),
+    source.kind === 'context' ? source.path : undefined,
+  );
   const entries = await collect(root, new IgnoreMatcher(patterns));
 
   if (source.kind === 'context') return { tar: packContext(entries, new Map()), dockerfile: source.path };
@@ -69,7 +79,8 @@ async function locateDockerfile(contextDir: string, root: string, dockerfile: st
   if (!real || !(await stat(real)).isFile()) throw new BerthError('build', `cannot locate the Dockerfile ${given}`);
   const ignoreFile = `${given}.dockerignore`;
   const rel = relative(root, real);
-  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return { kind: 'generated', content: readRegularFile(real, { what: 'Dockerfile', code: 'build' }), ignoreFile };
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+    return { kind: 'generated', content: readRegularFile(real, { what: 'Dockerfile', code: 'build' }), ignoreFile };
   return { kind: 'context', path: rel, ignoreFile };
 }
 
@@ -134,7 +145,8 @@ class IgnoreMatcher {
       .map((raw) => {
         const cleaned = goClean(raw);
         const exclusion = cleaned.startsWith('!');
-        if (exclusion && cleaned.length === 1) throw new BerthError('build', '.dockerignore: illegal exclusion pattern: "!"');
+        if (exclusion && cleaned.length === 1)
+          throw new BerthError('build', '.dockerignore: illegal exclusion pattern: "!"');
         const text = exclusion ? cleaned.slice(1) : cleaned;
         return { text, exclusion, test: compilePattern(text) };
       });
@@ -156,7 +168,8 @@ class IgnoreMatcher {
         matched = pattern.test(path);
         if (!matched && !parent) {
           const dirs = posix.dirname(path).split('/');
-          for (let n = 1; !matched && dirs[0] !== '.' && n <= dirs.length; n++) matched = pattern.test(dirs.slice(0, n).join('/'));
+          for (let n = 1; !matched && dirs[0] !== '.' && n <= dirs.length; n++)
+            matched = pattern.test(dirs.slice(0, n).join('/'));
         }
       }
       info[i] = matched;
@@ -251,7 +264,9 @@ interface ContextEntry {
 async function collect(root: string, matcher: IgnoreMatcher): Promise<ContextEntry[]> {
   const entries: ContextEntry[] = [];
   const walk = async (dir: string, parent: MatchInfo | undefined): Promise<void> => {
-    const children = (await readdir(join(root, dir), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const children = (await readdir(join(root, dir), { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const child of children) {
       const path = dir ? `${dir}/${child.name}` : child.name;
       const abs = join(root, path);
@@ -288,7 +303,8 @@ function packContext(entries: ContextEntry[], generated: Map<string, Buffer>): N
       }
       // Sockets, FIFOs and devices are left out: nothing a Dockerfile can COPY from them.
     }
-    for (const [name, content] of generated) await addBuffer(pack, { name, mode: 0o600, mtime: new Date(), uid: 0, gid: 0, type: 'file' }, content);
+    for (const [name, content] of generated)
+      await addBuffer(pack, { name, mode: 0o600, mtime: new Date(), uid: 0, gid: 0, type: 'file' }, content);
     pack.finalize();
   };
   write().catch((err: Error) => pack.destroy(err));

@@ -38,7 +38,8 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
   let dockerfile = build.dockerfile;
   let remote: string | undefined;
   if (isRemoteContext(build.context)) {
-    if (build.dockerfile_inline !== undefined) throw new ServiceError('build', service.name, 'build.dockerfile_inline needs a local build context');
+    if (build.dockerfile_inline !== undefined)
+      throw new ServiceError('build', service.name, 'build.dockerfile_inline needs a local build context');
     // The engine fetches a remote context itself; the request then carries an empty body.
     remote = build.context;
     body = Readable.from([]);
@@ -68,7 +69,9 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     nocache: req.noCache || build.no_cache,
     pull: req.pull || build.pull,
     platform,
-    ulimits: build.ulimits && JSON.stringify(Object.entries(build.ulimits).map(([Name, { soft, hard }]) => ({ Name, Soft: soft, Hard: hard }))),
+    ulimits:
+      build.ulimits &&
+      JSON.stringify(Object.entries(build.ulimits).map(([Name, { soft, hard }]) => ({ Name, Soft: soft, Hard: hard }))),
     isolation: build.isolation,
     rm: true,
     // A failed step would otherwise leave its container behind.
@@ -87,7 +90,9 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     try {
       await engine.getImage(id).tag(splitReference(tag));
     } catch (err) {
-      throw new ServiceError('build', service.name, `cannot tag the image as "${tag}": ${engineMessage(err)}`, { cause: err });
+      throw new ServiceError('build', service.name, `cannot tag the image as "${tag}": ${engineMessage(err)}`, {
+        cause: err,
+      });
     }
   }
   return id;
@@ -105,7 +110,9 @@ type BuildQuery = Omit<Docker.ImageBuildOptions, 'extrahosts' | 'cachefrom'> & {
 };
 
 function withoutUnset(query: BuildQuery): BuildQuery {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as BuildQuery;
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  ) as BuildQuery;
 }
 
 const BUILDKIT_ONLY: (keyof BuildConfig)[] = ['ssh', 'secrets', 'cache_to', 'additional_contexts', 'entitlements'];
@@ -114,10 +121,22 @@ const BUILDKIT_ONLY: (keyof BuildConfig)[] = ['ssh', 'secrets', 'cache_to', 'add
 function rejectBuildKitOnly(service: string, build: BuildConfig): void {
   for (const key of BUILDKIT_ONLY) {
     const value = build[key];
-    const set = Array.isArray(value) ? value.length > 0 : value !== undefined && Object.keys(value as object).length > 0;
-    if (set) throw new ServiceError('build', service, `build.${key} needs BuildKit, which berth cannot drive through the Engine API; remove it, or build the image with docker buildx`);
+    const set = Array.isArray(value)
+      ? value.length > 0
+      : value !== undefined && Object.keys(value as object).length > 0;
+    if (set)
+      throw new ServiceError(
+        'build',
+        service,
+        `build.${key} needs BuildKit, which berth cannot drive through the Engine API; remove it, or build the image with docker buildx`,
+      );
   }
-  if (build.privileged) throw new ServiceError('build', service, 'build.privileged needs BuildKit, which berth cannot drive through the Engine API');
+  if (build.privileged)
+    throw new ServiceError(
+      'build',
+      service,
+      'build.privileged needs BuildKit, which berth cannot drive through the Engine API',
+    );
 }
 
 /** The classic builder produces one platform: the service's, else the single one listed. */
@@ -125,7 +144,11 @@ function buildPlatform(service: Service, build: BuildConfig): string | undefined
   if (service.platform) return service.platform;
   const platforms = build.platforms ?? [];
   if (platforms.length > 1) {
-    throw new ServiceError('build', service.name, `build.platforms lists ${platforms.length} platforms; a multi-platform build needs BuildKit (set the service's platform to build one of them)`);
+    throw new ServiceError(
+      'build',
+      service.name,
+      `build.platforms lists ${platforms.length} platforms; a multi-platform build needs BuildKit (set the service's platform to build one of them)`,
+    );
   }
   return platforms[0];
 }
@@ -142,12 +165,16 @@ function buildArgs(build: BuildConfig, hostEnv: Record<string, string | undefine
 
 /** What Compose treats as a remote build context rather than a directory. */
 function isRemoteContext(context: string): boolean {
-  return ['https://', 'http://', 'git://', 'ssh://', 'github.com/', 'git@'].some((prefix) => context.startsWith(prefix));
+  return ['https://', 'http://', 'git://', 'ssh://', 'github.com/', 'git@'].some((prefix) =>
+    context.startsWith(prefix),
+  );
 }
 
 function splitReference(ref: string): { repo: string; tag: string } {
   const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+  return colon > ref.lastIndexOf('/')
+    ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) }
+    : { repo: ref, tag: 'latest' };
 }
 
 interface BuildMessage {
@@ -163,7 +190,11 @@ interface BuildMessage {
 const STEP = /^Step \d+\/\d+ : /;
 
 /** Reads the engine's JSON lines to the end; returns the built image's ID when the engine reports it. */
-async function followBuild(progress: NodeJS.ReadableStream, service: string, onOutput?: (line: string) => void): Promise<string | undefined> {
+async function followBuild(
+  progress: NodeJS.ReadableStream,
+  service: string,
+  onOutput?: (line: string) => void,
+): Promise<string | undefined> {
   let imageId: string | undefined;
   let step: string | undefined;
   let failure: string | undefined;
@@ -183,7 +214,8 @@ async function followBuild(progress: NodeJS.ReadableStream, service: string, onO
       onOutput?.(message.id ? `${message.id}: ${message.status}` : message.status);
     }
     if (message.aux?.ID) imageId = message.aux.ID;
-    if (message.error !== undefined || message.errorDetail) failure ??= (message.errorDetail?.message ?? message.error ?? '').trim();
+    if (message.error !== undefined || message.errorDetail)
+      failure ??= (message.errorDetail?.message ?? message.error ?? '').trim();
   };
 
   const decoder = new StringDecoder('utf8');
@@ -201,6 +233,7 @@ async function followBuild(progress: NodeJS.ReadableStream, service: string, onO
     throw new ServiceError('build', service, `build failed: ${(err as Error).message}`, { cause: err });
   }
   if (pending) emit(pending.replace(/\r$/, ''));
-  if (failure !== undefined) throw new ServiceError('build', service, step ? `build failed at ${step}: ${failure}` : `build failed: ${failure}`);
+  if (failure !== undefined)
+    throw new ServiceError('build', service, step ? `build failed at ${step}: ${failure}` : `build failed: ${failure}`);
   return imageId;
 }

@@ -17,7 +17,10 @@ type Refuse = (detail: string) => Error;
 type Transport = Docker.DockerOptions & { agent?: HttpAgent };
 
 /** Dockerode options for an environment (and the command line's `--context`); exported for tests. */
-export function engineOptions(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): Transport & { describe: string; context?: string } {
+export function engineOptions(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
+): Transport & { describe: string; context?: string } {
   const endpoint = resolveEndpoint(env, platform);
   // An address may carry a password (refused below); no message shows it.
   const shown = endpoint.host.replace(/^([a-z]+:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
@@ -32,7 +35,16 @@ export function engineOptions(env: Record<string, string | undefined>, platform:
  * DOCKER_CERT_PATH, whichever endpoint was chosen (a host beside a socket path wins, and an
  * ssh:// one makes it dial through its own ssh library): every one is given.
  */
-const UNSET: Transport = { socketPath: undefined, host: undefined, port: undefined, protocol: 'http', username: undefined, ca: undefined, cert: undefined, key: undefined };
+const UNSET: Transport = {
+  socketPath: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: 'http',
+  username: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+};
 
 function transport(endpoint: EngineEndpoint, platform: NodeJS.Platform, refuse: Refuse): Transport {
   const scheme = /^([a-z]+):\/\//i.exec(endpoint.host)?.[1].toLowerCase();
@@ -51,14 +63,17 @@ function transport(endpoint: EngineEndpoint, platform: NodeJS.Platform, refuse: 
       // not be (nothing exists under /dev/null), should a request ever bypass the agent.
       return { socketPath: '/dev/null/ssh', agent: new SshAgent(sshArgs(parseUrl(endpoint.host, refuse), refuse)) };
     default:
-      throw refuse(`${scheme ? `the scheme "${scheme}://" is not supported` : 'it has no scheme'}: berth speaks unix://, tcp://, ssh://${platform === 'win32' ? ' and npipe://' : ''}`);
+      throw refuse(
+        `${scheme ? `the scheme "${scheme}://" is not supported` : 'it has no scheme'}: berth speaks unix://, tcp://, ssh://${platform === 'win32' ? ' and npipe://' : ''}`,
+      );
   }
 }
 
 function tcpOptions({ host, tls }: EngineEndpoint, refuse: Refuse): Transport {
   const url = parseUrl(host, refuse);
   if (!url.hostname) throw refuse('it names no host');
-  if (url.username || url.search || url.hash || url.pathname.replace(/\//g, '')) throw refuse('a tcp:// address is a host and a port, nothing more');
+  if (url.username || url.search || url.hash || url.pathname.replace(/\//g, ''))
+    throw refuse('a tcp:// address is a host and a port, nothing more');
   const base = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (tls ? 2376 : 2375)) };
   if (!tls) return { ...base, protocol: 'http' };
   // Without verification (DOCKER_TLS alone, or a context's SkipTLSVerify) it still encrypts, as the docker CLI does.
@@ -75,10 +90,17 @@ function parseUrl(host: string, refuse: Refuse): URL {
 }
 
 /** A connected engine client; fails with one clear line when no engine answers. */
-export async function connectEngine(env: Record<string, string | undefined> = process.env, guard: { signal?: AbortSignal } = {}): Promise<Engine> {
+export async function connectEngine(
+  env: Record<string, string | undefined> = process.env,
+  guard: { signal?: AbortSignal } = {},
+): Promise<Engine> {
   const { describe, context, ...options } = engineOptions(env);
   const limitMs = engineTimeoutMs(env);
-  const docker = new Docker({ ...options, agent: options.agent ?? plainAgent(options), timeout: 0 } as Docker.DockerOptions);
+  const docker = new Docker({
+    ...options,
+    agent: options.agent ?? plainAgent(options),
+    timeout: 0,
+  } as Docker.DockerOptions);
   // Time limits, the interrupt and the check of answers, for every request made on this connection.
   guardRequests(docker.modem, { describe, limitMs, signal: guard.signal });
   try {
@@ -86,7 +108,10 @@ export async function connectEngine(env: Record<string, string | undefined> = pr
   } catch (err) {
     if (err instanceof BerthError) throw err;
     const reason = (err as Error).message?.split('\n')[0] ?? String(err);
-    throw new BerthError('engine-unreachable', `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is ${context ? `context "${context}"` : 'DOCKER_HOST'} right?`);
+    throw new BerthError(
+      'engine-unreachable',
+      `cannot reach the Docker Engine at ${describe} (${reason}): is dockerd running, and is ${context ? `context "${context}"` : 'DOCKER_HOST'} right?`,
+    );
   }
   return docker;
 }
@@ -116,7 +141,17 @@ export async function lostConnection(engine: Engine): Promise<BerthError | undef
   if ((protocol !== 'http' && protocol !== 'https') || own instanceof SshAgent) return undefined;
   // A new agent has no kept-alive connection to hand out.
   const agent = protocol === 'https' ? new HttpsAgent() : new HttpAgent();
-  const probe = new Docker({ socketPath, host, port, protocol, ca, cert, key, agent, timeout: 10_000 } as Docker.DockerOptions);
+  const probe = new Docker({
+    socketPath,
+    host,
+    port,
+    protocol,
+    ca,
+    cert,
+    key,
+    agent,
+    timeout: 10_000,
+  } as Docker.DockerOptions);
   try {
     await probe.ping();
     return undefined;

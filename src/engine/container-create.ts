@@ -13,7 +13,11 @@ import { containerCreateRequest } from './request-body.js';
 import { tarArchive } from './tar.js';
 
 /** The labels Compose puts on a container; `oneoff` with the slug for `run` containers. */
-export function containerLabels(loaded: LoadedProject, service: Service, options: { number: number; imageId: string; oneoffSlug?: string }): Record<string, string> {
+export function containerLabels(
+  loaded: LoadedProject,
+  service: Service,
+  options: { number: number; imageId: string; oneoffSlug?: string },
+): Record<string, string> {
   const dependsOn = Object.entries(service.depends_on ?? {})
     .map(([dep, how]) => `${dep}:${how.condition}:${how.restart ? 'true' : 'false'}`)
     .join(',');
@@ -33,15 +37,24 @@ export function containerLabels(loaded: LoadedProject, service: Service, options
 }
 
 /** `service:x` references (network_mode, ipc, pid, volumes_from, links) -> x's first container. */
-export async function containerLookup(engine: Engine, project: string, service: Service): Promise<(service: string) => string> {
+export async function containerLookup(
+  engine: Engine,
+  project: string,
+  service: Service,
+): Promise<(service: string) => string> {
   if (!implicitDependencies(service).length) {
     return (other) => {
       throw new BerthError('reference', `service "${service.name}" does not depend on "${other}"`);
     };
   }
-  const list = await engine.listContainers({ all: true, filters: { label: [`${Label.project}=${project}`, `${Label.oneoff}=False`] } });
+  const list = await engine.listContainers({
+    all: true,
+    filters: { label: [`${Label.project}=${project}`, `${Label.oneoff}=False`] },
+  });
   return (other) => {
-    const found = list.filter((c) => c.Labels[Label.service] === other).sort((a, b) => Number(a.Labels[Label.containerNumber]) - Number(b.Labels[Label.containerNumber]))[0];
+    const found = list
+      .filter((c) => c.Labels[Label.service] === other)
+      .sort((a, b) => Number(a.Labels[Label.containerNumber]) - Number(b.Labels[Label.containerNumber]))[0];
     if (!found) throw new BerthError('reference', `service "${other}" has no container to share with`);
     return found.Id;
   };
@@ -53,14 +66,24 @@ export async function createFromSpec(engine: Engine, service: string, spec: Cont
   try {
     container = await engine.createContainer(containerCreateRequest(spec.create));
   } catch (err) {
-    throw new ServiceError('engine', service, `cannot create container ${spec.create.name}: ${engineMessage(err)}`, { cause: err });
+    throw new ServiceError('engine', service, `cannot create container ${spec.create.name}: ${engineMessage(err)}`, {
+      cause: err,
+    });
   }
   try {
     for (const { network, endpoint } of spec.connectAfterCreate) {
       await engine.getNetwork(network).connect({ Container: container.id, EndpointConfig: endpoint });
     }
     if (spec.injectFiles.length) {
-      const archive = tarArchive(spec.injectFiles.map((f) => ({ path: f.path, content: Buffer.from(f.content), mode: f.mode, uid: numeric(f.uid), gid: numeric(f.gid) })));
+      const archive = tarArchive(
+        spec.injectFiles.map((f) => ({
+          path: f.path,
+          content: Buffer.from(f.content),
+          mode: f.mode,
+          uid: numeric(f.uid),
+          gid: numeric(f.gid),
+        })),
+      );
       await container.putArchive(archive, { path: '/' });
     }
   } catch (err) {

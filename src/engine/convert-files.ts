@@ -51,7 +51,8 @@ function defined(input: FilesInput, noun: string, key: string, definition: FileO
   // These need Swarm, which berth does not drive.
   if (definition.external) throw fail('usage', `external ${noun} "${key}" is not supported without Swarm`);
   if (definition.driver) throw fail('usage', `${noun} "${key}": driver is not supported without Swarm`);
-  if (definition.template_driver) throw fail('usage', `${noun} "${key}": template_driver is not supported without Swarm`);
+  if (definition.template_driver)
+    throw fail('usage', `${noun} "${key}": template_driver is not supported without Swarm`);
   return definition;
 }
 

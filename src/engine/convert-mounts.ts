@@ -61,8 +61,10 @@ function inherit(byTarget: Map<string, Attachment>, input: StorageInput): void {
   const declared = new Map([...byTarget].map(([target, attachment]) => [cleanPath(target), attachment]));
   for (const [target, name] of Object.entries(input.inheritedVolumes ?? {})) {
     const current = declared.get(cleanPath(target));
-    if (!current && !tmpfs.has(cleanPath(target))) byTarget.set(target, { mount: { Type: 'volume', Source: name, Target: target } });
-    else if (current && 'mount' in current && current.mount.Type === 'volume' && current.mount.Source === undefined) current.mount.Source = name;
+    if (!current && !tmpfs.has(cleanPath(target)))
+      byTarget.set(target, { mount: { Type: 'volume', Source: name, Target: target } });
+    else if (current && 'mount' in current && current.mount.Type === 'volume' && current.mount.Source === undefined)
+      current.mount.Source = name;
   }
 }
 
@@ -71,7 +73,10 @@ function cleanPath(path: string): string {
   return posix.normalize(path).replace(/(.)\/$/, '$1');
 }
 
-type Builder<T extends ServiceVolume['type']> = (volume: ServiceVolume & { type: T }, input: StorageInput) => Attachment;
+type Builder<T extends ServiceVolume['type']> = (
+  volume: ServiceVolume & { type: T },
+  input: StorageInput,
+) => Attachment;
 
 const builders: { [T in ServiceVolume['type']]: Builder<T> } = {
   bind: (v) => {
@@ -97,7 +102,8 @@ const builders: { [T in ServiceVolume['type']]: Builder<T> } = {
     };
   },
   volume: (v, input) => {
-    const options = v.volume?.nocopy || v.volume?.subpath ? { NoCopy: v.volume.nocopy, Subpath: v.volume.subpath } : undefined;
+    const options =
+      v.volume?.nocopy || v.volume?.subpath ? { NoCopy: v.volume.nocopy, Subpath: v.volume.subpath } : undefined;
     return { mount: { ...common(v), Type: 'volume', Source: volumeName(v.source, input), VolumeOptions: options } };
   },
   tmpfs: (v) => {
@@ -106,7 +112,12 @@ const builders: { [T in ServiceVolume['type']]: Builder<T> } = {
   },
   npipe: (v) => ({ mount: { ...common(v), Type: 'npipe', Source: v.source } }),
   image: (v) => ({
-    mount: { ...common(v), Type: 'image', Source: v.source, ImageOptions: v.image?.subpath ? { Subpath: v.image.subpath } : undefined },
+    mount: {
+      ...common(v),
+      Type: 'image',
+      Source: v.source,
+      ImageOptions: v.image?.subpath ? { Subpath: v.image.subpath } : undefined,
+    },
   }),
   cluster: (v, input) => {
     throw new ServiceError('usage', input.service.name, `volume at ${v.target}: cluster volumes need Swarm`);
@@ -158,7 +169,10 @@ export function volumesFromContainers(service: Service, containerOf: (service: s
   return (service.volumes_from ?? []).map((entry) => parseVolumeFrom(entry, containerOf).container);
 }
 
-function parseVolumeFrom(entry: string, containerOf: (service: string) => string): { container: string; access?: string } {
+function parseVolumeFrom(
+  entry: string,
+  containerOf: (service: string) => string,
+): { container: string; access?: string } {
   const [, kind, name, access] = /^(?:(container|service):)?(.+?)(?::(ro|rw))?$/.exec(entry)!;
   return { container: kind === 'container' ? name : containerOf(name), access };
 }

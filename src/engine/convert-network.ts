@@ -44,14 +44,23 @@ export function networkSettings(input: NetworkInput): NetworkSettings {
 
   const keys = networksByPriority(service);
   if (!keys.length) {
-    if (!input.networks.default) return { NetworkMode: 'none', MacAddress: service.mac_address, connectAfterCreate: [] };
+    if (!input.networks.default)
+      return { NetworkMode: 'none', MacAddress: service.mac_address, connectAfterCreate: [] };
     keys.push('default');
   }
-  const attached = keys.map((key) => ({ key, network: engineNetwork(input, key), endpoint: endpoint(input, key, Links) }));
+  const attached = keys.map((key) => ({
+    key,
+    network: engineNetwork(input, key),
+    endpoint: endpoint(input, key, Links),
+  }));
   const [primary, ...rest] = attached;
   return {
     NetworkMode: primary.network,
-    MacAddress: macAddress(service, primary.key, rest.map((a) => a.key)),
+    MacAddress: macAddress(
+      service,
+      primary.key,
+      rest.map((a) => a.key),
+    ),
     Links,
     NetworkingConfig: { EndpointsConfig: { [primary.network]: primary.endpoint } },
     connectAfterCreate: rest.map(({ network, endpoint }) => ({ network, endpoint })),

@@ -41,7 +41,8 @@ export function resourceSettings(service: Service): Dockerode.HostConfig {
 
 function blkioSettings(blkio: BlkioConfig | undefined): Dockerode.HostConfig {
   if (!blkio) return {};
-  const throttle = (devices?: { path: string; rate: number }[]) => devices?.map((d) => ({ Path: d.path, Rate: d.rate }));
+  const throttle = (devices?: { path: string; rate: number }[]) =>
+    devices?.map((d) => ({ Path: d.path, Rate: d.rate }));
   return {
     BlkioWeight: blkio.weight,
     BlkioWeightDevice: blkio.weight_device?.map((d) => ({ Path: d.path, Weight: d.weight })),
@@ -60,12 +61,22 @@ export function deviceRequests(service: Service): Dockerode.DeviceRequest[] {
   const cdi = (service.devices ?? []).filter(isCdi).map((d) => d.source);
   const gpus = (service.gpus ?? []).map((request, i) => {
     const capabilities = request.capabilities ?? [];
-    return deviceRequest(service.name, `gpus[${i}]`, request, capabilities.includes('gpu') ? capabilities : [...capabilities, 'gpu']);
+    return deviceRequest(
+      service.name,
+      `gpus[${i}]`,
+      request,
+      capabilities.includes('gpu') ? capabilities : [...capabilities, 'gpu'],
+    );
   });
   return [...reserved, ...(cdi.length ? [{ Driver: 'cdi', DeviceIDs: cdi }] : []), ...gpus];
 }
 
-function deviceRequest(serviceName: string, field: string, request: DeviceRequest, capabilities: string[]): Dockerode.DeviceRequest {
+function deviceRequest(
+  serviceName: string,
+  field: string,
+  request: DeviceRequest,
+  capabilities: string[],
+): Dockerode.DeviceRequest {
   // The loader gives -1 for `all`; a model built by hand may still say "all".
   const raw = request.count as number | 'all' | undefined;
   const count = raw === 'all' ? -1 : raw;

@@ -17,7 +17,9 @@ const BUILTIN_PROFILES = new Set(['unconfined', 'builtin']);
 export function securitySettings(service: Service, workingDir: string): SecuritySettings {
   const options = service.security_opt ?? [];
   const unconfined = options.includes('systempaths=unconfined');
-  const rest = options.filter((o) => o !== 'systempaths=unconfined').map((o) => inlineSeccomp(service.name, o, workingDir));
+  const rest = options
+    .filter((o) => o !== 'systempaths=unconfined')
+    .map((o) => inlineSeccomp(service.name, o, workingDir));
   return {
     SecurityOpt: rest.length ? rest : undefined,
     MaskedPaths: unconfined ? [] : undefined,

@@ -3,14 +3,18 @@
 // left out when that has no such variable.
 import { BerthError } from '../errors.js';
 
-export function envArgs(values: readonly string[] | undefined, lookup: (key: string) => string | undefined): Record<string, string> {
+export function envArgs(
+  values: readonly string[] | undefined,
+  lookup: (key: string) => string | undefined,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of values ?? []) {
     const eq = entry.indexOf('=');
     const key = eq < 0 ? entry : entry.slice(0, eq);
     if (!key) throw new BerthError('usage', `invalid environment variable "${entry}": the name is empty`);
     const value = eq < 0 ? lookup(key) : entry.slice(eq + 1);
-    if (value !== undefined) Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+    if (value !== undefined)
+      Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return env;
 }

@@ -34,7 +34,11 @@ export function isInteractiveTerminal(stdio: ProcessStdio): boolean {
  * Puts the local terminal in raw mode (keys go to the container as typed: Ctrl-C included) and
  * keeps the remote terminal's size in step with it. Returns the function that restores it.
  */
-export function useTerminal(stdio: ProcessStdio, resize: (size: TerminalSize) => Promise<unknown>, signals: SignalSource = process): () => void {
+export function useTerminal(
+  stdio: ProcessStdio,
+  resize: (size: TerminalSize) => Promise<unknown>,
+  signals: SignalSource = process,
+): () => void {
   const stdin = stdio.stdin;
   const raw = stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
   if (raw) stdin.setRawMode!(true);
@@ -58,7 +62,11 @@ export function useTerminal(stdio: ProcessStdio, resize: (size: TerminalSize) =>
  * Pipes a hijacked connection to local streams until the engine closes it. Local stdin, when
  * attached, is forwarded; its end half-closes the connection so the process reads EOF.
  */
-export function pipeSession(engine: Engine, socket: NodeJS.ReadWriteStream, options: { tty: boolean; stdio: ProcessStdio; attachStdin: boolean }): Promise<void> {
+export function pipeSession(
+  engine: Engine,
+  socket: NodeJS.ReadWriteStream,
+  options: { tty: boolean; stdio: ProcessStdio; attachStdin: boolean },
+): Promise<void> {
   const { stdio } = options;
   return new Promise<void>((resolve, reject) => {
     if (options.tty) socket.on('data', (chunk: Buffer) => stdio.stdout.write(chunk));
@@ -93,7 +101,10 @@ export function pipeSession(engine: Engine, socket: NodeJS.ReadWriteStream, opti
 }
 
 /** Waits until an exec'd process has exited (the stream may close a moment before) and returns its exit code. */
-export async function execExitCode(exec: { inspect(): Promise<{ Running: boolean; ExitCode: number | null }> }, attempts = 100): Promise<number> {
+export async function execExitCode(
+  exec: { inspect(): Promise<{ Running: boolean; ExitCode: number | null }> },
+  attempts = 100,
+): Promise<number> {
   for (let i = 0; ; i++) {
     const info = await exec.inspect();
     if (!info.Running || i >= attempts) return info.ExitCode ?? 0;

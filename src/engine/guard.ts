@@ -42,7 +42,11 @@ export function engineTimeoutMs(env: Record<string, string | undefined>): number
   const value = env.COMPOSE_HTTP_TIMEOUT?.trim();
   if (!value) return DEFAULT_TIMEOUT_S * 1000;
   const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(seconds > 0)) throw new BerthError('usage', `COMPOSE_HTTP_TIMEOUT must be a number of seconds above 0, got "${env.COMPOSE_HTTP_TIMEOUT}"`);
+  if (!(seconds > 0))
+    throw new BerthError(
+      'usage',
+      `COMPOSE_HTTP_TIMEOUT must be a number of seconds above 0, got "${env.COMPOSE_HTTP_TIMEOUT}"`,
+    );
   return Math.min(seconds * 1000, MAX_TIMER_MS);
 }
 
@@ -72,7 +76,9 @@ export function guardRequests(modem: DockerModem, options: GuardOptions): void {
   const { describe, signal } = options;
   // One listener on the signal for the whole connection, however many requests are under way.
   const underWay = new Set<(reason: unknown) => void>();
-  signal?.addEventListener('abort', () => [...underWay].forEach((interrupt) => interrupt(signal.reason)), { once: true });
+  signal?.addEventListener('abort', () => [...underWay].forEach((interrupt) => interrupt(signal.reason)), {
+    once: true,
+  });
 
   modem.dial = (request: DialRequest, callback: DialCallback) => {
     const method = request.method ?? 'GET';
@@ -82,7 +88,9 @@ export function guardRequests(modem: DockerModem, options: GuardOptions): void {
     if (signal?.aborted && streams) return callback(signal.reason);
 
     const controller = new AbortController();
-    request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, controller.signal]) : controller.signal;
+    request.abortSignal = request.abortSignal
+      ? AbortSignal.any([request.abortSignal, controller.signal])
+      : controller.signal;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     let endsAt = Infinity;
@@ -106,7 +114,14 @@ export function guardRequests(modem: DockerModem, options: GuardOptions): void {
     const interrupt = (reason: unknown) => (streams ? fail(reason) : endWithin(INTERRUPT_GRACE_MS, () => reason));
 
     if (!streams) {
-      endWithin(limit, () => new BerthError('engine-unreachable', `the Docker Engine at ${describe} did not answer ${what} within ${limit / 1000} s (COMPOSE_HTTP_TIMEOUT sets this limit, in seconds)`));
+      endWithin(
+        limit,
+        () =>
+          new BerthError(
+            'engine-unreachable',
+            `the Docker Engine at ${describe} did not answer ${what} within ${limit / 1000} s (COMPOSE_HTTP_TIMEOUT sets this limit, in seconds)`,
+          ),
+      );
     }
     if (signal?.aborted) interrupt(signal.reason);
     else if (signal) underWay.add(interrupt);
@@ -115,13 +130,25 @@ export function guardRequests(modem: DockerModem, options: GuardOptions): void {
       if (err) {
         const { statusCode, json } = err as { statusCode?: number; json?: unknown };
         if (statusCode !== undefined && !isEngineFailure(json)) {
-          return settle(new BerthError('engine-unreachable', `the Docker Engine at ${describe} answered ${what} with HTTP ${statusCode} and a body that is not JSON: is it a Docker Engine?`, { cause: err }));
+          return settle(
+            new BerthError(
+              'engine-unreachable',
+              `the Docker Engine at ${describe} answered ${what} with HTTP ${statusCode} and a body that is not JSON: is it a Docker Engine?`,
+              { cause: err },
+            ),
+          );
         }
         return settle(err);
       }
       if (isStream(data)) return settle(null, endOnInterrupt(data, controller));
       const problem = malformedReply(method, routeOf(request.path), data);
-      if (problem) return settle(new BerthError('engine-unreachable', `the Docker Engine at ${describe} answered ${what} with ${problem}: is it a Docker Engine?`));
+      if (problem)
+        return settle(
+          new BerthError(
+            'engine-unreachable',
+            `the Docker Engine at ${describe} answered ${what} with ${problem}: is it a Docker Engine?`,
+          ),
+        );
       settle(null, data);
     });
   };

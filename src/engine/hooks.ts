@@ -33,7 +33,13 @@ export function hookEnv(hook: LifecycleHook, hostEnv: Record<string, string | un
 }
 
 /** Runs one hook to completion and returns its exit code and output. Engine errors (no such container, not running) are thrown as they are. */
-export async function runHook(engine: Engine, containerId: string, hook: LifecycleHook, hostEnv: Record<string, string | undefined>, signal?: AbortSignal): Promise<HookResult> {
+export async function runHook(
+  engine: Engine,
+  containerId: string,
+  hook: LifecycleHook,
+  hostEnv: Record<string, string | undefined>,
+  signal?: AbortSignal,
+): Promise<HookResult> {
   const exec = await engine.getContainer(containerId).exec({
     Cmd: hook.command,
     User: hook.user,
@@ -93,7 +99,11 @@ function failureMessage(what: string, result: HookResult): string {
  * After a container started: each `post_start` hook in order. A hook that fails (or cannot
  * run) fails the start, naming the service and the hook, with the hook's last output lines.
  */
-export async function runPostStartHooks(ctx: HookContext, service: Service | undefined, containerId: string): Promise<void> {
+export async function runPostStartHooks(
+  ctx: HookContext,
+  service: Service | undefined,
+  containerId: string,
+): Promise<void> {
   const hooks = service?.post_start ?? [];
   for (const [i, hook] of hooks.entries()) {
     const what = describeHook('post_start', i, hook);
@@ -111,7 +121,11 @@ export async function runPostStartHooks(ctx: HookContext, service: Service | und
  * Before a container stops: each `pre_stop` hook in order. A failing hook is a warning and the
  * stop goes on; a container that is not running (or gone) has nothing to run them in.
  */
-export async function runPreStopHooks(ctx: HookContext, service: Service | undefined, containerId: string): Promise<void> {
+export async function runPreStopHooks(
+  ctx: HookContext,
+  service: Service | undefined,
+  containerId: string,
+): Promise<void> {
   const hooks = service?.pre_stop ?? [];
   for (const [i, hook] of hooks.entries()) {
     const what = describeHook('pre_stop', i, hook);

@@ -44,11 +44,23 @@ export function lockName(project: string): string {
 }
 
 /** Holds the project's lock while a run changes the project, saying so when it has to wait. */
-export function lockProject(engine: Engine, project: string, options: { onEvent?: ProgressListener; signal?: AbortSignal }): Promise<Release> {
+export function lockProject(
+  engine: Engine,
+  project: string,
+  options: { onEvent?: ProgressListener; signal?: AbortSignal },
+): Promise<Release> {
   return acquireProjectLock(engine, project, {
     signal: options.signal,
-    onWait: (owner) => options.onEvent?.({ type: 'warning', message: `another run (${owner}) is changing project "${project}"; waiting for it to finish` }),
-    onLost: () => options.onEvent?.({ type: 'warning', message: `this run lost project "${project}"'s lock (its container ${lockName(project)} is gone): another run may be changing the project too` }),
+    onWait: (owner) =>
+      options.onEvent?.({
+        type: 'warning',
+        message: `another run (${owner}) is changing project "${project}"; waiting for it to finish`,
+      }),
+    onLost: () =>
+      options.onEvent?.({
+        type: 'warning',
+        message: `this run lost project "${project}"'s lock (its container ${lockName(project)} is gone): another run may be changing the project too`,
+      }),
   });
 }
 
@@ -70,7 +82,10 @@ export async function acquireProjectLock(engine: Engine, project: string, option
         `container ${name} is in the way of project "${project}"'s lock: it is not berth's (no label ${LOCK_LABEL}=${project}), so berth leaves it alone; rename or remove it, or use another project name`,
       );
     }
-    const beat = await statContainerPath(engine.getContainer(holder.Id), HEARTBEAT_FILE).then((stat) => ({ mtime: stat?.mtime }), () => undefined);
+    const beat = await statContainerPath(engine.getContainer(holder.Id), HEARTBEAT_FILE).then(
+      (stat) => ({ mtime: stat?.mtime }),
+      () => undefined,
+    );
     const now = performance.now();
     if (!beat) {
       // No reading (the holder is going away, or the engine hiccuped): the judgement starts over, never hastens.
@@ -80,7 +95,10 @@ export async function acquireProjectLock(engine: Engine, project: string, option
     } else if (now - watched.since > MISSED_BEATS * heartbeatInterval(labels[HEARTBEAT_LABEL] ?? beatMs)) {
       // Removed by ID: a lock taken meanwhile by another waiter is a new container. Whoever
       // removed it, the next round tries to create the lock.
-      await engine.getContainer(holder.Id).remove({ force: true }).catch(() => undefined);
+      await engine
+        .getContainer(holder.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
     if (!told) {
       options.onWait?.(labels[OWNER_LABEL] ?? 'unknown');
@@ -91,14 +109,23 @@ export async function acquireProjectLock(engine: Engine, project: string, option
 }
 
 /** The new lock container's ID, or undefined when another run holds the lock. */
-async function createLock(engine: Engine, project: string, beatMs: number, imported = false): Promise<string | undefined> {
+async function createLock(
+  engine: Engine,
+  project: string,
+  beatMs: number,
+  imported = false,
+): Promise<string | undefined> {
   try {
     const container = await engine.createContainer(
       containerCreateRequest({
         name: lockName(project),
         Image: LOCK_IMAGE,
         Cmd: ['true'],
-        Labels: { [LOCK_LABEL]: project, [OWNER_LABEL]: `${hostname()}:${process.pid}`, [HEARTBEAT_LABEL]: String(beatMs) },
+        Labels: {
+          [LOCK_LABEL]: project,
+          [OWNER_LABEL]: `${hostname()}:${process.pid}`,
+          [HEARTBEAT_LABEL]: String(beatMs),
+        },
       }),
     );
     return container.id;
@@ -114,7 +141,9 @@ async function createLock(engine: Engine, project: string, beatMs: number, impor
 async function importLockImage(engine: Engine): Promise<void> {
   const [repo, tag] = LOCK_IMAGE.split(':');
   const stream = await engine.importImage(Readable.from([tarArchive([])]), { repo, tag });
-  await new Promise<void>((resolve, reject) => engine.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    engine.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** Beats until released; a beat that finds the container gone stops (the lock was taken over or removed by hand). */
@@ -128,7 +157,10 @@ function keepAlive(container: ReturnType<Engine['getContainer']>, beatMs: number
   };
   const beat = async () => {
     try {
-      await container.putArchive(tarArchive([{ path: HEARTBEAT_FILE, content: Buffer.alloc(0), mode: 0o644, mtime: new Date() }]), { path: '/' });
+      await container.putArchive(
+        tarArchive([{ path: HEARTBEAT_FILE, content: Buffer.alloc(0), mode: 0o644, mtime: new Date() }]),
+        { path: '/' },
+      );
     } catch (err) {
       if (statusOf(err) === 404) {
         if (!released) onLost?.();

@@ -28,6 +28,13 @@ export async function lastLogLines(engine: Engine, containerId: string, n: numbe
     container.inspect(),
     container.logs({ stdout: true, stderr: true, tail: n, follow: false }) as Promise<Buffer>,
   ]);
-  const text = info.Config.Tty ? raw.toString('utf8') : demultiplex(raw).map((c) => c.data.toString('utf8')).join('');
-  return text.split('\n').filter((l) => l.length > 0).slice(-n);
+  const text = info.Config.Tty
+    ? raw.toString('utf8')
+    : demultiplex(raw)
+        .map((c) => c.data.toString('utf8'))
+        .join('');
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .slice(-n);
 }

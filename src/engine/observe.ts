@@ -6,7 +6,11 @@ import type { Observed, ObservedResource } from '../reconcile/observed.js';
 import type { Engine } from './connect.js';
 import { isNotFound } from '../errors.js';
 
-export async function observe(engine: Engine, project: Pick<Project, 'name' | 'networks' | 'volumes'>, imageRefs: string[] = []): Promise<Observed> {
+export async function observe(
+  engine: Engine,
+  project: Pick<Project, 'name' | 'networks' | 'volumes'>,
+  imageRefs: string[] = [],
+): Promise<Observed> {
   // Only the names the project declares: an engine may hold hundreds of other volumes. The
   // engine's name filter also matches parts of names, so the exact ones are picked out below.
   const networkNames = Object.values(project.networks).map((n) => n.name);
@@ -35,7 +39,9 @@ export async function observe(engine: Engine, project: Pick<Project, 'name' | 'n
         labels: c.Labels,
       })),
     networks: Object.fromEntries(
-      networks.filter((n) => networkNames.includes(n.Name)).map((n) => [n.Name, { id: n.Id, ...resource(n.Name, n.Labels ?? {}, Label.network) }]),
+      networks
+        .filter((n) => networkNames.includes(n.Name))
+        .map((n) => [n.Name, { id: n.Id, ...resource(n.Name, n.Labels ?? {}, Label.network) }]),
     ),
     volumes: Object.fromEntries(
       (volumes.Volumes ?? [])

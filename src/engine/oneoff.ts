@@ -72,7 +72,9 @@ export function oneOffName(project: string, service: string, slug: string): stri
 export function parseVolumeArgs(values: readonly string[], cwd: string): ServiceVolume[] {
   return values.map((value) => {
     const canonical = shortSyntax('volumes', value, '-v/--volume');
-    const resolved = resolveRelativePaths({ services: { run: { volumes: [canonical] } } }, cwd) as { services: { run: { volumes: ServiceVolume[] } } };
+    const resolved = resolveRelativePaths({ services: { run: { volumes: [canonical] } } }, cwd) as {
+      services: { run: { volumes: ServiceVolume[] } };
+    };
     return resolved.services.run.volumes[0];
   });
 }
@@ -91,7 +93,9 @@ function shortSyntax(field: 'volumes', value: string, flag: string): unknown {
 
 function toCanonicalList(field: 'volumes' | 'ports', value: string, flag: string): unknown[] {
   try {
-    const model = toCanonical({ services: { run: { [field]: [value] } } }) as { services: { run: Record<string, unknown[]> } };
+    const model = toCanonical({ services: { run: { [field]: [value] } } }) as {
+      services: { run: Record<string, unknown[]> };
+    };
     return model.services.run[field];
   } catch (err) {
     const detail = (err as { detail?: string }).detail ?? (err as Error).message;
@@ -113,7 +117,11 @@ export interface CreateOneOffOptions {
 }
 
 /** Creates the one-off container (networks connected, secret and config files in place), not started. */
-export async function createOneOff(engine: Engine, loaded: LoadedProject, options: CreateOneOffOptions): Promise<Docker.Container> {
+export async function createOneOff(
+  engine: Engine,
+  loaded: LoadedProject,
+  options: CreateOneOffOptions,
+): Promise<Docker.Container> {
   const project = loaded.project;
   const { service } = options;
   const image = imageRef(project.name, service);
@@ -155,6 +163,3 @@ export async function createOneOff(engine: Engine, loaded: LoadedProject, option
   }
   return createFromSpec(engine, service.name, spec);
 }
-
-
-

@@ -36,7 +36,9 @@ export function malformedReply(method: string, route: string, data: unknown): st
     return odd === undefined ? undefined : `a list holding ${kind(odd)} where objects were expected`;
   }
   if (!isObject(data)) return `${kind(data)} where an object was expected`;
-  return shape === 'created' && typeof (data as { Id?: unknown }).Id !== 'string' ? 'an object without the new Id' : undefined;
+  return shape === 'created' && typeof (data as { Id?: unknown }).Id !== 'string'
+    ? 'an object without the new Id'
+    : undefined;
 }
 
 /**

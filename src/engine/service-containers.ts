@@ -24,7 +24,12 @@ export interface FindOptions {
 }
 
 /** The project's containers (of some services, when given), sorted by service then number. */
-export async function projectContainers(engine: Engine, project: string, services: string[] = [], options: FindOptions = {}): Promise<ServiceContainer[]> {
+export async function projectContainers(
+  engine: Engine,
+  project: string,
+  services: string[] = [],
+  options: FindOptions = {},
+): Promise<ServiceContainer[]> {
   const filters = [`${Label.project}=${project}`, ...(options.oneoff ? [] : [`${Label.oneoff}=False`])];
   const list = await engine.listContainers({ all: options.all ?? false, filters: { label: filters } });
   return list
@@ -38,22 +43,40 @@ export async function projectContainers(engine: Engine, project: string, service
       oneoff: c.Labels[Label.oneoff] === 'True',
       labels: c.Labels,
     }))
-    .sort((a, b) => a.service.localeCompare(b.service) || Number(a.oneoff) - Number(b.oneoff) || a.number - b.number || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        a.service.localeCompare(b.service) ||
+        Number(a.oneoff) - Number(b.oneoff) ||
+        a.number - b.number ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 /**
  * Replica `index` (1-based) of a service. Without `all`, only running containers count, and the
  * errors say so as Compose does: `service "web" is not running`.
  */
-export async function serviceContainer(engine: Engine, project: string, service: string, index = 1, options: FindOptions = {}): Promise<ServiceContainer> {
+export async function serviceContainer(
+  engine: Engine,
+  project: string,
+  service: string,
+  index = 1,
+  options: FindOptions = {},
+): Promise<ServiceContainer> {
   const containers = (await projectContainers(engine, project, [service], options)).filter((c) => !c.oneoff);
   if (!containers.length) {
-    throw new BerthError('engine', options.all ? `no container found for service "${service}"` : `service "${service}" is not running`);
+    throw new BerthError(
+      'engine',
+      options.all ? `no container found for service "${service}"` : `service "${service}" is not running`,
+    );
   }
   const found = containers.find((c) => c.number === index);
   if (!found) {
     const numbers = containers.map((c) => `#${c.number}`).join(', ');
-    throw new BerthError('reference', `service "${service}" has no ${options.all ? '' : 'running '}container #${index} (${options.all ? 'containers' : 'running'}: ${numbers})`);
+    throw new BerthError(
+      'reference',
+      `service "${service}" has no ${options.all ? '' : 'running '}container #${index} (${options.all ? 'containers' : 'running'}: ${numbers})`,
+    );
   }
   return found;
 }
@@ -66,6 +89,7 @@ export function shortName(project: string, containerName: string): string {
 /** A 1-based replica number given on the command line or by a library caller. */
 export function checkIndex(index: number | undefined): number {
   if (index === undefined) return 1;
-  if (!Number.isInteger(index) || index < 1) throw new BerthError('usage', `--index must be a whole number from 1, got "${index}"`);
+  if (!Number.isInteger(index) || index < 1)
+    throw new BerthError('usage', `--index must be a whole number from 1, got "${index}"`);
   return index;
 }

@@ -24,8 +24,17 @@ export function sshArgs(url: URL, refuse: (detail: string) => Error): string[] {
   // A path names the engine's socket on the far side. The remote shell reads the command, so
   // only characters that need no quoting get there.
   const socket = decodeURIComponent(url.pathname);
-  if (socket.replace(/\//g, '') && !/^[\w./-]+$/.test(socket)) throw refuse(`the socket path "${socket}" may hold only letters, digits, ".", "_", "-" and "/"`);
-  return [...args, '--', host, 'docker', ...(socket.replace(/\//g, '') ? [`--host=unix://${socket}`] : []), 'system', 'dial-stdio'];
+  if (socket.replace(/\//g, '') && !/^[\w./-]+$/.test(socket))
+    throw refuse(`the socket path "${socket}" may hold only letters, digits, ".", "_", "-" and "/"`);
+  return [
+    ...args,
+    '--',
+    host,
+    'docker',
+    ...(socket.replace(/\//g, '') ? [`--host=unix://${socket}`] : []),
+    'system',
+    'dial-stdio',
+  ];
 }
 
 /** An HTTP agent whose every connection is an ssh child process; idle ones are kept for reuse. */
@@ -65,17 +74,29 @@ class SshConnection extends Duplex {
     // Writing to an ssh that has gone fails; its exit status, below, says why it went.
     child.stdin.on('error', () => undefined);
     child.on('error', (err: NodeJS.ErrnoException) =>
-      this.destroy(new Error(err.code === 'ENOENT' ? 'no ssh command on PATH (an ssh:// address is dialled through ssh)' : `cannot run ssh: ${err.message}`)),
+      this.destroy(
+        new Error(
+          err.code === 'ENOENT'
+            ? 'no ssh command on PATH (an ssh:// address is dialled through ssh)'
+            : `cannot run ssh: ${err.message}`,
+        ),
+      ),
     );
     child.on('close', (code, signal) => {
       if (this.destroyed) return;
       if (code === 0) this.push(null);
-      else this.destroy(new Error(`ssh ${code === null ? `ended by ${signal}` : `exited with code ${code}`}${this.lastWords()}`));
+      else
+        this.destroy(
+          new Error(`ssh ${code === null ? `ended by ${signal}` : `exited with code ${code}`}${this.lastWords()}`),
+        );
     });
   }
 
   private lastWords(): string {
-    const lines = this.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = this.stderr
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines.length ? `: ${lines.slice(-2).join('; ')}` : '';
   }
 

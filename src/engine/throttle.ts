@@ -49,7 +49,10 @@ export function engineThrottle(environment: Record<string, string | undefined>):
   const limit = Number(setting);
   if (limit === -1) return (op) => op();
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new BerthError('usage', `COMPOSE_PARALLEL_LIMIT (--parallel) must be a whole number of at least 1, or -1 for no limit (got "${setting}")`);
+    throw new BerthError(
+      'usage',
+      `COMPOSE_PARALLEL_LIMIT (--parallel) must be a whole number of at least 1, or -1 for no limit (got "${setting}")`,
+    );
   }
   return throttle(limit);
 }

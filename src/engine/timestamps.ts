@@ -24,7 +24,9 @@ export function engineTimestamp(value: string, now: Date = new Date()): string {
     const ms = Date.parse(date);
     if (!Number.isNaN(ms)) return seconds(ms);
   }
-  throw new Error(`invalid time "${value}": use a duration (10m, 1h30m), a Unix timestamp, or an RFC 3339 date (2024-01-02T15:04:05Z)`);
+  throw new Error(
+    `invalid time "${value}": use a duration (10m, 1h30m), a Unix timestamp, or an RFC 3339 date (2024-01-02T15:04:05Z)`,
+  );
 }
 
 function seconds(ms: number): string {

@@ -29,9 +29,13 @@ export class ContainerEvents {
 
   private open(): Promise<void> {
     this.opening ??= (async () => {
-      this.subscription = await subscribeEvents(this.engine, { type: ['container'], label: [`${Label.project}=${this.projectName}`] }, (event) => {
-        if (event.id) for (const wake of this.listeners.get(event.id) ?? []) wake();
-      });
+      this.subscription = await subscribeEvents(
+        this.engine,
+        { type: ['container'], label: [`${Label.project}=${this.projectName}`] },
+        (event) => {
+          if (event.id) for (const wake of this.listeners.get(event.id) ?? []) wake();
+        },
+      );
       // A broken stream must not leave a wait hanging: everyone looks again.
       this.subscription.done.catch(() => this.wakeAll());
     })();
@@ -59,7 +63,12 @@ export class ContainerEvents {
       const timedOut = async () => {
         const state = await container.inspect().catch(() => undefined);
         const health = state ? healthLog(state) : '';
-        finish(new BerthError('timeout', `timed out after ${timeoutMs! / 1000} s${state ? ` (state: ${state.State.Health?.Status ?? state.State.Status})` : ''}${health}`));
+        finish(
+          new BerthError(
+            'timeout',
+            `timed out after ${timeoutMs! / 1000} s${state ? ` (state: ${state.State.Health?.Status ?? state.State.Status})` : ''}${health}`,
+          ),
+        );
       };
       // Health checks do not emit an event on every probe: a slow, bounded re-check covers a lost event.
       const safety = setInterval(() => void check(), 2_000);
@@ -125,7 +134,10 @@ export function checkAllPresent(service: string, expected: number, listed: Docke
   const present = listed.filter((c) => c.Labels[Label.service] === service).length;
   if (present >= expected) return;
   const missing = expected - present;
-  throw new BerthError('engine', `service "${service}" has ${present} of its ${expected} containers: ${missing === 1 ? 'one was' : `${missing} were`} removed while berth waited, or never created`);
+  throw new BerthError(
+    'engine',
+    `service "${service}" has ${present} of its ${expected} containers: ${missing === 1 ? 'one was' : `${missing} were`} removed while berth waited, or never created`,
+  );
 }
 
 async function inspectUnlessGone(container: Docker.Container): Promise<Docker.ContainerInspectInfo | undefined> {
@@ -143,22 +155,27 @@ export const isHealthy: StatePredicate = (s) => {
   const exited = exitedEarly(s);
   if (!exited.done && exited.failed) return exited;
   if (s.State.Health.Status === 'healthy') return { done: true };
-  if (s.State.Health.Status === 'unhealthy') return { done: false, failed: `container ${containerName(s)} is unhealthy${healthLog(s)}` };
+  if (s.State.Health.Status === 'unhealthy')
+    return { done: false, failed: `container ${containerName(s)} is unhealthy${healthLog(s)}` };
   return { done: false };
 };
 
 export const completedSuccessfully: StatePredicate = (s) => {
   if (s.State.Status === 'exited' || s.State.Status === 'dead') {
-    return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `container ${containerName(s)} exited with code ${s.State.ExitCode}` };
+    return s.State.ExitCode === 0
+      ? { done: true }
+      : { done: false, failed: `container ${containerName(s)} exited with code ${s.State.ExitCode}` };
   }
   return { done: false };
 };
 
 /** `up --wait`: running (and healthy, when it has a healthcheck). */
-export const isRunningOrHealthy: StatePredicate = (s) => (s.State.Health ? isHealthy(s) : s.State.Running ? { done: true } : exitedEarly(s));
+export const isRunningOrHealthy: StatePredicate = (s) =>
+  s.State.Health ? isHealthy(s) : s.State.Running ? { done: true } : exitedEarly(s);
 
 /** `up --wait` for a run-to-completion service that something waits on. */
-export const runningOrCompleted: StatePredicate = (s) => (s.State.Running && !s.State.Health ? { done: true } : s.State.Health ? isHealthy(s) : completedSuccessfully(s));
+export const runningOrCompleted: StatePredicate = (s) =>
+  s.State.Running && !s.State.Health ? { done: true } : s.State.Health ? isHealthy(s) : completedSuccessfully(s);
 
 function exitedEarly(s: Docker.ContainerInspectInfo): Verdict {
   if (s.State.Status === 'exited' || s.State.Status === 'dead') {

@@ -59,7 +59,8 @@ type Rule = (value: unknown) => unknown;
 
 const isTag = (value: unknown) => value instanceof ResetTag || value instanceof OverrideTag;
 
-const scalarString = (value: unknown) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value);
+const scalarString = (value: unknown) =>
+  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 
 const stringToList: Rule = (value) => (typeof value === 'string' ? [value] : value);
 
@@ -311,7 +312,9 @@ const deviceMapping: Rule = (value) => {
 const deviceRequest: Rule = (value) => {
   if (!isDict(value)) return value;
   if (value.count !== undefined && value.device_ids !== undefined) {
-    throw new Error('"count" and "device_ids" cannot both be set: count asks for any N devices, device_ids for these ones');
+    throw new Error(
+      '"count" and "device_ids" cannot both be set: count asks for any N devices, device_ids for these ones',
+    );
   }
   if (value.device_ids !== undefined) return value;
   const count = value.count ?? 'all';

@@ -76,7 +76,16 @@ const CASTS: Record<string, CastKind> = {
 };
 
 /** YAML 1.1 spellings, as compose-go accepts them; compared lowercased. */
-const BOOLEANS: Record<string, boolean> = { true: true, yes: true, y: true, on: true, false: false, no: false, n: false, off: false };
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  y: true,
+  on: true,
+  false: false,
+  no: false,
+  n: false,
+  off: false,
+};
 
 const PARSERS: Record<CastKind, (text: string) => number | boolean | undefined> = {
   int: (text) => (/^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined),

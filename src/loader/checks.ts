@@ -27,7 +27,11 @@ export function checkProject(project: Project, ctx: CheckContext): void {
     checkDependencies(project, name, service, ctx);
     checkAttachments(project, name, service, ctx);
     if (service.container_name && (service.scale ?? service.deploy?.replicas ?? 1) > 1) {
-      fail(ctx, ['services', name, 'container_name'], `container_name "${service.container_name}" cannot be used with more than one replica: container names must be unique`);
+      fail(
+        ctx,
+        ['services', name, 'container_name'],
+        `container_name "${service.container_name}" cannot be used with more than one replica: container names must be unique`,
+      );
     }
   }
   for (const [name, secret] of Object.entries(project.secrets)) {
@@ -49,7 +53,11 @@ const DEPLOY_TWINS = [
   ['scale', (s: Service) => s.deploy?.replicas, 'deploy.replicas'],
   ['cpus', (s: Service) => s.deploy?.resources?.limits?.cpus, 'deploy.resources.limits.cpus'],
   ['mem_limit', (s: Service) => s.deploy?.resources?.limits?.memory, 'deploy.resources.limits.memory'],
-  ['mem_reservation', (s: Service) => s.deploy?.resources?.reservations?.memory, 'deploy.resources.reservations.memory'],
+  [
+    'mem_reservation',
+    (s: Service) => s.deploy?.resources?.reservations?.memory,
+    'deploy.resources.reservations.memory',
+  ],
   ['pids_limit', (s: Service) => s.deploy?.resources?.limits?.pids, 'deploy.resources.limits.pids'],
 ] as const;
 
@@ -66,11 +74,19 @@ function checkDefinition(name: string, service: Service, ctx: CheckContext): voi
   }
   const platforms = service.build?.platforms;
   if (platforms?.length && service.platform && !platforms.includes(service.platform)) {
-    fail(ctx, at('platform'), `platform "${service.platform}" must be one of build.platforms (${platforms.join(', ')})`);
+    fail(
+      ctx,
+      at('platform'),
+      `platform "${service.platform}" must be one of build.platforms (${platforms.join(', ')})`,
+    );
   }
   const test = service.healthcheck?.test;
   if (test?.length && !HEALTHCHECK_KINDS.includes(test[0])) {
-    fail(ctx, at('healthcheck', 'test', 0), `healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${test[0]}"`);
+    fail(
+      ctx,
+      at('healthcheck', 'test', 0),
+      `healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "${test[0]}"`,
+    );
   }
   for (const [field, twin, twinPath] of DEPLOY_TWINS) {
     const [own, other] = [service[field], twin(service)];
@@ -79,7 +95,8 @@ function checkDefinition(name: string, service: Service, ctx: CheckContext): voi
     }
   }
   service.develop?.watch?.forEach((rule, i) => {
-    if (rule.action !== 'rebuild' && !rule.target) fail(ctx, at('develop', 'watch', i), `a "${rule.action}" watch rule needs a target`);
+    if (rule.action !== 'rebuild' && !rule.target)
+      fail(ctx, at('develop', 'watch', i), `a "${rule.action}" watch rule needs a target`);
   });
 }
 
@@ -90,7 +107,9 @@ function checkDependencies(project: Project, name: string, service: Service, ctx
   for (const [dep, how] of Object.entries(service.depends_on ?? {})) {
     if (has(project.services, dep)) continue;
     if (!how.required) {
-      ctx.onWarning?.(`service "${name}" has an optional dependency on "${dep}", which is not part of the project; ignored`);
+      ctx.onWarning?.(
+        `service "${name}" has an optional dependency on "${dep}", which is not part of the project; ignored`,
+      );
       service.depends_on = Object.fromEntries(Object.entries(service.depends_on!).filter(([other]) => other !== dep));
       continue;
     }
@@ -135,28 +154,49 @@ function checkNamespaces(project: Project, name: string, service: Service, ctx: 
 
 function checkAttachments(project: Project, name: string, service: Service, ctx: CheckContext): void {
   for (const net of Object.keys(service.networks ?? {})) {
-    if (!has(project.networks, net)) fail(ctx, ['services', name, 'networks', net], `service "${name}" refers to undefined network "${net}"`);
+    if (!has(project.networks, net))
+      fail(ctx, ['services', name, 'networks', net], `service "${name}" refers to undefined network "${net}"`);
   }
   const targets = new Map<string, number>();
   service.volumes?.forEach((mount, i) => {
     if (mount.type === 'volume' && mount.source && !has(project.volumes, mount.source)) {
-      fail(ctx, ['services', name, 'volumes', i], `service "${name}" refers to undefined volume "${mount.source}": declare it under the top-level volumes:`);
+      fail(
+        ctx,
+        ['services', name, 'volumes', i],
+        `service "${name}" refers to undefined volume "${mount.source}": declare it under the top-level volumes:`,
+      );
     }
     const seen = targets.get(mount.target);
-    if (seen !== undefined) fail(ctx, ['services', name, 'volumes', i], `duplicate mount target "${mount.target}" (also used by volumes[${seen}])`);
+    if (seen !== undefined)
+      fail(
+        ctx,
+        ['services', name, 'volumes', i],
+        `duplicate mount target "${mount.target}" (also used by volumes[${seen}])`,
+      );
     targets.set(mount.target, i);
   });
   service.tmpfs?.forEach((entry, i) => {
     const target = entry.split(':')[0];
     const seen = targets.get(target);
-    if (seen !== undefined) fail(ctx, ['services', name, 'tmpfs', i], `duplicate mount target "${target}" (also used by volumes[${seen}])`);
+    if (seen !== undefined)
+      fail(ctx, ['services', name, 'tmpfs', i], `duplicate mount target "${target}" (also used by volumes[${seen}])`);
   });
   service.build?.secrets?.forEach((ref, i) => {
-    if (!has(project.secrets, ref.source)) fail(ctx, ['services', name, 'build', 'secrets', i], `service "${name}" refers to undefined build secret "${ref.source}"`);
+    if (!has(project.secrets, ref.source))
+      fail(
+        ctx,
+        ['services', name, 'build', 'secrets', i],
+        `service "${name}" refers to undefined build secret "${ref.source}"`,
+      );
   });
   for (const kind of ['secrets', 'configs'] as const) {
     service[kind]?.forEach((ref, i) => {
-      if (!has(project[kind], ref.source)) fail(ctx, ['services', name, kind, i], `service "${name}" refers to undefined ${kind.slice(0, -1)} "${ref.source}"`);
+      if (!has(project[kind], ref.source))
+        fail(
+          ctx,
+          ['services', name, kind, i],
+          `service "${name}" refers to undefined ${kind.slice(0, -1)} "${ref.source}"`,
+        );
     });
   }
 }

@@ -42,7 +42,12 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  * Variables of an env file, in file order. `lookup` serves expansions the file cannot (after
  * its own earlier keys) and bare `KEY` lines.
  */
-export function parseDotenv(text: string, file: string, lookup?: Lookup, options: DotenvOptions = {}): Record<string, string> {
+export function parseDotenv(
+  text: string,
+  file: string,
+  lookup?: Lookup,
+  options: DotenvOptions = {},
+): Record<string, string> {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const fail = (offset: number, detail: string, key?: string): never => {
     throw new LoadError('env-file', detail, { position: { file, ...lineColumn(src, offset) }, path: key });
@@ -139,7 +144,9 @@ function unescapeDoubleQuoted(raw: string): string {
     // `\0` then exactly three octal digits is a byte value; compose-go keeps anything else
     // with the `0` dropped.
     const digits = match.slice(2);
-    return /^[0-7]{3}$/.test(digits) && parseInt(digits, 8) <= 0xff ? String.fromCharCode(parseInt(digits, 8)) : `\\${digits}`;
+    return /^[0-7]{3}$/.test(digits) && parseInt(digits, 8) <= 0xff
+      ? String.fromCharCode(parseInt(digits, 8))
+      : `\\${digits}`;
   });
 }
 

@@ -38,11 +38,16 @@ export function resolveInterpolationEnvironment(opts: InterpolationEnvironmentOp
   const shell = lookupIn(opts.shell);
   const fromFiles = new Map<string, string>();
   for (const file of envFiles) {
-    const vars = parseDotenv(readTextFile(file, { what: 'env file', code: 'env-file' }), file, (name) => fromFiles.get(name), {
-      overrides: shell,
-      onWarning: opts.onWarning,
-      budget: opts.budget,
-    });
+    const vars = parseDotenv(
+      readTextFile(file, { what: 'env file', code: 'env-file' }),
+      file,
+      (name) => fromFiles.get(name),
+      {
+        overrides: shell,
+        onWarning: opts.onWarning,
+        budget: opts.budget,
+      },
+    );
     for (const [key, value] of Object.entries(vars)) fromFiles.set(key, value);
   }
   const fromShell = Object.entries(opts.shell).filter((entry): entry is [string, string] => entry[1] !== undefined);

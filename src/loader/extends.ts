@@ -71,7 +71,10 @@ async function resolveService(start: Link, memo: Memo): Promise<Dict> {
       break;
     }
     const { extends: _omit, ...own } = service;
-    const where = { position: link.ctx.locate(['services', link.name, 'extends']), path: `services.${link.name}.extends` };
+    const where = {
+      position: link.ctx.locate(['services', link.name, 'extends']),
+      path: `services.${link.name}.extends`,
+    };
     inChain.set(key, chain.length);
     chain.push({ key, name: link.name, own, file: link.ctx.file });
 
@@ -89,14 +92,19 @@ async function resolveService(start: Link, memo: Memo): Promise<Dict> {
         }
         memo.files.set(file, other);
       }
-      next = { name: ref.service, services: isDict(other.data.services) ? other.data.services : {}, ctx: { ...link.ctx, file, locate: other.locate } };
+      next = {
+        name: ref.service,
+        services: isDict(other.data.services) ? other.data.services : {},
+        ctx: { ...link.ctx, file, locate: other.locate },
+      };
     } else {
       next = { ...link, name: ref.service };
     }
     const cycleStart = inChain.get(`${next.ctx.file}#${next.name}`);
     if (cycleStart !== undefined) {
       // Names alone when the cycle stays in the starting file, else each with its file.
-      const label = (c: { name: string; file: string }) => (c.file === start.ctx.file ? c.name : `${c.name} (${c.file})`);
+      const label = (c: { name: string; file: string }) =>
+        c.file === start.ctx.file ? c.name : `${c.name} (${c.file})`;
       const names = [...chain.slice(cycleStart), chain[cycleStart]].map(label);
       throw new LoadError('extends', `extends cycle: ${names.join(' -> ')}`, where);
     }

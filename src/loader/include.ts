@@ -55,8 +55,12 @@ export async function applyIncludes(data: Dict, ctx: IncludeContext): Promise<Di
 function includeEntry(raw: unknown, baseDir: string): IncludeEntry {
   const def = typeof raw === 'string' ? { path: raw } : (raw as Dict);
   const paths = ([] as unknown[]).concat(def.path).map((p) => resolve(baseDir, String(p)));
-  const projectDirectory = typeof def.project_directory === 'string' ? resolve(baseDir, def.project_directory) : dirname(paths[0]);
-  const envFiles = def.env_file === undefined ? undefined : ([] as unknown[]).concat(def.env_file).map((p) => resolve(baseDir, String(p)));
+  const projectDirectory =
+    typeof def.project_directory === 'string' ? resolve(baseDir, def.project_directory) : dirname(paths[0]);
+  const envFiles =
+    def.env_file === undefined
+      ? undefined
+      : ([] as unknown[]).concat(def.env_file).map((p) => resolve(baseDir, String(p)));
   return { files: paths, projectDirectory, envFiles };
 }
 
@@ -67,7 +71,11 @@ function addImported(local: Dict, imported: Dict, where: { position?: ReturnType
     const ours = isDict(local[section]) ? local[section] : {};
     for (const [key, value] of Object.entries(theirs)) {
       if (Object.hasOwn(ours, key) && canonicalJson(ours[key]) !== canonicalJson(value)) {
-        throw new LoadError('include', `${section}.${key} is defined both here and in an included file: rename one of them`, where);
+        throw new LoadError(
+          'include',
+          `${section}.${key} is defined both here and in an included file: rename one of them`,
+          where,
+        );
       }
     }
     if (Object.keys(theirs).length) result[section] = { ...theirs, ...ours };

@@ -66,22 +66,42 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
   const shellSettings = composeSettings(shell);
   // Without -f, files are looked for in the project directory when one is given (as Compose does).
   const searchFrom = options.projectDirectory ? resolve(cwd, options.projectDirectory) : cwd;
-  const named = options.files?.length ? options.files : (shellSettings.files ?? dotenvFiles(searchFrom, options.envFiles ?? shellSettings.envFiles, shell, cwd));
+  const named = options.files?.length
+    ? options.files
+    : (shellSettings.files ?? dotenvFiles(searchFrom, options.envFiles ?? shellSettings.envFiles, shell, cwd));
   const files = named?.map((f) => (f === STDIN ? f : resolve(cwd, f))) ?? discoverComposeFiles(searchFrom);
   // A project read from standard input lives in the current directory, as with Docker Compose.
-  const workingDir = options.projectDirectory ? resolve(cwd, options.projectDirectory) : files[0] === STDIN ? cwd : dirname(files[0]);
+  const workingDir = options.projectDirectory
+    ? resolve(cwd, options.projectDirectory)
+    : files[0] === STDIN
+      ? cwd
+      : dirname(files[0]);
 
   // One budget for all the project's files: a limit per file could be multiplied by the files.
   const budget = new InterpolationBudget();
-  const env = resolveInterpolationEnvironment({ workingDir, envFiles: options.envFiles ?? shellSettings.envFiles, shell, cwd, budget });
+  const env = resolveInterpolationEnvironment({
+    workingDir,
+    envFiles: options.envFiles ?? shellSettings.envFiles,
+    shell,
+    cwd,
+    budget,
+  });
   const settings = composeSettings(env.environment);
-  const session: Session = { interpolate: options.interpolate ?? true, onWarning: options.onWarning, onEnvironment: options.onEnvironment, positions: [], budget };
+  const session: Session = {
+    interpolate: options.interpolate ?? true,
+    onWarning: options.onWarning,
+    onEnvironment: options.onEnvironment,
+    positions: [],
+    budget,
+  };
   session.onEnvironment?.(env.environment);
 
   const model = await loadApplication({ files, workingDir, environment: env.environment }, session, []);
   if (Object.keys(model).length === 0) {
     // As Docker Compose: a file left empty by mistake is not an empty project.
-    throw new LoadError('schema', 'empty compose file: it defines no services or other resources', { position: { file: files[0] } });
+    throw new LoadError('schema', 'empty compose file: it defines no services or other resources', {
+      position: { file: files[0] },
+    });
   }
   const locate = locateAcross(session.positions);
   const projectName = resolveProjectName({
@@ -92,7 +112,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
     workingDir,
   });
   const full = normalizeProject(model, { projectName, environment: env.environment, locate, budget });
-  const profiles = options.profiles?.length ? options.profiles : settings.profiles ?? [];
+  const profiles = options.profiles?.length ? options.profiles : (settings.profiles ?? []);
   const { enabled, disabled } = applyProfiles(full.services, profiles);
   const project = { ...full, services: enabled };
   checkProject(project, { locate, disabled, onWarning: options.onWarning });
@@ -109,7 +129,12 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
 }
 
 /** `COMPOSE_FILE` set in the env files (by default the `.env` where the search starts), as Docker Compose reads it. */
-function dotenvFiles(dir: string, envFiles: string[] | undefined, shell: Record<string, string | undefined>, cwd: string): string[] | undefined {
+function dotenvFiles(
+  dir: string,
+  envFiles: string[] | undefined,
+  shell: Record<string, string | undefined>,
+  cwd: string,
+): string[] | undefined {
   const early = resolveInterpolationEnvironment({ workingDir: dir, envFiles, shell, cwd });
   return composeSettings(early.environment).files;
 }
@@ -124,7 +149,10 @@ async function loadApplication(app: Application, session: Session, stack: readon
       // The merge rules know the path of a conflict, not where it was written.
       if (!(err instanceof LoadError) || err.code !== 'merge' || err.position || !err.path) throw err;
       const index = [...session.positions].reverse().find((p) => p.file === file);
-      throw new LoadError(err.code, err.detail, { position: index?.locateFormatted(err.path) ?? { file }, path: err.path });
+      throw new LoadError(err.code, err.detail, {
+        position: index?.locateFormatted(err.path) ?? { file },
+        path: err.path,
+      });
     }
   }
   // No stripMergeTags here: what mergeCompose returns holds no merge tags.
@@ -149,7 +177,12 @@ async function loadFile(file: string, app: Application, session: Session, stack:
   });
 }
 
-async function loadIncluded(entry: IncludeEntry, parent: Application, session: Session, stack: readonly string[]): Promise<Dict> {
+async function loadIncluded(
+  entry: IncludeEntry,
+  parent: Application,
+  session: Session,
+  stack: readonly string[],
+): Promise<Dict> {
   // The including project's variables win over the included one's env files.
   const env = resolveInterpolationEnvironment({
     workingDir: entry.projectDirectory,
@@ -160,11 +193,19 @@ async function loadIncluded(entry: IncludeEntry, parent: Application, session: S
     budget: session.budget,
   });
   session.onEnvironment?.(env.environment);
-  return loadApplication({ files: entry.files, workingDir: entry.projectDirectory, environment: env.environment }, session, stack);
+  return loadApplication(
+    { files: entry.files, workingDir: entry.projectDirectory, environment: env.environment },
+    session,
+    stack,
+  );
 }
 
 /** One file up to canonical form: parse, interpolate, cast, validate, expand short syntax. */
-async function loadCanonical(file: string, app: Application, session: Session): Promise<{ data: Dict; locate: Locate }> {
+async function loadCanonical(
+  file: string,
+  app: Application,
+  session: Session,
+): Promise<{ data: Dict; locate: Locate }> {
   const source = { what: 'compose file', code: 'file-not-found' } as const;
   const bytes = file === STDIN ? await readStdin(source) : readRegularFile(file, source);
   const parsed = await parseComposeText(decodeUtf8(bytes, file), file);
@@ -173,7 +214,12 @@ async function loadCanonical(file: string, app: Application, session: Session): 
   const lookup = lookupIn(app.environment);
   const written = new SourceText(lookup);
   const interpolated = session.interpolate
-    ? interpolateTree(parsed.data, lookup, { locate, onWarning: session.onWarning, onInterpolated: written.record, budget: session.budget })
+    ? interpolateTree(parsed.data, lookup, {
+        locate,
+        onWarning: session.onWarning,
+        onInterpolated: written.record,
+        budget: session.budget,
+      })
     : parsed.data;
   try {
     const data = castKnownTypes(interpolated);

@@ -146,7 +146,9 @@ function braced(text: string, start: number, to: number, ctx: Context, depth: nu
     );
   }
   if (depth >= MAX_NESTING) {
-    throw new InterpolationError(`invalid interpolation format at character ${at}: "\${...}" nested more than ${MAX_NESTING} levels deep`);
+    throw new InterpolationError(
+      `invalid interpolation format at character ${at}: "\${...}" nested more than ${MAX_NESTING} levels deep`,
+    );
   }
   const close = balancedClose(text, start + 1, lastClose);
   const value = OPERATORS[op](ctx.lookup(name), () => substitute(text, operandStart, close, ctx, depth + 1), name);

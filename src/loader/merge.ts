@@ -123,7 +123,10 @@ const MERGERS = new PathTable<Merger>({
 type UniqueKey = (item: unknown) => string;
 
 const text = (item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item));
-const field = (name: string): UniqueKey => (item) => (isDict(item) ? text(item[name]) : text(item));
+const field =
+  (name: string): UniqueKey =>
+  (item) =>
+    isDict(item) ? text(item[name]) : text(item);
 /** `KEY=value` entries are the same entry when their keys are. */
 const beforeEquals: UniqueKey = (item) => text(item).split('=')[0];
 /** A mount without a target lands at `<dir>/<source>`. */

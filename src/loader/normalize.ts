@@ -2,14 +2,7 @@
 // get their `<project>_<key>` engine names, the implicit `default` network appears, implicit
 // dependencies become explicit, and env files are read into `environment` (so a change in
 // an env file changes the service's config hash, as with Docker Compose).
-import type {
-  FileObject,
-  Network,
-  Project,
-  Service,
-  ServiceDependency,
-  Volume,
-} from '../model/types.js';
+import type { FileObject, Network, Project, Service, ServiceDependency, Volume } from '../model/types.js';
 import { parseDotenv } from './dotenv.js';
 import { lookupIn } from './environment.js';
 import type { InterpolationBudget } from './interpolate.js';
@@ -54,7 +47,10 @@ function dictAt(model: Dict, key: string): Dict {
 }
 
 /** Engine names: `name:` when given, the key itself for external resources, else `<project>_<key>`. */
-function namedResources<T extends { name: string; external?: boolean }>(entries: Dict, project: string): Record<string, T> {
+function namedResources<T extends { name: string; external?: boolean }>(
+  entries: Dict,
+  project: string,
+): Record<string, T> {
   return Object.fromEntries(
     Object.entries(entries).map(([key, raw]) => {
       const def = (isDict(raw) ? raw : {}) as Partial<T>;
@@ -89,10 +85,18 @@ function resolveEnvironment(service: Service, ctx: NormalizeContext): Record<str
   // Entries, not assignment: a variable called `__proto__` must stay a plain key.
   const fromFiles: [string, string][] = [];
   service.env_file?.forEach((ref, i) => {
-    const text = readTextFile(ref.path, { ...namedAt(service, 'env_file', i, ctx), what: 'env file', ifExists: !ref.required });
-    if (text !== undefined) fromFiles.push(...Object.entries(parseDotenv(text, ref.path, lookup, { budget: ctx.budget })));
+    const text = readTextFile(ref.path, {
+      ...namedAt(service, 'env_file', i, ctx),
+      what: 'env file',
+      ifExists: !ref.required,
+    });
+    if (text !== undefined)
+      fromFiles.push(...Object.entries(parseDotenv(text, ref.path, lookup, { budget: ctx.budget })));
   });
-  const own = Object.entries(service.environment ?? {}).map(([key, value]): [string, string | null] => [key, value ?? lookup(key) ?? null]);
+  const own = Object.entries(service.environment ?? {}).map(([key, value]): [string, string | null] => [
+    key,
+    value ?? lookup(key) ?? null,
+  ]);
   return Object.fromEntries([...fromFiles, ...own]);
 }
 
@@ -107,7 +111,11 @@ function readKeyValueFiles(service: Service, ctx: NormalizeContext): Record<stri
 
 /** Where a service names a file it reads, for errors about that file. */
 function namedAt(service: Service, field: string, i: number, ctx: NormalizeContext) {
-  return { code: 'env-file', position: ctx.locate(['services', service.name, field, i]), path: `services.${service.name}.${field}[${i}]` } as const;
+  return {
+    code: 'env-file',
+    position: ctx.locate(['services', service.name, field, i]),
+    path: `services.${service.name}.${field}[${i}]`,
+  } as const;
 }
 
 /** Services this one needs running because it shares their namespaces, volumes or links. */

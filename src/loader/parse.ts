@@ -2,7 +2,19 @@
 // came from so that later stages can report `file:line:column` for a path such as
 // `services.web.ports[1]`. It also refuses what would hurt a later stage: YAML bombs, nesting
 // deep enough to overflow a recursive walk, and any YAML error, worded for a person.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 import { LoadError } from '../errors.js';
 import { formatPath, type Dict, type PathSegment } from './paths.js';
 import { mergeKeys, setKey } from './tree.js';
@@ -95,7 +107,13 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   let doc: Document.Parsed;
   try {
     // Duplicate keys are found by the walk below: the library's own check is quadratic.
-    doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: false, strict: true, lineCounter: lines });
+    doc = parseDocument(text, {
+      merge: true,
+      prettyErrors: false,
+      uniqueKeys: false,
+      strict: true,
+      lineCounter: lines,
+    });
   } catch (err) {
     // The parser recurses once per level of block nesting.
     if (err instanceof RangeError) throw tooDeep();
@@ -107,13 +125,16 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   if (firstError) {
     const offset = firstError.code === 'MISSING_CHAR' ? openingQuote(doc, firstError.pos[0]) : firstError.pos[0];
     // The composer catches its own stack overflow on deep flow collections and reports it as is.
-    const message = /call stack/i.test(firstError.message) ? TOO_DEEP : yamlMessage(firstError.message, firstError.code);
+    const message = /call stack/i.test(firstError.message)
+      ? TOO_DEEP
+      : yamlMessage(firstError.message, firstError.code);
     throw new LoadError('yaml', message, {
       position: { file, ...at(offset) },
     });
   }
   for (const warning of doc.warnings) {
-    const isMergeTag = warning.code === 'TAG_RESOLVE_FAILED' && [...MERGE_TAGS].some((t) => warning.message.includes(t));
+    const isMergeTag =
+      warning.code === 'TAG_RESOLVE_FAILED' && [...MERGE_TAGS].some((t) => warning.message.includes(t));
     if (!isMergeTag) {
       throw new LoadError('yaml', yamlMessage(warning.message, warning.code), {
         position: { file, ...at(warning.pos[0]) },
@@ -198,7 +219,12 @@ export function parseComposeText(text: string, file: string): ParsedFile {
       expandedText += span(n);
     } else value = null;
     if (n.anchor) {
-      built.set(n, { value, size: expanded - outer.expanded + 1, text: expandedText - outer.expandedText, depth: deepest - path.length });
+      built.set(n, {
+        value,
+        size: expanded - outer.expanded + 1,
+        text: expandedText - outer.expandedText,
+        depth: deepest - path.length,
+      });
       deepest = Math.max(deepest, outer.deepest);
     }
     return value;
@@ -252,7 +278,8 @@ export function parseComposeText(text: string, file: string): ParsedFile {
     const sources = isSeq(value) ? value.items : [value];
     for (const source of sources) {
       const target = isAlias(source) ? anchors.get(source.source) : source;
-      if (!isMap(target)) fail('the value of "<<" must be a mapping, an alias of one, or a list of them', source ?? value);
+      if (!isMap(target))
+        fail('the value of "<<" must be a mapping, an alias of one, or a list of them', source ?? value);
     }
   };
   const data = walk(doc.contents, '');

@@ -6,7 +6,10 @@ const VALID = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** Lowercase, then drop every character Compose does not allow (used for directory names). */
 export function normalizeProjectName(raw: string): string {
-  return raw.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
 }
 
 export interface ProjectNameSources {

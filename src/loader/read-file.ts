@@ -52,7 +52,8 @@ export function readRegularFile(file: string, options: ReadFileOptions): Buffer 
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return fail(stats.isDirectory() ? 'it is a directory' : `it is not a regular file (it is ${kindOf(stats)})`);
+    if (!stats.isFile())
+      return fail(stats.isDirectory() ? 'it is a directory' : `it is not a regular file (it is ${kindOf(stats)})`);
     if (stats.size > MAX_FILE_BYTES) return fail(tooLarge());
     const chunks: Buffer[] = [];
     let total = 0;

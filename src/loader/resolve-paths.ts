@@ -41,7 +41,8 @@ const REMOTE_PREFIXES = ['github.com/', 'git@', 'service:'];
 /** Build contexts, extended and included files: local paths resolve, remote references stay. */
 const localPath: Resolver = (value, dirs) => {
   if (Array.isArray(value)) return value.map((v) => localPath(v, dirs));
-  const remote = typeof value === 'string' && (value.includes('://') || REMOTE_PREFIXES.some((p) => value.startsWith(p)));
+  const remote =
+    typeof value === 'string' && (value.includes('://') || REMOTE_PREFIXES.some((p) => value.startsWith(p)));
   return remote ? value : absPath(value, dirs);
 };
 

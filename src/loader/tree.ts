@@ -37,7 +37,8 @@ export function mapList(list: readonly unknown[], fn: (value: unknown, index: nu
 
 /** `d[key] = value`, where `__proto__` is an ordinary key. */
 export function setKey(d: Dict, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
   else d[key] = value;
 }
 

@@ -63,12 +63,20 @@ function describeFailure(errors: ErrorObject[], data: unknown): Report {
     case 'type':
     case 'pattern':
     case 'enum':
-      return { path, at: path, detail: `expected ${expectation(parent)}, got ${describe(error.data, isSensitive(path))}` };
+      return {
+        path,
+        at: path,
+        detail: `expected ${expectation(parent)}, got ${describe(error.data, isSensitive(path))}`,
+      };
     case 'minimum':
     case 'maximum': {
       const found = isSensitive(path) ? 'a number' : String(error.data);
       const bound = error.keyword === 'minimum' ? 'at least' : 'at most';
-      return { path, at: path, detail: `expected ${parent.expected ?? `a number ${bound} ${error.params.limit}`}, got ${found}` };
+      return {
+        path,
+        at: path,
+        detail: `expected ${parent.expected ?? `a number ${bound} ${error.params.limit}`}, got ${found}`,
+      };
     }
     default:
       return { path, at: path, detail: `does not match the Compose file format (${error.message ?? error.keyword})` };
@@ -113,7 +121,9 @@ function expectation(node: SchemaNode): string {
 }
 
 function joinOr(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? 'something else') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? 'something else')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 const MAX_SHOWN_LENGTH = 60;

@@ -9,7 +9,9 @@ const NOT_HASHED = new Set(['build', 'pull_policy', 'scale', 'depends_on', 'prof
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return v;
   });
@@ -56,7 +58,9 @@ function copiedContentDigests(service: Service, { project, environment }: FileSo
   for (const [kind, refs, definitions] of kinds) {
     for (const { source } of refs ?? []) {
       const definition = definitions[source];
-      const content = definition?.content ?? (definition?.environment === undefined ? undefined : environment[definition.environment]);
+      const content =
+        definition?.content ??
+        (definition?.environment === undefined ? undefined : environment[definition.environment]);
       if (content !== undefined) digests[`${kind}.${source}`] = sha256(content);
     }
   }

@@ -22,14 +22,17 @@ export function isSensitiveName(name: string): boolean {
 
 type Variables = Record<string, string | null | undefined>;
 
-function maskValues<T extends string | null>(values: Record<string, T> | undefined): Record<string, T | string> | undefined {
+function maskValues<T extends string | null>(
+  values: Record<string, T> | undefined,
+): Record<string, T | string> | undefined {
   if (!values) return values;
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v !== null && isSensitiveName(k) ? MASK : v]));
 }
 
 function redactService(service: Service): Service {
   const out: Service = { ...service, environment: maskValues(service.environment) as Service['environment'] };
-  if (service.build?.args) out.build = { ...service.build, args: maskValues(service.build.args) as Record<string, string | null> };
+  if (service.build?.args)
+    out.build = { ...service.build, args: maskValues(service.build.args) as Record<string, string | null> };
   for (const hook of ['post_start', 'pre_stop'] as const) {
     const hooks = service[hook];
     if (hooks) out[hook] = hooks.map((h) => (h.environment ? { ...h, environment: maskValues(h.environment) } : h));
@@ -43,14 +46,18 @@ export function redactProject(project: Project): Project {
   return {
     ...project,
     services: Object.fromEntries(Object.entries(project.services).map(([k, s]) => [k, redactService(s)])),
-    secrets: Object.fromEntries(Object.entries(project.secrets).map(([k, s]) => [k, s.content === undefined ? s : { ...s, content: MASK }])),
+    secrets: Object.fromEntries(
+      Object.entries(project.secrets).map(([k, s]) => [k, s.content === undefined ? s : { ...s, content: MASK }]),
+    ),
   };
 }
 
 /** The values of the credential-like variables in `variables`. */
 export function sensitiveValues(variables: Variables | undefined): string[] {
   if (!variables) return [];
-  return Object.entries(variables).flatMap(([name, value]) => (typeof value === 'string' && isSensitiveName(name) ? [value] : []));
+  return Object.entries(variables).flatMap(([name, value]) =>
+    typeof value === 'string' && isSensitiveName(name) ? [value] : [],
+  );
 }
 
 /**
@@ -61,8 +68,15 @@ export function sensitiveValues(variables: Variables | undefined): string[] {
 export function projectSecrets(loaded: Pick<LoadedProject, 'project' | 'environment' | 'disabledServices'>): string[] {
   const { project, environment } = loaded;
   const services = [...Object.values(project.services), ...Object.values(loaded.disabledServices)];
-  const variables = services.flatMap((s) => [s.environment, s.build?.args, ...[...(s.post_start ?? []), ...(s.pre_stop ?? [])].map((h) => h.environment)]);
-  const secrets = Object.values(project.secrets).flatMap((s) => [s.content, s.environment === undefined ? undefined : environment[s.environment]]);
+  const variables = services.flatMap((s) => [
+    s.environment,
+    s.build?.args,
+    ...[...(s.post_start ?? []), ...(s.pre_stop ?? [])].map((h) => h.environment),
+  ]);
+  const secrets = Object.values(project.secrets).flatMap((s) => [
+    s.content,
+    s.environment === undefined ? undefined : environment[s.environment],
+  ]);
   return [
     ...sensitiveValues(environment),
     ...variables.flatMap(sensitiveValues),

@@ -4,8 +4,8 @@
 const NS_PER_UNIT: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3, // U+00B5 micro sign
-  'μs': 1e3, // U+03BC Greek mu
+  µs: 1e3, // U+00B5 micro sign
+  μs: 1e3, // U+03BC Greek mu
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -29,7 +29,8 @@ export function parseDuration(value: string | number): number {
   if (rest.startsWith('-')) throw new Error(`invalid duration "${value}": a duration cannot be negative`);
   if (rest.startsWith('+')) rest = rest.slice(1);
   if (rest === '0') return 0;
-  if (rest === '') throw new Error(`invalid duration "${value}": expected a number and a unit such as 30s, 1m30s or 500ms`);
+  if (rest === '')
+    throw new Error(`invalid duration "${value}": expected a number and a unit such as 30s, 1m30s or 500ms`);
 
   let ns = 0;
   while (rest !== '') {
@@ -75,7 +76,9 @@ export function formatDuration(ms: number): string {
 function fixed(value: number, unit: number): string {
   const whole = Math.floor(value / unit);
   const digits = String(unit).length - 1;
-  const frac = String(value - whole * unit).padStart(digits, '0').replace(/0+$/, '');
+  const frac = String(value - whole * unit)
+    .padStart(digits, '0')
+    .replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }
 
@@ -100,7 +103,9 @@ export function parseBytes(value: string | number): number {
   }
   const match = SIZE.exec(value);
   if (!match) {
-    throw new Error(`invalid size "${value}": expected a number of bytes with an optional unit such as 512m, 1g or 100kb`);
+    throw new Error(
+      `invalid size "${value}": expected a number of bytes with an optional unit such as 512m, 1g or 100kb`,
+    );
   }
   const [, amount, prefix = ''] = match;
   return Math.trunc(Number(amount) * BYTES_PER_UNIT[prefix.toLowerCase()]);

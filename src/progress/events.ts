@@ -6,7 +6,16 @@ export type ProgressEvent =
   /** A plan is about to run: the ids of every step that will be reported. */
   | { type: 'plan'; steps: string[] }
   /** `kind` is a plan step kind: a single-host one (`create-container`) or a Swarm one (`update-service`). */
-  | { type: 'step'; id: string; kind: string; resource: string; status: StepStatus; text: string; reason: string; error?: string }
+  | {
+      type: 'step';
+      id: string;
+      kind: string;
+      resource: string;
+      status: StepStatus;
+      text: string;
+      reason: string;
+      error?: string;
+    }
   | { type: 'warning'; message: string }
   /** A line of pull or build output. */
   | { type: 'output'; service: string; line: string };

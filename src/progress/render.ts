@@ -27,7 +27,13 @@ export function createRenderer(
 function redactEvent(event: ProgressEvent, redact: (text: string) => string): ProgressEvent {
   switch (event.type) {
     case 'step':
-      return { ...event, resource: redact(event.resource), text: redact(event.text), reason: redact(event.reason), error: event.error === undefined ? undefined : redact(event.error) };
+      return {
+        ...event,
+        resource: redact(event.resource),
+        text: redact(event.text),
+        reason: redact(event.reason),
+        error: event.error === undefined ? undefined : redact(event.error),
+      };
     case 'warning':
       return { ...event, message: redact(event.message) };
     case 'output':
@@ -101,7 +107,14 @@ function listrRenderer(stream: NodeJS.WriteStream): Renderer {
       // listr2 loads only when a terminal shows progress.
       runs.push(
         import('listr2').then(({ Listr }) =>
-          new Listr(tasks, { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false }, registerSignalListeners: false }).run().catch(() => undefined),
+          new Listr(tasks, {
+            concurrent: true,
+            exitOnError: false,
+            rendererOptions: { collapseErrors: false },
+            registerSignalListeners: false,
+          })
+            .run()
+            .catch(() => undefined),
         ),
       );
       return;

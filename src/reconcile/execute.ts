@@ -28,7 +28,11 @@ export interface StepEvent<N extends ExecNode = ExecNode> {
 }
 
 /** Performs one step; `results` holds what earlier steps returned, by node id. */
-export type StepRunner<N extends ExecNode = ExecNode> = (step: N['step'], node: N, results: ReadonlyMap<string, unknown>) => Promise<unknown>;
+export type StepRunner<N extends ExecNode = ExecNode> = (
+  step: N['step'],
+  node: N,
+  results: ReadonlyMap<string, unknown>,
+) => Promise<unknown>;
 
 export interface ExecuteOptions<N extends ExecNode = ExecNode> {
   onEvent?: (event: StepEvent<N>) => void;
@@ -36,7 +40,11 @@ export interface ExecuteOptions<N extends ExecNode = ExecNode> {
   signal?: AbortSignal;
 }
 
-export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run: StepRunner<N>, options: ExecuteOptions<N> = {}): Promise<Map<string, unknown>> {
+export async function executePlan<N extends ExecNode>(
+  plan: { nodes: N[] },
+  run: StepRunner<N>,
+  options: ExecuteOptions<N> = {},
+): Promise<Map<string, unknown>> {
   const listed = new Set<string>();
   for (const n of plan.nodes) {
     checkEdges(n, listed);
@@ -49,7 +57,8 @@ export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run:
   let failure: { error: unknown } | undefined;
 
   const ready = (n: N) => n.after.every((id) => done.has(id));
-  const emit = (node: N, status: StepStatus, error?: unknown, result?: unknown) => options.onEvent?.({ node, status, error, result });
+  const emit = (node: N, status: StepStatus, error?: unknown, result?: unknown) =>
+    options.onEvent?.({ node, status, error, result });
   const aborted = abortPromise(options.signal);
 
   while (pending.size || running.size) {
@@ -60,17 +69,19 @@ export async function executePlan<N extends ExecNode>(plan: { nodes: N[] }, run:
         emit(node, 'started');
         running.set(
           node.id,
-          run(node.step, node, results).then(
-            (value) => {
-              results.set(node.id, value);
-              done.add(node.id);
-              emit(node, 'done', undefined, value);
-            },
-            (error: unknown) => {
-              failure ??= { error };
-              emit(node, 'failed', error);
-            },
-          ).finally(() => running.delete(node.id)),
+          run(node.step, node, results)
+            .then(
+              (value) => {
+                results.set(node.id, value);
+                done.add(node.id);
+                emit(node, 'done', undefined, value);
+              },
+              (error: unknown) => {
+                failure ??= { error };
+                emit(node, 'failed', error);
+              },
+            )
+            .finally(() => running.delete(node.id)),
         );
       }
     }

@@ -25,7 +25,10 @@ export interface BuiltPlan<S extends Step> {
 /** Throws unless every id `node` waits on is in `known` (the ids listed before it). */
 export function checkEdges(node: { id: string; after: string[] }, known: { has(id: string): boolean }): void {
   const missing = node.after.filter((id) => !known.has(id));
-  if (missing.length) throw new Error(`plan step "${node.id}" waits on ${missing.map((id) => `"${id}"`).join(', ')}, not in the plan before it`);
+  if (missing.length)
+    throw new Error(
+      `plan step "${node.id}" waits on ${missing.map((id) => `"${id}"`).join(', ')}, not in the plan before it`,
+    );
 }
 
 export class PlanGraph<S extends Step> {
@@ -69,7 +72,10 @@ export class PlanGraph<S extends Step> {
  * runs and golden tests. A `hidden` step (bookkeeping such as "service ready") is not shown;
  * an edge to it shows as edges to the steps it waits on, so the order shown is the order run.
  */
-export function formatPlanGraph<S extends Step>(plan: BuiltPlan<S>, hidden: (n: PlanGraphNode<S>) => boolean = () => false): string {
+export function formatPlanGraph<S extends Step>(
+  plan: BuiltPlan<S>,
+  hidden: (n: PlanGraphNode<S>) => boolean = () => false,
+): string {
   const shownAfter = new Map<string, string[]>();
   const waits = new Map(plan.nodes.map((n) => [n.id, n.after]));
   const lines: string[] = [];

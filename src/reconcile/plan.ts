@@ -22,7 +22,12 @@ export type Step =
   | { kind: 'restart-container'; service: string; number: number; container: ContainerRef }
   | { kind: 'stop-container'; service: string; container: ContainerRef }
   | { kind: 'remove-container'; service: string; container: ContainerRef; volumes: boolean }
-  | { kind: 'await-service'; service: string; condition: Exclude<DependencyCondition, 'service_started'>; required: boolean }
+  | {
+      kind: 'await-service';
+      service: string;
+      condition: Exclude<DependencyCondition, 'service_started'>;
+      required: boolean;
+    }
   | { kind: 'service-ready'; service: string }
   | { kind: 'remove-network'; key: string; name: string }
   | { kind: 'remove-volume'; key: string; name: string }
@@ -53,18 +58,30 @@ export interface UpPlanOptions {
 }
 
 /** The services `up` acts on: the named ones plus, unless `noDeps`, what they depend on. */
-export function selectServices(project: Project, graph: ServiceGraph, names: string[] | undefined, noDeps = false): Set<string> {
+export function selectServices(
+  project: Project,
+  graph: ServiceGraph,
+  names: string[] | undefined,
+  noDeps = false,
+): Set<string> {
   if (!names?.length) return new Set(Object.keys(project.services));
   for (const name of names) {
     if (!project.services[name]) {
-      throw new BerthError('usage', `no such service: "${name}" (services: ${Object.keys(project.services).join(', ')})`);
+      throw new BerthError(
+        'usage',
+        `no such service: "${name}" (services: ${Object.keys(project.services).join(', ')})`,
+      );
     }
   }
   return noDeps ? new Set(names) : graph.withDependencies(names);
 }
 
 /** Images to pull or build before containers are planned (so the plan sees their IDs). */
-export function planImages(project: Project, observed: Pick<Observed, 'images'>, options: { services?: Set<string>; pull?: string; build?: boolean } = {}): Plan {
+export function planImages(
+  project: Project,
+  observed: Pick<Observed, 'images'>,
+  options: { services?: Set<string>; pull?: string; build?: boolean } = {},
+): Plan {
   const b = new PlanGraph<Step>();
   for (const [name, service] of Object.entries(project.services)) {
     if (options.services && !options.services.has(name)) continue;
@@ -78,7 +95,8 @@ export function planImages(project: Project, observed: Pick<Observed, 'images'>,
       }
       continue;
     }
-    if (policy === 'always') b.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'pull policy "always"');
+    if (policy === 'always')
+      b.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'pull policy "always"');
     else if (!present && policy === 'never') {
       throw new BerthError('pull', `service "${name}": image "${image}" is not present and pull_policy is "never"`);
     } else if (!present) b.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'image not present');
@@ -126,7 +144,10 @@ class UpPlanner {
       // A dependency started again in this run is waited for even when this service is unchanged,
       // as Docker Compose does: a re-run job must succeed again, a restarted database be healthy.
       const depsTouched = graph.dependencies(name).some((d) => touched.has(d));
-      b.add(`ready:${name}`, { kind: 'service-ready', service: name }, 'all replicas converged', [...ids, ...(depsTouched ? waits : [])]);
+      b.add(`ready:${name}`, { kind: 'service-ready', service: name }, 'all replicas converged', [
+        ...ids,
+        ...(depsTouched ? waits : []),
+      ]);
     }
     b.prune((n) => n.step.kind === 'await-service');
 
@@ -144,19 +165,36 @@ class UpPlanner {
     const image = this.observed.images[imageRef(project.name, service)];
     const start = !options.noStart;
     // An interrupted replace can leave two containers with one number: keep the properly named one.
-    const sorted = [...existing].sort((x, y) => x.number - y.number || Number(y.name === containerName(project.name, service, y.number)) - Number(x.name === containerName(project.name, service, x.number)));
+    const sorted = [...existing].sort(
+      (x, y) =>
+        x.number - y.number ||
+        Number(y.name === containerName(project.name, service, y.number)) -
+          Number(x.name === containerName(project.name, service, x.number)),
+    );
     const keep = sorted.slice(0, want);
     const ids: string[] = [];
 
     if (options.noCreate) {
       for (const c of sorted.filter((c) => c.state !== 'running')) {
-        ids.push(b.add(`container:${name}:${c.number}`, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
+        ids.push(
+          b.add(
+            `container:${name}:${c.number}`,
+            { kind: 'start-container', service: name, number: c.number, container: ref(c) },
+            `container is ${c.state}`,
+            after,
+          ),
+        );
       }
       return ids;
     }
     for (const c of sorted.slice(want)) {
       const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: name, container: ref(c) }, 'scaled down');
-      b.add(`remove:${c.name}`, { kind: 'remove-container', service: name, container: ref(c), volumes: false }, 'scaled down', [stop]);
+      b.add(
+        `remove:${c.name}`,
+        { kind: 'remove-container', service: name, container: ref(c), volumes: false },
+        'scaled down',
+        [stop],
+      );
     }
 
     const recreatedDeps = this.graph.dependencies(name).filter((d) => this.replaced.has(d));
@@ -164,71 +202,142 @@ class UpPlanner {
     for (const c of keep) {
       const id = `container:${name}:${c.number}`;
       const expectedName = containerName(project.name, service, c.number);
-      const why = recreateReason(c, hash, image, options, recreatedDeps, service) ?? (c.name !== expectedName && !options.noRecreate ? `container is named ${c.name}, not ${expectedName} (an interrupted replace?)` : undefined);
+      const why =
+        recreateReason(c, hash, image, options, recreatedDeps, service) ??
+        (c.name !== expectedName && !options.noRecreate
+          ? `container is named ${c.name}, not ${expectedName} (an interrupted replace?)`
+          : undefined);
       if (why) {
         this.replaced.add(name);
-        ids.push(b.add(id, { kind: 'recreate-container', service: name, number: c.number, name: expectedName, old: ref(c), start }, why, after));
+        ids.push(
+          b.add(
+            id,
+            { kind: 'recreate-container', service: name, number: c.number, name: expectedName, old: ref(c), start },
+            why,
+            after,
+          ),
+        );
       } else if (c.state !== 'running' && start) {
-        ids.push(b.add(id, { kind: 'start-container', service: name, number: c.number, container: ref(c) }, `container is ${c.state}`, after));
+        ids.push(
+          b.add(
+            id,
+            { kind: 'start-container', service: name, number: c.number, container: ref(c) },
+            `container is ${c.state}`,
+            after,
+          ),
+        );
       } else if (restartDeps.length && start) {
-        ids.push(b.add(id, { kind: 'restart-container', service: name, number: c.number, container: ref(c) }, `dependency ${restartDeps.join(', ')} was recreated (restart: true)`, after));
+        ids.push(
+          b.add(
+            id,
+            { kind: 'restart-container', service: name, number: c.number, container: ref(c) },
+            `dependency ${restartDeps.join(', ')} was recreated (restart: true)`,
+            after,
+          ),
+        );
       }
     }
     let next = Math.max(0, ...existing.map((c) => c.number)) + 1;
     for (let i = keep.length; i < want; i++, next++) {
       const number = next;
-      ids.push(b.add(`container:${name}:${number}`, { kind: 'create-container', service: name, number, name: containerName(project.name, service, number), start }, existing.length ? 'scaled up' : 'not found', after));
+      ids.push(
+        b.add(
+          `container:${name}:${number}`,
+          {
+            kind: 'create-container',
+            service: name,
+            number,
+            name: containerName(project.name, service, number),
+            start,
+          },
+          existing.length ? 'scaled up' : 'not found',
+          after,
+        ),
+      );
       this.replaced.add(name);
     }
     return ids;
   }
 }
 
-function planNetworks(b: PlanGraph<Step>, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
+function planNetworks(
+  b: PlanGraph<Step>,
+  project: Project,
+  observed: Observed,
+  selected: Set<string>,
+): Map<string, string> {
   const nodes = new Map<string, string>();
   const used = new Set([...selected].flatMap((s) => attachedNetworks(project.services[s])));
   for (const key of used) {
     const network = project.networks[key];
     const found = observed.networks[network.name];
     if (network.external) {
-      if (!found) throw new BerthError('reference', `network "${network.name}" is declared as external, but could not be found: create it first (docker network create ${network.name})`);
+      if (!found)
+        throw new BerthError(
+          'reference',
+          `network "${network.name}" is declared as external, but could not be found: create it first (docker network create ${network.name})`,
+        );
       continue;
     }
     if (!found) {
       nodes.set(key, b.add(`network:${key}`, { kind: 'create-network', key, name: network.name }, 'not found'));
     } else if (!found.project) {
-      b.warnings.push(`network "${network.name}" exists but was not created by Compose or berth; using it as is (set external: true to say so)`);
+      b.warnings.push(
+        `network "${network.name}" exists but was not created by Compose or berth; using it as is (set external: true to say so)`,
+      );
     } else if (found.configHash && found.configHash !== networkConfigHash(network)) {
-      nodes.set(key, b.add(`network:${key}`, { kind: 'recreate-network', key, name: network.name }, 'network config changed'));
+      nodes.set(
+        key,
+        b.add(`network:${key}`, { kind: 'recreate-network', key, name: network.name }, 'network config changed'),
+      );
     }
   }
   return nodes;
 }
 
-function planVolumes(b: PlanGraph<Step>, project: Project, observed: Observed, selected: Set<string>): Map<string, string> {
+function planVolumes(
+  b: PlanGraph<Step>,
+  project: Project,
+  observed: Observed,
+  selected: Set<string>,
+): Map<string, string> {
   const nodes = new Map<string, string>();
   const used = new Set([...selected].flatMap((s) => namedVolumes(project.services[s])));
   for (const key of used) {
     const volume = project.volumes[key];
     const found = observed.volumes[volume.name];
     if (volume.external) {
-      if (!found) throw new BerthError('reference', `volume "${volume.name}" is declared as external, but could not be found: create it first (docker volume create ${volume.name})`);
+      if (!found)
+        throw new BerthError(
+          'reference',
+          `volume "${volume.name}" is declared as external, but could not be found: create it first (docker volume create ${volume.name})`,
+        );
       continue;
     }
     if (!found) {
       nodes.set(key, b.add(`volume:${key}`, { kind: 'create-volume', key, name: volume.name }, 'not found'));
     } else if (!found.project) {
-      b.warnings.push(`volume "${volume.name}" exists but was not created by Compose or berth; using it as is (set external: true to say so)`);
+      b.warnings.push(
+        `volume "${volume.name}" exists but was not created by Compose or berth; using it as is (set external: true to say so)`,
+      );
     } else if (found.configHash && found.configHash !== volumeConfigHash(volume)) {
       // A volume holds data: it is never recreated without the user's explicit action.
-      b.warnings.push(`volume "${volume.name}" exists with a different configuration; keeping it (remove it with down -v to apply the new one)`);
+      b.warnings.push(
+        `volume "${volume.name}" exists with a different configuration; keeping it (remove it with down -v to apply the new one)`,
+      );
     }
   }
   return nodes;
 }
 
 /** Nodes a service waits on before its containers may be created or started. */
-function dependencyNodes(b: PlanGraph<Step>, graph: ServiceGraph, name: string, selected: Set<string>, noDeps?: boolean): string[] {
+function dependencyNodes(
+  b: PlanGraph<Step>,
+  graph: ServiceGraph,
+  name: string,
+  selected: Set<string>,
+  noDeps?: boolean,
+): string[] {
   if (noDeps) return [];
   const ids: string[] = [];
   for (const dep of graph.dependencies(name)) {
@@ -239,8 +348,15 @@ function dependencyNodes(b: PlanGraph<Step>, graph: ServiceGraph, name: string, 
       continue;
     }
     const id = `await:${dep}:${how.condition}`;
-    const reason = how.condition === 'service_healthy' ? `"${name}" waits for it to be healthy` : `"${name}" waits for it to complete successfully`;
-    ids.push(b.add(id, { kind: 'await-service', service: dep, condition: how.condition, required: how.required }, reason, [`ready:${dep}`]));
+    const reason =
+      how.condition === 'service_healthy'
+        ? `"${name}" waits for it to be healthy`
+        : `"${name}" waits for it to complete successfully`;
+    ids.push(
+      b.add(id, { kind: 'await-service', service: dep, condition: how.condition, required: how.required }, reason, [
+        `ready:${dep}`,
+      ]),
+    );
   }
   return ids;
 }
@@ -265,16 +381,28 @@ function recreateReason(
   return undefined;
 }
 
-function planOrphans(b: PlanGraph<Step>, project: Project, byService: Map<string, ObservedContainer[]>, remove?: boolean): void {
+function planOrphans(
+  b: PlanGraph<Step>,
+  project: Project,
+  byService: Map<string, ObservedContainer[]>,
+  remove?: boolean,
+): void {
   const orphans = [...byService.entries()].filter(([s]) => !project.services[s]).flatMap(([, cs]) => cs);
   if (!orphans.length) return;
   if (!remove) {
-    b.warnings.push(`found orphan containers (${orphans.map((c) => c.name).join(', ')}) for this project: if you removed or renamed their service, run with --remove-orphans to clean them up`);
+    b.warnings.push(
+      `found orphan containers (${orphans.map((c) => c.name).join(', ')}) for this project: if you removed or renamed their service, run with --remove-orphans to clean them up`,
+    );
     return;
   }
   for (const c of orphans) {
     const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: c.service, container: ref(c) }, 'orphan');
-    b.add(`remove:${c.name}`, { kind: 'remove-container', service: c.service, container: ref(c), volumes: false }, 'orphan', [stop]);
+    b.add(
+      `remove:${c.name}`,
+      { kind: 'remove-container', service: c.service, container: ref(c), volumes: false },
+      'orphan',
+      [stop],
+    );
   }
 }
 
@@ -295,7 +423,9 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
   const removed: string[] = [];
   const known = new Set(Object.keys(project.services));
   const volumes = !!options.volumes;
-  const selected = options.services?.length ? graph.withDependents(selectServices(project, graph, options.services, true)) : known;
+  const selected = options.services?.length
+    ? graph.withDependents(selectServices(project, graph, options.services, true))
+    : known;
   // Services left running keep what they use.
   const staying = [...byService.keys()].filter((s) => known.has(s) && !selected.has(s)).map((s) => project.services[s]);
   const inUse = (uses: (service: Service) => string[]) => new Set(staying.flatMap(uses));
@@ -304,18 +434,40 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
   for (const [service, containers] of byService) {
     if (known.has(service) && !selected.has(service)) continue;
     if (!known.has(service) && !options.removeOrphans) {
-      if (containers.some((c) => !c.oneoff)) b.warnings.push(`found orphan containers (${containers.map((c) => c.name).join(', ')}): run with --remove-orphans to remove them`);
+      if (containers.some((c) => !c.oneoff))
+        b.warnings.push(
+          `found orphan containers (${containers.map((c) => c.name).join(', ')}): run with --remove-orphans to remove them`,
+        );
       continue;
     }
     for (const c of containers) {
-      const stop = b.has(`stop:${c.name}`) ? `stop:${c.name}` : b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, known.has(service) ? 'down' : 'orphan');
-      removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes }, 'down', [stop]));
+      const stop = b.has(`stop:${c.name}`)
+        ? `stop:${c.name}`
+        : b.add(
+            `stop:${c.name}`,
+            { kind: 'stop-container', service, container: ref(c) },
+            known.has(service) ? 'down' : 'orphan',
+          );
+      removed.push(
+        b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes }, 'down', [stop]),
+      );
     }
   }
   // One-off containers (`run`) go too: they would keep networks in use.
   for (const c of observed.containers.filter((c) => c.oneoff && (selected.has(c.service) || !known.has(c.service)))) {
-    const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service: c.service, container: ref(c) }, 'one-off container');
-    removed.push(b.add(`remove:${c.name}`, { kind: 'remove-container', service: c.service, container: ref(c), volumes }, 'one-off container', [stop]));
+    const stop = b.add(
+      `stop:${c.name}`,
+      { kind: 'stop-container', service: c.service, container: ref(c) },
+      'one-off container',
+    );
+    removed.push(
+      b.add(
+        `remove:${c.name}`,
+        { kind: 'remove-container', service: c.service, container: ref(c), volumes },
+        'one-off container',
+        [stop],
+      ),
+    );
   }
 
   const usedNetworks = inUse(attachedNetworks);
@@ -339,18 +491,31 @@ export function planDown(project: Project, observed: Observed, options: DownPlan
       const service = project.services[name];
       if (options.rmi === 'all' || !service.image) images.add(imageRef(project.name, service));
     }
-    for (const image of images) if (!usedImages.has(image)) b.add(`image:${image}`, { kind: 'remove-image', image }, `--rmi ${options.rmi}`, removed);
+    for (const image of images)
+      if (!usedImages.has(image))
+        b.add(`image:${image}`, { kind: 'remove-image', image }, `--rmi ${options.rmi}`, removed);
   }
   return b.plan();
 }
 
 /** Stops every given container, dependents before their dependencies. */
-function planStops(b: PlanGraph<Step>, graph: ServiceGraph, byService: Map<string, ObservedContainer[]>, reason: string, only?: Set<string>): void {
+function planStops(
+  b: PlanGraph<Step>,
+  graph: ServiceGraph,
+  byService: Map<string, ObservedContainer[]>,
+  reason: string,
+  only?: Set<string>,
+): void {
   const stopIds = new Map<string, string[]>();
   for (const name of [...graph.order()].reverse()) {
     if (only && !only.has(name)) continue;
     const after = graph.dependents(name).flatMap((d) => stopIds.get(d) ?? []);
-    stopIds.set(name, (byService.get(name) ?? []).map((c) => b.add(`stop:${c.name}`, { kind: 'stop-container', service: name, container: ref(c) }, reason, after)));
+    stopIds.set(
+      name,
+      (byService.get(name) ?? []).map((c) =>
+        b.add(`stop:${c.name}`, { kind: 'stop-container', service: name, container: ref(c) }, reason, after),
+      ),
+    );
   }
 }
 
@@ -358,7 +523,12 @@ function planStops(b: PlanGraph<Step>, graph: ServiceGraph, byService: Map<strin
 export function planStop(project: Project, observed: Observed, services?: string[]): Plan {
   const b = new PlanGraph<Step>();
   const graph = new ServiceGraph(project);
-  const running = new Map([...groupContainers(observed.containers)].map(([s, cs]) => [s, cs.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused')]));
+  const running = new Map(
+    [...groupContainers(observed.containers)].map(([s, cs]) => [
+      s,
+      cs.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused'),
+    ]),
+  );
   planStops(b, graph, running, 'stop', services?.length ? new Set(services) : undefined);
   return b.plan();
 }
@@ -368,21 +538,37 @@ export function planRestart(project: Project, observed: Observed, services?: str
   const b = new PlanGraph<Step>();
   for (const [service, containers] of groupContainers(observed.containers)) {
     if (!project.services[service] || (services?.length && !services.includes(service))) continue;
-    for (const c of containers) b.add(`restart:${c.name}`, { kind: 'restart-container', service, number: c.number, container: ref(c) }, 'restart');
+    for (const c of containers)
+      b.add(
+        `restart:${c.name}`,
+        { kind: 'restart-container', service, number: c.number, container: ref(c) },
+        'restart',
+      );
   }
   return b.plan();
 }
 
 /** `rm`: stopped containers of the selected services (all of them with `stop`). */
-export function planRemove(project: Project, observed: Observed, options: { services?: string[]; stop?: boolean; volumes?: boolean } = {}): Plan {
+export function planRemove(
+  project: Project,
+  observed: Observed,
+  options: { services?: string[]; stop?: boolean; volumes?: boolean } = {},
+): Plan {
   const b = new PlanGraph<Step>();
   for (const [service, containers] of groupContainers(observed.containers)) {
     if (!project.services[service] || (options.services?.length && !options.services.includes(service))) continue;
     for (const c of containers) {
       const stopped = c.state !== 'running' && c.state !== 'restarting' && c.state !== 'paused';
       if (!stopped && !options.stop) continue;
-      const after = stopped ? [] : [b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, 'rm --stop')];
-      b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes: !!options.volumes }, 'rm', after);
+      const after = stopped
+        ? []
+        : [b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, 'rm --stop')];
+      b.add(
+        `remove:${c.name}`,
+        { kind: 'remove-container', service, container: ref(c), volumes: !!options.volumes },
+        'rm',
+        after,
+      );
     }
   }
   return b.plan();

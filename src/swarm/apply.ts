@@ -22,7 +22,12 @@ export interface ApplyContext {
   releaseTimeout?: number;
 }
 
-export async function applySwarmPlan(plan: SwarmPlan, ctx: ApplyContext, onEvent?: ProgressListener, signal?: AbortSignal): Promise<Map<string, unknown>> {
+export async function applySwarmPlan(
+  plan: SwarmPlan,
+  ctx: ApplyContext,
+  onEvent?: ProgressListener,
+  signal?: AbortSignal,
+): Promise<Map<string, unknown>> {
   for (const message of plan.warnings) onEvent?.({ type: 'warning', message });
   if (!plan.nodes.length) return new Map();
   onEvent?.({ type: 'plan', steps: plan.nodes.map((n) => n.id) });
@@ -61,7 +66,13 @@ const WORDS: Record<SwarmStep['kind'], [string, string]> = {
 
 /** What a step acts on, as a person reads it: `Service proj_web`. */
 export function resource(step: SwarmStep): string {
-  const noun = step.kind.endsWith('network') ? 'Network' : step.kind.endsWith('secret') ? 'Secret' : step.kind.endsWith('config') ? 'Config' : 'Service';
+  const noun = step.kind.endsWith('network')
+    ? 'Network'
+    : step.kind.endsWith('secret')
+      ? 'Secret'
+      : step.kind.endsWith('config')
+        ? 'Config'
+        : 'Service';
   return `${noun} ${step.name}`;
 }
 
@@ -75,23 +86,45 @@ async function runStep(step: SwarmStep, ctx: ApplyContext, results: ReadonlyMap<
       return createObject(ctx, desiredObject(ctx, step.kind === 'create-secret' ? 'secret' : 'config', step.name));
     case 'create-service': {
       const spec = withIds(ctx, serviceSpec(ctx, step.service), results);
-      const created = await dial<{ ID: string }>(engine, { path: '/services/create', method: 'POST', options: spec }).catch(rethrow(step.service));
+      const created = await dial<{ ID: string }>(engine, {
+        path: '/services/create',
+        method: 'POST',
+        options: spec,
+      }).catch(rethrow(step.service));
       return created.ID;
     }
     case 'update-service': {
       const spec = withIds(ctx, serviceSpec(ctx, step.service), results);
-      await dial(engine, { path: `/services/${step.id}/update?`, method: 'POST', options: bodyOnly(spec, { version: step.version }) }).catch(rethrow(step.service));
+      await dial(engine, {
+        path: `/services/${step.id}/update?`,
+        method: 'POST',
+        options: bodyOnly(spec, { version: step.version }),
+      }).catch(rethrow(step.service));
       return step.id;
     }
     case 'remove-service':
-      await ignoreMissing(dial(engine, { path: `/services/${step.id}`, method: 'DELETE' })).catch(rethrow(step.service));
+      await ignoreMissing(dial(engine, { path: `/services/${step.id}`, method: 'DELETE' })).catch(
+        rethrow(step.service),
+      );
       return undefined;
     case 'remove-secret':
-      return whenReleased(ctx, () => ignoreMissing(dial(engine, { path: `/secrets/${step.id}`, method: 'DELETE' })), `secret "${step.name}"`);
+      return whenReleased(
+        ctx,
+        () => ignoreMissing(dial(engine, { path: `/secrets/${step.id}`, method: 'DELETE' })),
+        `secret "${step.name}"`,
+      );
     case 'remove-config':
-      return whenReleased(ctx, () => ignoreMissing(dial(engine, { path: `/configs/${step.id}`, method: 'DELETE' })), `config "${step.name}"`);
+      return whenReleased(
+        ctx,
+        () => ignoreMissing(dial(engine, { path: `/configs/${step.id}`, method: 'DELETE' })),
+        `config "${step.name}"`,
+      );
     case 'remove-network':
-      return whenReleased(ctx, () => ignoreMissing(dial(engine, { path: `/networks/${step.id}`, method: 'DELETE' })), `network "${step.name}"`);
+      return whenReleased(
+        ctx,
+        () => ignoreMissing(dial(engine, { path: `/networks/${step.id}`, method: 'DELETE' })),
+        `network "${step.name}"`,
+      );
   }
 }
 
@@ -101,7 +134,12 @@ async function createNetwork(ctx: ApplyContext, key: string): Promise<string> {
   const def = network.definition;
   const ipam = def.ipam && {
     Driver: def.ipam.driver,
-    Config: def.ipam.config?.map((c) => ({ Subnet: c.subnet, IPRange: c.ip_range, Gateway: c.gateway, AuxiliaryAddresses: c.aux_addresses })),
+    Config: def.ipam.config?.map((c) => ({
+      Subnet: c.subnet,
+      IPRange: c.ip_range,
+      Gateway: c.gateway,
+      AuxiliaryAddresses: c.aux_addresses,
+    })),
     Options: def.ipam.options,
   };
   const created = await dial<{ Id: string }>(ctx.engine, {
@@ -119,7 +157,12 @@ async function createNetwork(ctx: ApplyContext, key: string): Promise<string> {
       Options: def.driver_opts,
       IPAM: ipam,
       // Not the Compose project label: `berth down` would then take the stack's network for its own.
-      Labels: { ...def.labels, [STACK_NAMESPACE]: ctx.project, [Label.network]: key, [Label.configHash]: network.configHash },
+      Labels: {
+        ...def.labels,
+        [STACK_NAMESPACE]: ctx.project,
+        [Label.network]: key,
+        [Label.configHash]: network.configHash,
+      },
     },
   }).catch((err: unknown) => {
     throw new BerthError('engine', `network "${network.name}": ${engineMessage(err)}`, { cause: err });
@@ -142,7 +185,11 @@ async function createObject(ctx: ApplyContext, o: DesiredObject): Promise<string
     Driver: o.kind === 'secret' && def.driver ? { Name: def.driver, Options: def.driver_opts } : undefined,
     Templating: def.template_driver ? { Name: def.template_driver } : undefined,
   };
-  const created = await dial<{ ID: string }>(ctx.engine, { path: `/${o.kind}s/create`, method: 'POST', options: body }).catch((err: unknown) => {
+  const created = await dial<{ ID: string }>(ctx.engine, {
+    path: `/${o.kind}s/create`,
+    method: 'POST',
+    options: body,
+  }).catch((err: unknown) => {
     // Never echo the request: it carries the content.
     throw new BerthError('engine', `${o.kind} "${o.name}": ${engineMessage(err)}`, { cause: err });
   });
@@ -231,7 +278,16 @@ export function dial<T = unknown>(engine: Engine, request: DialOptions): Promise
         path: request.path,
         method: request.method,
         options: request.options as Record<string, unknown> | undefined,
-        statusCodes: { 200: true, 201: true, 204: true, 400: 'bad parameter', 404: 'not found', 409: 'conflict', 500: 'server error', 503: 'node is not part of a swarm' },
+        statusCodes: {
+          200: true,
+          201: true,
+          204: true,
+          400: 'bad parameter',
+          404: 'not found',
+          409: 'conflict',
+          500: 'server error',
+          503: 'node is not part of a swarm',
+        },
       },
       (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T)),
     );

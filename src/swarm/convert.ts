@@ -7,7 +7,13 @@ import { ServiceError } from '../errors.js';
 import { toNanoseconds } from '../engine/duration.js';
 import { canonicalJson } from '../model/hash.js';
 import { Label, projectLabels } from '../model/labels.js';
-import type { DeviceRequest, Project, Service, ServiceVolume, UpdateConfig as ComposeUpdateConfig } from '../model/types.js';
+import type {
+  DeviceRequest,
+  Project,
+  Service,
+  ServiceVolume,
+  UpdateConfig as ComposeUpdateConfig,
+} from '../model/types.js';
 import {
   STACK_IMAGE,
   STACK_NAMESPACE,
@@ -55,7 +61,10 @@ export function stackServiceName(project: string, service: string): string {
 export function swarmService(input: SwarmServiceInput): SwarmService {
   const { project, service } = input;
   const fail = (message: string) => new ServiceError('usage', service.name, message);
-  if (!service.image) throw fail('Swarm runs images, and this service has only build: set image: to the name the built image is pushed as');
+  if (!service.image)
+    throw fail(
+      'Swarm runs images, and this service has only build: set image: to the name the built image is pushed as',
+    );
   const warnings: string[] = [];
   const mode = modeName(service, fail);
   const name = stackServiceName(project.name, service.name);
@@ -93,7 +102,9 @@ export function swarmService(input: SwarmServiceInput): SwarmService {
 }
 
 function hash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(stripUndefined(value))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(stripUndefined(value)))
+    .digest('hex');
 }
 
 /** JSON without undefined members, so a hash never depends on which optional fields were spelled out. */
@@ -126,7 +137,8 @@ function serviceMode(service: Service, mode: ModeName, fail: (m: string) => Erro
 
 function containerSpec(input: SwarmServiceInput, labels: Record<string, string>, warnings: string[]): ContainerSpec {
   const { service } = input;
-  const sorted = <T extends { File: { Name: string } }>(refs: T[]) => refs.sort((a, b) => (a.File.Name < b.File.Name ? -1 : a.File.Name > b.File.Name ? 1 : 0));
+  const sorted = <T extends { File: { Name: string } }>(refs: T[]) =>
+    refs.sort((a, b) => (a.File.Name < b.File.Name ? -1 : a.File.Name > b.File.Name ? 1 : 0));
   const secrets = sorted(
     (service.secrets ?? []).map((ref) => ({
       File: { Name: ref.target ?? ref.source, UID: ref.uid ?? '0', GID: ref.gid ?? '0', Mode: ref.mode ?? 0o444 },
@@ -143,7 +155,10 @@ function containerSpec(input: SwarmServiceInput, labels: Record<string, string>,
   );
   const check = service.healthcheck;
   const dns = service.dns?.length || service.dns_search?.length || service.dns_opt?.length;
-  const mounts = [...(service.volumes ?? []).map((v) => mount(v, input, warnings)), ...(service.tmpfs ?? []).map(tmpfsMount)];
+  const mounts = [
+    ...(service.volumes ?? []).map((v) => mount(v, input, warnings)),
+    ...(service.tmpfs ?? []).map(tmpfsMount),
+  ];
   return {
     Image: service.image!,
     Labels: labels,
@@ -160,11 +175,21 @@ function containerSpec(input: SwarmServiceInput, labels: Record<string, string>,
     Mounts: mounts.length ? mounts : undefined,
     StopSignal: service.stop_signal,
     StopGracePeriod: toNanoseconds(service.stop_grace_period),
-    Healthcheck: check && (check.disable
-      ? { Test: ['NONE'] }
-      : { Test: check.test, Interval: toNanoseconds(check.interval), Timeout: toNanoseconds(check.timeout), Retries: check.retries, StartPeriod: toNanoseconds(check.start_period) }),
+    Healthcheck:
+      check &&
+      (check.disable
+        ? { Test: ['NONE'] }
+        : {
+            Test: check.test,
+            Interval: toNanoseconds(check.interval),
+            Timeout: toNanoseconds(check.timeout),
+            Retries: check.retries,
+            StartPeriod: toNanoseconds(check.start_period),
+          }),
     // SwarmKit writes /etc/hosts lines: "IP hostname".
-    Hosts: service.extra_hosts ? Object.entries(service.extra_hosts).flatMap(([host, ips]) => ips.map((ip) => `${ip} ${host}`)) : undefined,
+    Hosts: service.extra_hosts
+      ? Object.entries(service.extra_hosts).flatMap(([host, ips]) => ips.map((ip) => `${ip} ${host}`))
+      : undefined,
     DNSConfig: dns ? { Nameservers: service.dns, Search: service.dns_search, Options: service.dns_opt } : undefined,
     Secrets: secrets.length ? secrets : undefined,
     Configs: configs.length ? configs : undefined,
@@ -173,13 +198,18 @@ function containerSpec(input: SwarmServiceInput, labels: Record<string, string>,
     Sysctls: service.sysctls,
     CapabilityAdd: service.cap_add,
     CapabilityDrop: service.cap_drop,
-    Ulimits: service.ulimits ? Object.entries(service.ulimits).sort(([a], [b]) => (a < b ? -1 : 1)).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard })) : undefined,
+    Ulimits: service.ulimits
+      ? Object.entries(service.ulimits)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard }))
+      : undefined,
   };
 }
 
 function objectName(input: SwarmServiceInput, noun: 'secret' | 'config', key: string): string {
   const name = (noun === 'secret' ? input.secretNames : input.configNames)[key];
-  if (name === undefined) throw new ServiceError('reference', input.service.name, `refers to undefined ${noun} "${key}"`);
+  if (name === undefined)
+    throw new ServiceError('reference', input.service.name, `refers to undefined ${noun} "${key}"`);
   return name;
 }
 
@@ -198,17 +228,21 @@ function mount(volume: ServiceVolume, input: SwarmServiceInput, warnings: string
   const base = { Target: volume.target, ReadOnly: volume.read_only || undefined, Consistency: volume.consistency };
   switch (volume.type) {
     case 'bind':
-      warnings.push(`service "${service.name}": bind mount ${volume.source} must exist on every node the service runs on (Swarm does not create it)`);
+      warnings.push(
+        `service "${service.name}": bind mount ${volume.source} must exist on every node the service runs on (Swarm does not create it)`,
+      );
       return {
         ...base,
         Type: 'bind',
         Source: volume.source,
-        BindOptions: volume.bind?.propagation || volume.bind?.recursive === 'disabled'
-          ? { Propagation: volume.bind.propagation, NonRecursive: volume.bind.recursive === 'disabled' || undefined }
-          : undefined,
+        BindOptions:
+          volume.bind?.propagation || volume.bind?.recursive === 'disabled'
+            ? { Propagation: volume.bind.propagation, NonRecursive: volume.bind.recursive === 'disabled' || undefined }
+            : undefined,
       };
     case 'volume': {
-      if (volume.source === undefined) return { ...base, Type: 'volume', VolumeOptions: volume.volume?.nocopy ? { NoCopy: true } : undefined };
+      if (volume.source === undefined)
+        return { ...base, Type: 'volume', VolumeOptions: volume.volume?.nocopy ? { NoCopy: true } : undefined };
       const declared = project.volumes[volume.source];
       if (!declared) throw new ServiceError('reference', service.name, `refers to undefined volume "${volume.source}"`);
       // Each node creates the volume when a task first needs it: its driver, options and
@@ -217,27 +251,52 @@ function mount(volume: ServiceVolume, input: SwarmServiceInput, warnings: string
         ? { NoCopy: volume.volume?.nocopy }
         : {
             NoCopy: volume.volume?.nocopy,
-            Labels: { ...declared.labels, ...projectLabels(project.name), [Label.volume]: volume.source, [STACK_NAMESPACE]: project.name },
-            DriverConfig: declared.driver || declared.driver_opts ? { Name: declared.driver, Options: declared.driver_opts } : undefined,
+            Labels: {
+              ...declared.labels,
+              ...projectLabels(project.name),
+              [Label.volume]: volume.source,
+              [STACK_NAMESPACE]: project.name,
+            },
+            DriverConfig:
+              declared.driver || declared.driver_opts
+                ? { Name: declared.driver, Options: declared.driver_opts }
+                : undefined,
           };
       return { ...base, Type: 'volume', Source: declared.name, VolumeOptions: options };
     }
     case 'tmpfs':
-      return { ...base, Type: 'tmpfs', TmpfsOptions: volume.tmpfs && { SizeBytes: volume.tmpfs.size, Mode: volume.tmpfs.mode } };
+      return {
+        ...base,
+        Type: 'tmpfs',
+        TmpfsOptions: volume.tmpfs && { SizeBytes: volume.tmpfs.size, Mode: volume.tmpfs.mode },
+      };
     case 'npipe':
       return { ...base, Type: 'npipe', Source: volume.source };
     default:
-      throw new ServiceError('usage', service.name, `volume at ${volume.target}: mounts of type ${volume.type} are not supported by Swarm services`);
+      throw new ServiceError(
+        'usage',
+        service.name,
+        `volume at ${volume.target}: mounts of type ${volume.type} are not supported by Swarm services`,
+      );
   }
 }
 
 /** `tmpfs: /path[:size=N,mode=M]` -> a tmpfs mount. */
 function tmpfsMount(entry: string): Mount {
   const [target, options = ''] = entry.split(/:(.*)/s);
-  const opts = Object.fromEntries(options.split(',').filter(Boolean).map((o) => o.split('=') as [string, string]));
+  const opts = Object.fromEntries(
+    options
+      .split(',')
+      .filter(Boolean)
+      .map((o) => o.split('=') as [string, string]),
+  );
   const size = opts.size === undefined ? undefined : Number.parseInt(opts.size, 10);
   const mode = opts.mode === undefined ? undefined : Number.parseInt(opts.mode, 8);
-  return { Type: 'tmpfs', Target: target, TmpfsOptions: size !== undefined || mode !== undefined ? { SizeBytes: size, Mode: mode } : undefined };
+  return {
+    Type: 'tmpfs',
+    Target: target,
+    TmpfsOptions: size !== undefined || mode !== undefined ? { SizeBytes: size, Mode: mode } : undefined,
+  };
 }
 
 /** deploy.resources, falling back to the legacy cpus, mem_limit, mem_reservation and pids_limit. */
@@ -250,12 +309,18 @@ function resources(service: Service): TaskSpec['Resources'] {
   const reservedCpus = reservations?.cpus;
   const reservedMemory = reservations?.memory ?? service.mem_reservation;
   const generic = genericResources(service);
-  const Limits = cpus !== undefined || memory !== undefined || pids !== undefined
-    ? { NanoCPUs: cpus === undefined ? undefined : Math.round(cpus * 1e9), MemoryBytes: memory, Pids: pids }
-    : undefined;
-  const Reservations = reservedCpus !== undefined || reservedMemory !== undefined || generic.length
-    ? { NanoCPUs: reservedCpus === undefined ? undefined : Math.round(reservedCpus * 1e9), MemoryBytes: reservedMemory, GenericResources: generic.length ? generic : undefined }
-    : undefined;
+  const Limits =
+    cpus !== undefined || memory !== undefined || pids !== undefined
+      ? { NanoCPUs: cpus === undefined ? undefined : Math.round(cpus * 1e9), MemoryBytes: memory, Pids: pids }
+      : undefined;
+  const Reservations =
+    reservedCpus !== undefined || reservedMemory !== undefined || generic.length
+      ? {
+          NanoCPUs: reservedCpus === undefined ? undefined : Math.round(reservedCpus * 1e9),
+          MemoryBytes: reservedMemory,
+          GenericResources: generic.length ? generic : undefined,
+        }
+      : undefined;
   return Limits || Reservations ? { Limits, Reservations } : undefined;
 }
 
@@ -269,14 +334,19 @@ export function genericResources(service: Service): GenericResource[] {
   const out: GenericResource[] = (reservations?.generic_resources ?? []).map((r) => ({
     DiscreteResourceSpec: { Kind: r.discrete_resource_spec.kind, Value: r.discrete_resource_spec.value },
   }));
-  (reservations?.devices ?? []).forEach((device, i) => out.push(...deviceResources(service, device, `deploy.resources.reservations.devices[${i}]`)));
+  (reservations?.devices ?? []).forEach((device, i) =>
+    out.push(...deviceResources(service, device, `deploy.resources.reservations.devices[${i}]`)),
+  );
   return out;
 }
 
 function deviceResources(service: Service, device: DeviceRequest, field: string): GenericResource[] {
   const fail = (message: string) => new ServiceError('usage', service.name, `${field}: ${message}`);
   const gpu = device.driver === 'nvidia' || (device.capabilities ?? []).includes('gpu');
-  if (!gpu) throw fail(`Swarm reserves only GPUs (driver nvidia or capability gpu) as generic resources; got driver "${device.driver ?? ''}" with capabilities [${(device.capabilities ?? []).join(', ')}]`);
+  if (!gpu)
+    throw fail(
+      `Swarm reserves only GPUs (driver nvidia or capability gpu) as generic resources; got driver "${device.driver ?? ''}" with capabilities [${(device.capabilities ?? []).join(', ')}]`,
+    );
   const kind = 'NVIDIA-GPU';
   if (device.device_ids?.length) {
     if (device.count !== undefined) throw fail('count and device_ids are mutually exclusive');
@@ -293,7 +363,12 @@ function deviceResources(service: Service, device: DeviceRequest, field: string)
 function restartPolicy(service: Service, fail: (m: string) => Error): TaskSpec['RestartPolicy'] {
   const policy = service.deploy?.restart_policy;
   if (policy) {
-    return { Condition: policy.condition, Delay: toNanoseconds(policy.delay), MaxAttempts: policy.max_attempts, Window: toNanoseconds(policy.window) };
+    return {
+      Condition: policy.condition,
+      Delay: toNanoseconds(policy.delay),
+      MaxAttempts: policy.max_attempts,
+      Window: toNanoseconds(policy.window),
+    };
   }
   if (!service.restart) return undefined;
   const [name, attempts] = service.restart.split(':');
@@ -316,7 +391,9 @@ function placement(service: Service): TaskSpec['Placement'] {
   const platform = service.platform?.split('/');
   const out = {
     Constraints: p?.constraints?.length ? p.constraints : undefined,
-    Preferences: p?.preferences?.length ? p.preferences.map((pref) => ({ Spread: { SpreadDescriptor: pref.spread } })) : undefined,
+    Preferences: p?.preferences?.length
+      ? p.preferences.map((pref) => ({ Spread: { SpreadDescriptor: pref.spread } }))
+      : undefined,
     MaxReplicas: p?.max_replicas_per_node,
     Platforms: platform ? [{ OS: platform[0], Architecture: platform[1] }] : undefined,
   };
@@ -356,12 +433,24 @@ function endpointSpec(service: Service, fail: (m: string) => Error): EndpointSpe
   const ports = (service.ports ?? []).map((p, i) => {
     let published: number | undefined;
     if (p.published !== undefined && p.published !== '') {
-      if (!/^\d+$/.test(p.published)) throw fail(`ports[${i}]: Swarm publishes single ports, not the range "${p.published}"`);
+      if (!/^\d+$/.test(p.published))
+        throw fail(`ports[${i}]: Swarm publishes single ports, not the range "${p.published}"`);
       published = Number(p.published);
     }
-    return { Name: p.name, Protocol: p.protocol ?? 'tcp', TargetPort: p.target, PublishedPort: published, PublishMode: p.mode ?? 'ingress' };
+    return {
+      Name: p.name,
+      Protocol: p.protocol ?? 'tcp',
+      TargetPort: p.target,
+      PublishedPort: published,
+      PublishMode: p.mode ?? 'ingress',
+    };
   });
-  ports.sort((a, b) => a.TargetPort - b.TargetPort || (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0) || a.Protocol.localeCompare(b.Protocol));
+  ports.sort(
+    (a, b) =>
+      a.TargetPort - b.TargetPort ||
+      (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0) ||
+      a.Protocol.localeCompare(b.Protocol),
+  );
   // Always sent: an update without it would keep ports the file no longer publishes.
   return { Mode: service.deploy?.endpoint_mode ?? 'vip', Ports: ports.length ? ports : undefined };
 }

@@ -60,16 +60,28 @@ export function desiredStack(loaded: Pick<LoadedProject, 'project' | 'environmen
     services.push(converted);
     byKey[key] = converted;
   }
-  const networkKeys = new Set(Object.values(project.services).flatMap((s) => (s.network_mode ? [] : Object.keys(s.networks ?? {}))));
+  const networkKeys = new Set(
+    Object.values(project.services).flatMap((s) => (s.network_mode ? [] : Object.keys(s.networks ?? {}))),
+  );
   const networks = [...networkKeys].sort().map((key) => {
     const definition = project.networks[key];
-    return { key, name: definition.name, external: !!definition.external, configHash: networkConfigHash(definition), definition };
+    return {
+      key,
+      name: definition.name,
+      external: !!definition.external,
+      configHash: networkConfigHash(definition),
+      definition,
+    };
   });
   return { project: project.name, services, byKey, networks, secrets, configs, warnings };
 }
 
 /** The secrets (or configs) some service refers to, with their content read. */
-function usedObjects(project: Project, kind: 'secret' | 'config', env: Record<string, string | undefined>): DesiredObject[] {
+function usedObjects(
+  project: Project,
+  kind: 'secret' | 'config',
+  env: Record<string, string | undefined>,
+): DesiredObject[] {
   const field = kind === 'secret' ? 'secrets' : 'configs';
   const keys = new Set(Object.values(project.services).flatMap((s) => (s[field] ?? []).map((r) => r.source)));
   return [...keys].sort().map((key) => {
@@ -86,11 +98,16 @@ function usedObjects(project: Project, kind: 'secret' | 'config', env: Record<st
 }
 
 function content(kind: string, key: string, definition: FileObject, env: Record<string, string | undefined>): Buffer {
-  if (definition.file !== undefined) return readRegularFile(definition.file, { what: `${kind} "${key}" from`, code: 'reference' });
+  if (definition.file !== undefined)
+    return readRegularFile(definition.file, { what: `${kind} "${key}" from`, code: 'reference' });
   if (definition.content !== undefined) return Buffer.from(definition.content);
   if (definition.environment !== undefined) {
     const value = env[definition.environment];
-    if (value === undefined) throw new BerthError('reference', `${kind} "${key}": environment variable "${definition.environment}" is not set`);
+    if (value === undefined)
+      throw new BerthError(
+        'reference',
+        `${kind} "${key}": environment variable "${definition.environment}" is not set`,
+      );
     return Buffer.from(value);
   }
   throw new BerthError('reference', `${kind} "${key}" has no file, content or environment`);

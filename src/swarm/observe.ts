@@ -56,26 +56,43 @@ export interface ObservedStack {
 
 /** Fails with one clear line unless the engine is a manager of an active swarm. */
 export async function assertManager(engine: Engine): Promise<void> {
-  const info = (await engine.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; Error?: string } };
+  const info = (await engine.info()) as {
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; Error?: string };
+  };
   const swarm = info.Swarm ?? {};
   if (swarm.LocalNodeState !== 'active') {
-    throw new BerthError('engine', `this engine is not part of a Swarm (state: ${swarm.LocalNodeState || 'unknown'}${swarm.Error ? `, ${swarm.Error}` : ''}): run "docker swarm init" here, or point DOCKER_HOST at a manager`);
+    throw new BerthError(
+      'engine',
+      `this engine is not part of a Swarm (state: ${swarm.LocalNodeState || 'unknown'}${swarm.Error ? `, ${swarm.Error}` : ''}): run "docker swarm init" here, or point DOCKER_HOST at a manager`,
+    );
   }
   if (!swarm.ControlAvailable) {
-    throw new BerthError('engine', 'this engine is a Swarm worker: deploy through a manager (point DOCKER_HOST at one; "docker node ls" on a manager lists them)');
+    throw new BerthError(
+      'engine',
+      'this engine is a Swarm worker: deploy through a manager (point DOCKER_HOST at one; "docker node ls" on a manager lists them)',
+    );
   }
 }
 
 export async function observeStack(engine: Engine, project: string): Promise<ObservedStack> {
   const [services, networks, secrets, configs] = await Promise.all([
-    engine.listServices({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } }) as Promise<unknown> as Promise<ServiceInfo[]>,
+    engine.listServices({ filters: { label: [`${STACK_NAMESPACE}=${project}`] } }) as Promise<unknown> as Promise<
+      ServiceInfo[]
+    >,
     engine.listNetworks(),
-    engine.listSecrets() as Promise<unknown> as Promise<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }[]>,
-    engine.listConfigs() as Promise<unknown> as Promise<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }[]>,
+    engine.listSecrets() as Promise<unknown> as Promise<
+      { ID: string; Spec: { Name: string; Labels?: Record<string, string> } }[]
+    >,
+    engine.listConfigs() as Promise<unknown> as Promise<
+      { ID: string; Spec: { Name: string; Labels?: Record<string, string> } }[]
+    >,
   ]);
   const objects = (list: { ID: string; Spec: { Name: string; Labels?: Record<string, string> } }[], keyLabel: string) =>
     Object.fromEntries(
-      list.map((o) => [o.Spec.Name, { id: o.ID, name: o.Spec.Name, namespace: o.Spec.Labels?.[STACK_NAMESPACE], key: o.Spec.Labels?.[keyLabel] }]),
+      list.map((o) => [
+        o.Spec.Name,
+        { id: o.ID, name: o.Spec.Name, namespace: o.Spec.Labels?.[STACK_NAMESPACE], key: o.Spec.Labels?.[keyLabel] },
+      ]),
     );
   return {
     services: services.map((s) => observedService(s, project)).sort((a, b) => a.name.localeCompare(b.name)),

@@ -34,7 +34,10 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
   b.warnings.push(...desired.warnings);
 
   const networkNodes = planNetworks(b, desired, observed);
-  const objectNodes = new Map([...planObjects(b, project, desired.secrets, observed.secrets, 'secret'), ...planObjects(b, project, desired.configs, observed.configs, 'config')]);
+  const objectNodes = new Map([
+    ...planObjects(b, project, desired.secrets, observed.secrets, 'secret'),
+    ...planObjects(b, project, desired.configs, observed.configs, 'config'),
+  ]);
 
   const byName = new Map(observed.services.map((s) => [s.name, s]));
   const serviceNodes: string[] = [];
@@ -51,12 +54,33 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
       serviceNodes.push(b.add(id, { kind: 'create-service', service: key, name: service.name }, 'not found', uses));
     } else if (found.mode !== service.mode) {
       // Swarm cannot change a service's mode in place.
-      const removed = b.add(`remove-service:${key}`, { kind: 'remove-service', service: key, name: found.name, id: found.id }, `mode changes from ${found.mode} to ${service.mode}`);
-      serviceNodes.push(removed, b.add(id, { kind: 'create-service', service: key, name: service.name }, `mode changes from ${found.mode} to ${service.mode}`, [...uses, removed]));
+      const removed = b.add(
+        `remove-service:${key}`,
+        { kind: 'remove-service', service: key, name: found.name, id: found.id },
+        `mode changes from ${found.mode} to ${service.mode}`,
+      );
+      serviceNodes.push(
+        removed,
+        b.add(
+          id,
+          { kind: 'create-service', service: key, name: service.name },
+          `mode changes from ${found.mode} to ${service.mode}`,
+          [...uses, removed],
+        ),
+      );
     } else if (found.specHash !== service.specHash) {
-      serviceNodes.push(b.add(id, { kind: 'update-service', service: key, name: service.name, id: found.id, version: found.version }, updateReason(found, service.spec.TaskTemplate.ContainerSpec), uses));
+      serviceNodes.push(
+        b.add(
+          id,
+          { kind: 'update-service', service: key, name: service.name, id: found.id, version: found.version },
+          updateReason(found, service.spec.TaskTemplate.ContainerSpec),
+          uses,
+        ),
+      );
     } else if (found.updateState === 'paused' || found.updateState === 'rollback_paused') {
-      b.warnings.push(`service "${key}": its last update is ${found.updateState.replace('_', ' ')}${found.updateMessage ? ` (${found.updateMessage})` : ''}; fix the cause and deploy a changed file, or run "docker service update --rollback ${found.name}"`);
+      b.warnings.push(
+        `service "${key}": its last update is ${found.updateState.replace('_', ' ')}${found.updateMessage ? ` (${found.updateMessage})` : ''}; fix the cause and deploy a changed file, or run "docker service update --rollback ${found.name}"`,
+      );
     }
   }
 
@@ -64,10 +88,19 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
   const orphans = observed.services.filter((s) => !desiredNames.has(s.name));
   const kept: ObservedService[] = [];
   if (orphans.length && !options.prune) {
-    b.warnings.push(`found services that are not in the compose file (${orphans.map((s) => s.name).join(', ')}): deploy with --prune to remove them`);
+    b.warnings.push(
+      `found services that are not in the compose file (${orphans.map((s) => s.name).join(', ')}): deploy with --prune to remove them`,
+    );
     kept.push(...orphans);
   } else {
-    for (const s of orphans) serviceNodes.push(b.add(`remove-service:${s.key}`, { kind: 'remove-service', service: s.key, name: s.name, id: s.id }, 'not in the compose file'));
+    for (const s of orphans)
+      serviceNodes.push(
+        b.add(
+          `remove-service:${s.key}`,
+          { kind: 'remove-service', service: s.key, name: s.name, id: s.id },
+          'not in the compose file',
+        ),
+      );
   }
 
   // Old secrets, configs and networks go last: only once no service refers to them.
@@ -80,26 +113,54 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
   for (const o of ownedBy(project, observed.secrets)) {
     if (inUse.secrets.has(o.name)) continue;
     const next = replacedBy(desired.secrets, o);
-    b.add(`remove-secret:${o.name}`, { kind: 'remove-secret', name: o.name, id: o.id }, next ? `replaced by ${next}` : 'no longer used', serviceNodes);
+    b.add(
+      `remove-secret:${o.name}`,
+      { kind: 'remove-secret', name: o.name, id: o.id },
+      next ? `replaced by ${next}` : 'no longer used',
+      serviceNodes,
+    );
   }
   for (const o of ownedBy(project, observed.configs)) {
     if (inUse.configs.has(o.name)) continue;
     const next = replacedBy(desired.configs, o);
-    b.add(`remove-config:${o.name}`, { kind: 'remove-config', name: o.name, id: o.id }, next ? `replaced by ${next}` : 'no longer used', serviceNodes);
+    b.add(
+      `remove-config:${o.name}`,
+      { kind: 'remove-config', name: o.name, id: o.id },
+      next ? `replaced by ${next}` : 'no longer used',
+      serviceNodes,
+    );
   }
   const desiredNetworks = new Set(desired.networks.map((n) => n.name));
   for (const n of Object.values(observed.networks)) {
-    if (n.namespace !== project || desiredNetworks.has(n.name) || inUse.networks.has(n.id) || inUse.networks.has(n.name)) continue;
-    b.add(`remove-network:${n.name}`, { kind: 'remove-network', name: n.name, id: n.id }, 'no longer used', serviceNodes);
+    if (
+      n.namespace !== project ||
+      desiredNetworks.has(n.name) ||
+      inUse.networks.has(n.id) ||
+      inUse.networks.has(n.name)
+    )
+      continue;
+    b.add(
+      `remove-network:${n.name}`,
+      { kind: 'remove-network', name: n.name, id: n.id },
+      'no longer used',
+      serviceNodes,
+    );
   }
   return b.plan();
 }
 
-function updateReason(found: ObservedService, container: { Secrets?: { SecretName: string }[]; Configs?: { ConfigName: string }[] }): string {
+function updateReason(
+  found: ObservedService,
+  container: { Secrets?: { SecretName: string }[]; Configs?: { ConfigName: string }[] },
+): string {
   if (!found.specHash) return 'deployed without berth (no config hash): taken over';
   const rotated = [
-    ...(container.Secrets ?? []).filter((r) => !found.secrets.includes(r.SecretName)).map((r) => `secret ${r.SecretName}`),
-    ...(container.Configs ?? []).filter((r) => !found.configs.includes(r.ConfigName)).map((r) => `config ${r.ConfigName}`),
+    ...(container.Secrets ?? [])
+      .filter((r) => !found.secrets.includes(r.SecretName))
+      .map((r) => `secret ${r.SecretName}`),
+    ...(container.Configs ?? [])
+      .filter((r) => !found.configs.includes(r.ConfigName))
+      .map((r) => `config ${r.ConfigName}`),
   ];
   return rotated.length ? `config hash changed (now uses ${rotated.join(', ')})` : 'config hash changed';
 }
@@ -110,57 +171,94 @@ function planNetworks(b: PlanGraph<SwarmStep>, desired: DesiredStack, observed: 
     const found = observed.networks[network.name];
     if (network.external) {
       if (!found) {
-        throw new BerthError('reference', `network "${network.name}" is declared as external, but could not be found: create it first (docker network create --driver overlay --attachable ${network.name})`);
+        throw new BerthError(
+          'reference',
+          `network "${network.name}" is declared as external, but could not be found: create it first (docker network create --driver overlay --attachable ${network.name})`,
+        );
       }
       if (found.scope !== 'swarm') {
-        throw new BerthError('reference', `network "${network.name}" is a ${found.driver} network of scope "${found.scope}": Swarm services need a swarm-scoped network (an overlay network)`);
+        throw new BerthError(
+          'reference',
+          `network "${network.name}" is a ${found.driver} network of scope "${found.scope}": Swarm services need a swarm-scoped network (an overlay network)`,
+        );
       }
       continue;
     }
     if (!found) {
-      nodes.set(network.name, b.add(`network:${network.key}`, { kind: 'create-network', key: network.key, name: network.name }, 'not found'));
+      nodes.set(
+        network.name,
+        b.add(`network:${network.key}`, { kind: 'create-network', key: network.key, name: network.name }, 'not found'),
+      );
     } else if (found.scope !== 'swarm') {
       throw new BerthError(
         'reference',
         `network "${network.name}" already exists as a ${found.driver} network of scope "${found.scope}" (left by "berth up"?): Swarm needs an overlay network of that name; remove it first ("berth down")`,
       );
     } else if (found.namespace !== desired.project) {
-      b.warnings.push(`network "${network.name}" exists but does not belong to stack "${desired.project}"; using it as is (set external: true to say so)`);
+      b.warnings.push(
+        `network "${network.name}" exists but does not belong to stack "${desired.project}"; using it as is (set external: true to say so)`,
+      );
     } else if (found.configHash && found.configHash !== network.configHash) {
-      b.warnings.push(`network "${network.name}" exists with a different configuration; keeping it (Swarm cannot change a network in place: undeploy, then deploy, to apply the new one)`);
+      b.warnings.push(
+        `network "${network.name}" exists with a different configuration; keeping it (Swarm cannot change a network in place: undeploy, then deploy, to apply the new one)`,
+      );
     }
   }
   return nodes;
 }
 
 /** Create steps for content-named objects not yet in the swarm, keyed `secret:<name>` / `config:<name>`. */
-function planObjects(b: PlanGraph<SwarmStep>, project: string, wanted: DesiredObject[], observed: Record<string, ObservedObject>, kind: 'secret' | 'config'): Map<string, string> {
+function planObjects(
+  b: PlanGraph<SwarmStep>,
+  project: string,
+  wanted: DesiredObject[],
+  observed: Record<string, ObservedObject>,
+  kind: 'secret' | 'config',
+): Map<string, string> {
   const nodes = new Map<string, string>();
   for (const o of wanted) {
     const found = observed[o.name];
     if (o.external) {
-      if (!found) throw new BerthError('reference', `${kind} "${o.name}" is declared as external, but could not be found: create it first (docker ${kind} create ${o.name} FILE)`);
+      if (!found)
+        throw new BerthError(
+          'reference',
+          `${kind} "${o.name}" is declared as external, but could not be found: create it first (docker ${kind} create ${o.name} FILE)`,
+        );
       continue;
     }
     if (found) continue;
     const previous = ownedBy(project, observed).find((p) => p.key === o.key);
-    const step: SwarmStep = kind === 'secret' ? { kind: 'create-secret', key: o.key, name: o.name } : { kind: 'create-config', key: o.key, name: o.name };
-    nodes.set(`${kind}:${o.name}`, b.add(`${kind}:${o.name}`, step, previous ? `content changed (was ${previous.name})` : 'not found'));
+    const step: SwarmStep =
+      kind === 'secret'
+        ? { kind: 'create-secret', key: o.key, name: o.name }
+        : { kind: 'create-config', key: o.key, name: o.name };
+    nodes.set(
+      `${kind}:${o.name}`,
+      b.add(`${kind}:${o.name}`, step, previous ? `content changed (was ${previous.name})` : 'not found'),
+    );
   }
   return nodes;
 }
 
 function ownedBy(project: string, objects: Record<string, ObservedObject>): ObservedObject[] {
-  return Object.values(objects).filter((o) => o.namespace === project).sort((a, b) => a.name.localeCompare(b.name));
+  return Object.values(objects)
+    .filter((o) => o.namespace === project)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Undeploy: every service of the stack, then its networks, secrets and configs. */
 export function planUndeploy(project: string, observed: ObservedStack): SwarmPlan {
   const b = new PlanGraph<SwarmStep>();
-  const services = observed.services.map((s) => b.add(`remove-service:${s.key}`, { kind: 'remove-service', service: s.key, name: s.name, id: s.id }, 'undeploy'));
-  for (const o of ownedBy(project, observed.secrets)) b.add(`remove-secret:${o.name}`, { kind: 'remove-secret', name: o.name, id: o.id }, 'undeploy', services);
-  for (const o of ownedBy(project, observed.configs)) b.add(`remove-config:${o.name}`, { kind: 'remove-config', name: o.name, id: o.id }, 'undeploy', services);
-  for (const n of Object.values(observed.networks).filter((n) => n.namespace === project).sort((x, y) => x.name.localeCompare(y.name))) {
+  const services = observed.services.map((s) =>
+    b.add(`remove-service:${s.key}`, { kind: 'remove-service', service: s.key, name: s.name, id: s.id }, 'undeploy'),
+  );
+  for (const o of ownedBy(project, observed.secrets))
+    b.add(`remove-secret:${o.name}`, { kind: 'remove-secret', name: o.name, id: o.id }, 'undeploy', services);
+  for (const o of ownedBy(project, observed.configs))
+    b.add(`remove-config:${o.name}`, { kind: 'remove-config', name: o.name, id: o.id }, 'undeploy', services);
+  for (const n of Object.values(observed.networks)
+    .filter((n) => n.namespace === project)
+    .sort((x, y) => x.name.localeCompare(y.name))) {
     b.add(`remove-network:${n.name}`, { kind: 'remove-network', name: n.name, id: n.id }, 'undeploy', services);
   }
   return b.plan();

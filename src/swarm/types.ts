@@ -62,7 +62,13 @@ export interface ContainerSpec {
   Mounts?: Mount[];
   StopSignal?: string;
   StopGracePeriod?: Nanoseconds;
-  Healthcheck?: { Test?: string[]; Interval?: Nanoseconds; Timeout?: Nanoseconds; Retries?: number; StartPeriod?: Nanoseconds };
+  Healthcheck?: {
+    Test?: string[];
+    Interval?: Nanoseconds;
+    Timeout?: Nanoseconds;
+    Retries?: number;
+    StartPeriod?: Nanoseconds;
+  };
   Hosts?: string[];
   DNSConfig?: { Nameservers?: string[]; Search?: string[]; Options?: string[] };
   Secrets?: SecretReference[];
@@ -82,7 +88,11 @@ export interface Mount {
   ReadOnly?: boolean;
   Consistency?: string;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
@@ -119,8 +129,7 @@ export interface Reservations {
 }
 
 export type GenericResource =
-  | { DiscreteResourceSpec: { Kind: string; Value: number } }
-  | { NamedResourceSpec: { Kind: string; Value: string } };
+  { DiscreteResourceSpec: { Kind: string; Value: number } } | { NamedResourceSpec: { Kind: string; Value: string } };
 
 export interface UpdateConfig {
   Parallelism: number;

@@ -45,7 +45,7 @@ const IGNORED: Record<string, string> = {
   shm_size: 'Swarm services cannot size /dev/shm (mount a tmpfs at /dev/shm)',
   storage_opt: 'Swarm services have no storage options',
   use_api_socket: 'Swarm does not mount the Docker API socket',
-  userns_mode: 'Swarm tasks use the engine\'s user namespace setting',
+  userns_mode: "Swarm tasks use the engine's user namespace setting",
   uts: 'Swarm tasks cannot share a UTS namespace',
   volumes_from: 'declare the shared volume in both services instead',
 };
@@ -63,24 +63,47 @@ export function unsupportedAttributes(service: Service): string[] {
     warnings.push(`service "${service.name}": ${key} is ignored by Swarm (${why})`);
   }
   for (const [network, options] of Object.entries(service.networks ?? {})) {
-    for (const field of ['ipv4_address', 'ipv6_address', 'link_local_ips', 'mac_address', 'priority', 'gw_priority', 'interface_name'] as const) {
-      if (options?.[field] !== undefined) warnings.push(`service "${service.name}": networks.${network}.${field} is ignored by Swarm (it assigns addresses itself)`);
+    for (const field of [
+      'ipv4_address',
+      'ipv6_address',
+      'link_local_ips',
+      'mac_address',
+      'priority',
+      'gw_priority',
+      'interface_name',
+    ] as const) {
+      if (options?.[field] !== undefined)
+        warnings.push(
+          `service "${service.name}": networks.${network}.${field} is ignored by Swarm (it assigns addresses itself)`,
+        );
     }
   }
   for (const [i, port] of (service.ports ?? []).entries()) {
     if (port.host_ip) {
-      warnings.push(`service "${service.name}": ports[${i}] asks for host address ${port.host_ip}, which Swarm cannot honour: port ${port.published ?? port.target} is published on every address of every node`);
+      warnings.push(
+        `service "${service.name}": ports[${i}] asks for host address ${port.host_ip}, which Swarm cannot honour: port ${port.published ?? port.target} is published on every address of every node`,
+      );
     }
   }
   if (service.healthcheck?.start_interval !== undefined) {
-    warnings.push(`service "${service.name}": healthcheck.start_interval is ignored by Swarm (not available with this Engine API version)`);
+    warnings.push(
+      `service "${service.name}": healthcheck.start_interval is ignored by Swarm (not available with this Engine API version)`,
+    );
   }
   for (const [i, volume] of (service.volumes ?? []).entries()) {
-    if (volume.type === 'volume' && volume.volume?.subpath) warnings.push(`service "${service.name}": volumes[${i}].volume.subpath is ignored by Swarm (not available with this Engine API version)`);
-    if (volume.type === 'bind' && volume.bind?.selinux) warnings.push(`service "${service.name}": volumes[${i}].bind.selinux is ignored by Swarm (relabel the path on each node)`);
+    if (volume.type === 'volume' && volume.volume?.subpath)
+      warnings.push(
+        `service "${service.name}": volumes[${i}].volume.subpath is ignored by Swarm (not available with this Engine API version)`,
+      );
+    if (volume.type === 'bind' && volume.bind?.selinux)
+      warnings.push(
+        `service "${service.name}": volumes[${i}].bind.selinux is ignored by Swarm (relabel the path on each node)`,
+      );
   }
   if (service.deploy?.mode?.endsWith('job') && (service.deploy.update_config || service.deploy.rollback_config)) {
-    warnings.push(`service "${service.name}": a job runs to completion; update_config and rollback_config apply when a changed job is run again`);
+    warnings.push(
+      `service "${service.name}": a job runs to completion; update_config and rollback_config apply when a changed job is run again`,
+    );
   }
   return warnings;
 }

@@ -16,7 +16,12 @@ export interface CompiledRule {
 export function compileRule(rule: WatchRule, index: number): CompiledRule {
   const list = (v: string[] | string | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const include = list(rule.include);
-  return { index, rule, ignore: new PatternMatcher(list(rule.ignore)), include: include.length ? new PatternMatcher(include) : undefined };
+  return {
+    index,
+    rule,
+    ignore: new PatternMatcher(list(rule.ignore)),
+    include: include.length ? new PatternMatcher(include) : undefined,
+  };
 }
 
 export function syncs(action: string): boolean {
@@ -53,7 +58,8 @@ export function skipsDirectory(c: CompiledRule, hostPath: string): boolean {
 /** Where a host path under the rule lands in the container: `target` joined with its path below `path`. */
 export function containerPath(rule: WatchRule, hostPath: string): string {
   const rel = relativeTo(rule.path, hostPath);
-  if (rel === undefined || rule.target === undefined) throw new Error(`${hostPath} is not under ${rule.path} or the rule has no target`);
+  if (rel === undefined || rule.target === undefined)
+    throw new Error(`${hostPath} is not under ${rule.path} or the rule has no target`);
   return rel === '' ? posix.normalize(rule.target) : posix.join(rule.target, rel);
 }
 

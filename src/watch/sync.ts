@@ -36,7 +36,10 @@ export async function splitByPresence(items: readonly SyncItem[]): Promise<SyncP
 export async function syncContainer(engine: Engine, containerId: string, plan: SyncPlan): Promise<void> {
   if (plan.remove.length) {
     const result = await runHook(engine, containerId, { command: ['rm', '-rf', ...plan.remove] }, {});
-    if (result.exitCode !== 0) throw new Error(`removing ${plan.remove.join(', ')} failed (exit code ${result.exitCode}): ${result.output.trim()}`);
+    if (result.exitCode !== 0)
+      throw new Error(
+        `removing ${plan.remove.join(', ')} failed (exit code ${result.exitCode}): ${result.output.trim()}`,
+      );
   }
   if (plan.copy.length) {
     // The files get the container user's ownership, as `docker compose watch` gives them.

@@ -38,7 +38,10 @@ export class TreeWatcher {
     try {
       stats = await lstat(options.root);
     } catch (err) {
-      throw new BerthError('file-not-found', `cannot watch ${options.root}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+      throw new BerthError(
+        'file-not-found',
+        `cannot watch ${options.root}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+      );
     }
     try {
       if (stats.isDirectory()) await watcher.addTree(options.root, true);
@@ -84,11 +87,16 @@ export class TreeWatcher {
     }
     let w: FSWatcher;
     try {
-      w = watch(dir, { persistent: true }, (_event, filename) => this.changed(dir, filename === null ? undefined : filename.toString()));
+      w = watch(dir, { persistent: true }, (_event, filename) =>
+        this.changed(dir, filename === null ? undefined : filename.toString()),
+      );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      const hint = code === 'ENOSPC' ? ' (the inotify watch limit is reached: raise fs.inotify.max_user_watches, or ignore more directories)' : '';
+      const hint =
+        code === 'ENOSPC'
+          ? ' (the inotify watch limit is reached: raise fs.inotify.max_user_watches, or ignore more directories)'
+          : '';
       const error = new Error(`cannot watch ${dir}: ${(err as Error).message}${hint}`);
       if (atStart) throw error;
       this.options.onError(error);
@@ -96,7 +104,8 @@ export class TreeWatcher {
     }
     w.on('error', (err) => {
       // A deleted directory ends its watch; anything else is worth saying.
-      if ((err as NodeJS.ErrnoException).code !== 'EPERM' && (err as NodeJS.ErrnoException).code !== 'ENOENT') this.options.onError(err);
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM' && (err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.options.onError(err);
       this.unwatch(dir);
     });
     this.watchers.set(dir, w);
@@ -124,13 +133,15 @@ export class TreeWatcher {
     this.options.onChange(path);
     if (path === dir) return;
     // A new directory gets watched; a removed one stops being watched.
-    void lstat(path).then(
-      (s) => {
-        if (s.isDirectory() && !this.watchers.has(path)) return this.addTree(path, false);
-      },
-      () => {
-        if (this.watchers.has(path)) this.unwatch(path);
-      },
-    ).catch((err: Error) => this.options.onError(err));
+    void lstat(path)
+      .then(
+        (s) => {
+          if (s.isDirectory() && !this.watchers.has(path)) return this.addTree(path, false);
+        },
+        () => {
+          if (this.watchers.has(path)) this.unwatch(path);
+        },
+      )
+      .catch((err: Error) => this.options.onError(err));
   }
 }

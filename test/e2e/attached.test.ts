@@ -6,7 +6,7 @@ describe('attached up', () => {
   let project: TestProject;
   afterEach(async () => project?.cleanup());
 
-  it('streams every service\'s output with a service prefix, and Ctrl-C stops the project', async () => {
+  it("streams every service's output with a service prefix, and Ctrl-C stops the project", async () => {
     project = await useProject('attached');
     const run = spawnCli(project, ['up']);
     await expect.poll(() => run.stdout(), { timeout: 30_000 }).toMatch(/^talker-1 +\| tick \d+$/m);

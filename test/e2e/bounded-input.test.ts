@@ -27,7 +27,9 @@ describe('unbounded input is refused before anything is created', () => {
     const result = await project.cli(['up', '-d']);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`${join(project.dir, 'compose.yaml')}:6:15: services.app.env_file[0]: cannot read env file /dev/zero: it is not a regular file`);
+    expect(result.stderr).toContain(
+      `${join(project.dir, 'compose.yaml')}:6:15: services.app.env_file[0]: cannot read env file /dev/zero: it is not a regular file`,
+    );
     await expectNothingCreated(project);
   });
 
@@ -45,14 +47,25 @@ describe('unbounded input is refused before anything is created', () => {
     project.write('compose.yaml', text(...APP, '    scale: 99999999999999999999'));
     const result = await project.cli(['up', '-d']);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/compose\.yaml:6:12: services\.app\.scale: expected a number of replicas from 0 to 1000/);
+    expect(result.stderr).toMatch(
+      /compose\.yaml:6:12: services\.app\.scale: expected a number of replicas from 0 to 1000/,
+    );
     await expectNothingCreated(project);
   });
 
   it('a dependency chain of 10 000 services plans a dry run, the deepest dependency first', async () => {
     project = await useProject('bounded-input');
     const n = 10_000;
-    project.write('compose.yaml', text('services:', ...Array.from({ length: n }, (_, i) => `  s${i}: {image: busybox${i + 1 < n ? `, depends_on: [s${i + 1}]` : ''}}`)));
+    project.write(
+      'compose.yaml',
+      text(
+        'services:',
+        ...Array.from(
+          { length: n },
+          (_, i) => `  s${i}: {image: busybox${i + 1 < n ? `, depends_on: [s${i + 1}]` : ''}}`,
+        ),
+      ),
+    );
     const result = await project.cli(['up', '--dry-run']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

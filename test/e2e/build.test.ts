@@ -73,7 +73,13 @@ describe('build', () => {
 
   it('an ignored file never reaches the image, an included one and the exceptions do', async () => {
     const files = (await output(app.id, ['find', '/app', '-type', 'f'])).trim().split('\n').sort();
-    expect(files).toEqual(['/app/.dockerignore', '/app/Dockerfile', '/app/drafts/keep.txt', '/app/included.txt', '/app/src/main.txt']);
+    expect(files).toEqual([
+      '/app/.dockerignore',
+      '/app/Dockerfile',
+      '/app/drafts/keep.txt',
+      '/app/included.txt',
+      '/app/src/main.txt',
+    ]);
   });
 
   it('a build arg given without a value takes the host environment value into the image', async () => {
@@ -83,12 +89,20 @@ describe('build', () => {
   it('the image is tagged, labelled for the project and service, and its ID returned', async () => {
     const info = await engine.getImage(tag('app')).inspect();
     expect(info.Id).toBe(app.id);
-    expect(info.Config.Labels).toMatchObject({ 'com.docker.compose.project': project, 'com.docker.compose.service': 'app' });
+    expect(info.Config.Labels).toMatchObject({
+      'com.docker.compose.project': project,
+      'com.docker.compose.service': 'app',
+    });
   });
 
   it('the build output arrives line by line, steps included', () => {
     // The engine counts the build's labels as extra LABEL steps at the end.
-    expect(app.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^Step 1\/\d+ : FROM busybox$/), expect.stringMatching(/^Step 4\/\d+ : COPY \. \/app\/$/)]));
+    expect(app.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Step 1\/\d+ : FROM busybox$/),
+        expect.stringMatching(/^Step 4\/\d+ : COPY \. \/app\/$/),
+      ]),
+    );
     expect(app.lines.every((line) => !line.includes('\n'))).toBe(true);
   });
 
@@ -133,7 +147,9 @@ describe('build', () => {
   });
 
   it('an inline Dockerfile builds and never lands in the image', async () => {
-    const { id } = await build(request('inline', { dockerfile: undefined, dockerfile_inline: 'FROM busybox\nCOPY . /ctx/\n' }));
+    const { id } = await build(
+      request('inline', { dockerfile: undefined, dockerfile_inline: 'FROM busybox\nCOPY . /ctx/\n' }),
+    );
     const files = (await output(id, ['ls', '-a', '/ctx'])).split(/\s+/).filter(Boolean);
     expect(files).toContain('included.txt');
     expect(files.filter((f) => f.startsWith('.dockerfile'))).toEqual([]);
@@ -144,19 +160,29 @@ describe('build', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of tar) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const server: Server = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'application/x-tar' }).end(body));
+    const server: Server = createServer((_, res) =>
+      res.writeHead(200, { 'Content-Type': 'application/x-tar' }).end(body),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/context.tar`;
       const { id } = await build(request('remote', { context: url, args: { GREETING: 'remote' } }));
-      expect((await output(id, ['cat', '/app/included.txt', '/greeting'])).split('\n')).toEqual(['included', 'remote', '']);
+      expect((await output(id, ['cat', '/app/included.txt', '/greeting'])).split('\n')).toEqual([
+        'included',
+        'remote',
+        '',
+      ]);
     } finally {
       server.close();
     }
   });
 
   it('settings only BuildKit supports are refused, naming the service and the setting', async () => {
-    await expect(buildImage(engine, request('keys', { ssh: ['default'] }))).rejects.toThrow(/^service "keys": build\.ssh needs BuildKit/);
-    await expect(buildImage(engine, request('multi', { platforms: ['linux/amd64', 'linux/arm64'] }))).rejects.toThrow(/^service "multi": build\.platforms lists 2 platforms/);
+    await expect(buildImage(engine, request('keys', { ssh: ['default'] }))).rejects.toThrow(
+      /^service "keys": build\.ssh needs BuildKit/,
+    );
+    await expect(buildImage(engine, request('multi', { platforms: ['linux/amd64', 'linux/arm64'] }))).rejects.toThrow(
+      /^service "multi": build\.platforms lists 2 platforms/,
+    );
   });
 });

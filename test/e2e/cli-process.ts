@@ -11,13 +11,20 @@ export interface CliProcess {
   exited: Promise<number>;
 }
 
-export function spawnCli(project: TestProject, args: string[], input?: string, env: Record<string, string> = {}): CliProcess {
+export function spawnCli(
+  project: TestProject,
+  args: string[],
+  input?: string,
+  env: Record<string, string> = {},
+): CliProcess {
   const child = spawn(cliPath, args, { cwd: project.dir, env: cliEnv({ ...project.env, ...env }) });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 128))));
+  const exited = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 128))),
+  );
   if (input !== undefined) child.stdin.end(input);
   // A bounded life: a hung command fails its test instead of the whole run.
   const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);

@@ -15,13 +15,20 @@ import { cliEnv, cliPath, useProject, type TestProject } from './harness.js';
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
 /** A docker CLI config folder (DOCKER_CONFIG) with these contexts, as `docker context create` stores them. */
-function dockerConfig(contexts: Record<string, string>, currentContext?: string, tlsFrom: Record<string, string> = {}): string {
+function dockerConfig(
+  contexts: Record<string, string>,
+  currentContext?: string,
+  tlsFrom: Record<string, string> = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-e2e-docker-config-'));
   if (currentContext) writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext }));
   for (const [name, host] of Object.entries(contexts)) {
     const id = createHash('sha256').update(name).digest('hex');
     mkdirSync(join(dir, 'contexts', 'meta', id), { recursive: true });
-    writeFileSync(join(dir, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    writeFileSync(
+      join(dir, 'contexts', 'meta', id, 'meta.json'),
+      JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+    );
     if (tlsFrom[name]) cpSync(tlsFrom[name], join(dir, 'contexts', 'tls', id, 'docker'), { recursive: true });
   }
   return dir;
@@ -78,7 +85,22 @@ function certificates(dir: string): { ca: string; serverKey: Buffer; serverCert:
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
   const signed = (name: string, subject: string, ...extra: string[]) => {
     ssl('req', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', subject);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', ...extra);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      ...extra,
+    );
   };
   signed('server', '/CN=127.0.0.1', '-extfile', 'san.ext');
   signed('client', '/CN=berth-client');
@@ -87,19 +109,33 @@ function certificates(dir: string): { ca: string; serverKey: Buffer; serverCert:
   cpSync(join(dir, 'ca.pem'), join(client, 'ca.pem'));
   cpSync(join(dir, 'client.pem'), join(client, 'cert.pem'));
   cpSync(join(dir, 'client-key.pem'), join(client, 'key.pem'));
-  return { ca: join(dir, 'ca.pem'), serverKey: readFileSync(join(dir, 'server-key.pem')), serverCert: readFileSync(join(dir, 'server.pem')), client };
+  return {
+    ca: join(dir, 'ca.pem'),
+    serverKey: readFileSync(join(dir, 'server-key.pem')),
+    serverCert: readFileSync(join(dir, 'server.pem')),
+    client,
+  };
 }
 
 /** The test bed's engine behind TLS on 127.0.0.1, asking for a client certificate signed by the CA. */
 async function tlsEngine(certs: ReturnType<typeof certificates>) {
   const authorized: boolean[] = [];
-  const server = createTlsServer({ key: certs.serverKey, cert: certs.serverCert, ca: readFileSync(certs.ca), requestCert: true, rejectUnauthorized: true }, (socket: TLSSocket) => {
-    authorized.push(socket.authorized);
-    const engine = connect(ENGINE_SOCKET);
-    socket.pipe(engine).pipe(socket);
-    socket.on('error', () => engine.destroy());
-    engine.on('error', () => socket.destroy());
-  });
+  const server = createTlsServer(
+    {
+      key: certs.serverKey,
+      cert: certs.serverCert,
+      ca: readFileSync(certs.ca),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket: TLSSocket) => {
+      authorized.push(socket.authorized);
+      const engine = connect(ENGINE_SOCKET);
+      socket.pipe(engine).pipe(socket);
+      socket.on('error', () => engine.destroy());
+      engine.on('error', () => socket.destroy());
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, authorized };
 }
@@ -152,12 +188,16 @@ describe('the engine berth talks to', () => {
   it('the context is chosen as the docker CLI chooses it: --context, then DOCKER_HOST, then DOCKER_CONTEXT, then currentContext', async () => {
     project = await useProject('contexts');
     const port = await closedPort();
-    const config = temp(dockerConfig({ local: `unix://${ENGINE_SOCKET}`, broken: `tcp://127.0.0.1:${port}` }, 'broken'));
+    const config = temp(
+      dockerConfig({ local: `unix://${ENGINE_SOCKET}`, broken: `tcp://127.0.0.1:${port}` }, 'broken'),
+    );
     const closedHost = `tcp://127.0.0.1:${await closedPort()}`;
 
     const current = await project.cli(['ps'], { DOCKER_CONFIG: config, DOCKER_HOST: '' });
     expect(current.stderr).toContain('(context "broken")');
-    expect(await project.cli(['up', '-d'], { DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: 'local' })).toMatchObject({ code: 0 });
+    expect(
+      await project.cli(['up', '-d'], { DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: 'local' }),
+    ).toMatchObject({ code: 0 });
     expect(await running(project)).toHaveLength(1);
     const host = await project.cli(['ps'], { DOCKER_CONFIG: config, DOCKER_HOST: closedHost, DOCKER_CONTEXT: 'local' });
     expect(host.code).toBe(1);
@@ -198,9 +238,26 @@ engine.on('close', () => process.exit(0));`),
     expect(await cliWithPath(project, ['down'], env, ssh)).toMatchObject({ code: 0 });
     expect(await project.containers()).toEqual([]);
 
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
     expect(calls.length).toBeGreaterThanOrEqual(3);
-    for (const argv of calls) expect(argv).toEqual(['-o', 'ConnectTimeout=30', '-T', '-l', 'tester', '-p', String(listener.port), '--', '127.0.0.1', 'docker', 'system', 'dial-stdio']);
+    for (const argv of calls)
+      expect(argv).toEqual([
+        '-o',
+        'ConnectTimeout=30',
+        '-T',
+        '-l',
+        'tester',
+        '-p',
+        String(listener.port),
+        '--',
+        '127.0.0.1',
+        'docker',
+        'system',
+        'dial-stdio',
+      ]);
     expect(listener.connections()).toBe(0);
   });
 
@@ -208,12 +265,18 @@ engine.on('close', () => process.exit(0));`),
     project = await useProject('contexts');
     const listener = await tcpListener();
     cleanups.push(() => listener.server.close());
-    const ssh = temp(fakeSsh(`process.stderr.write('ssh: connect to host 127.0.0.1 port ${listener.port}: Connection refused\\r\\n'); process.exit(255);`));
+    const ssh = temp(
+      fakeSsh(
+        `process.stderr.write('ssh: connect to host 127.0.0.1 port ${listener.port}: Connection refused\\r\\n'); process.exit(255);`,
+      ),
+    );
     const address = `ssh://tester@127.0.0.1:${listener.port}`;
 
     const ps = await cliWithPath(project, ['ps'], { DOCKER_HOST: address }, ssh);
     expect(ps.code).toBe(1);
-    expect(ps.stderr).toContain(`cannot reach the Docker Engine at ${address} (ssh exited with code 255: ssh: connect to host 127.0.0.1 port ${listener.port}: Connection refused)`);
+    expect(ps.stderr).toContain(
+      `cannot reach the Docker Engine at ${address} (ssh exited with code 255: ssh: connect to host 127.0.0.1 port ${listener.port}: Connection refused)`,
+    );
     expect(listener.connections()).toBe(0);
   });
 
@@ -222,7 +285,12 @@ engine.on('close', () => process.exit(0));`),
     const certs = certificates(temp(mkdtempSync(join(tmpdir(), 'berth-e2e-certs-'))));
     const engine = await tlsEngine(certs);
     cleanups.push(() => engine.server.close());
-    const env = { DOCKER_HOST: engine.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client, DOCKER_CONFIG: temp(dockerConfig({})) };
+    const env = {
+      DOCKER_HOST: engine.host,
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: certs.client,
+      DOCKER_CONFIG: temp(dockerConfig({})),
+    };
 
     expect(await project.cli(['up', '-d'], env)).toMatchObject({ code: 0 });
     expect(await running(project)).toHaveLength(1);
@@ -237,7 +305,9 @@ engine.on('close', () => process.exit(0));`),
     const unverified = await project.cli(['ps'], { ...env, DOCKER_CERT_PATH: mixed });
     expect(unverified.code).toBe(1);
     expect(unverified.stderr).toContain(`cannot reach the Docker Engine at ${engine.host} (`);
-    expect(await project.cli(['ps'], { ...env, DOCKER_CERT_PATH: mixed, DOCKER_TLS_VERIFY: '', DOCKER_TLS: '1' })).toMatchObject({ code: 0 });
+    expect(
+      await project.cli(['ps'], { ...env, DOCKER_CERT_PATH: mixed, DOCKER_TLS_VERIFY: '', DOCKER_TLS: '1' }),
+    ).toMatchObject({ code: 0 });
     // Plain HTTP to a TLS engine is no engine at all.
     expect((await project.cli(['ps'], { ...env, DOCKER_TLS_VERIFY: '' })).code).toBe(1);
   });

@@ -11,7 +11,9 @@ async function replicas(project: TestProject) {
 /** Waits until web's command has written its files. */
 async function ready(project: TestProject): Promise<void> {
   for (const c of await replicas(project)) {
-    await expect.poll(() => project.exec(c.Id, ['cat', '/srv/conf/app.conf']).catch(() => ''), { timeout: 10_000 }).toBe('from-container\n');
+    await expect
+      .poll(() => project.exec(c.Id, ['cat', '/srv/conf/app.conf']).catch(() => ''), { timeout: 10_000 })
+      .toBe('from-container\n');
   }
 }
 
@@ -45,7 +47,9 @@ describe('cp', () => {
     writeFileSync(join(project.dir, 'site', 'css', 'a.css'), 'body{}\n');
     expect((await project.cli(['cp', '--index', '1', 'site', 'web:/srv'])).code).toBe(0);
     const [one] = await replicas(project);
-    expect(await project.exec(one.Id, ['cat', '/srv/site/index.html', '/srv/site/css/a.css'])).toBe('<h1>hi</h1>\nbody{}\n');
+    expect(await project.exec(one.Id, ['cat', '/srv/site/index.html', '/srv/site/css/a.css'])).toBe(
+      '<h1>hi</h1>\nbody{}\n',
+    );
   });
 
   it('cp copies files and directories out with the right content, following a link with -L, or as a tar on stdout', async () => {
@@ -127,7 +131,8 @@ describe('port', () => {
     project = await useProject('cp-top-port');
     await project.up();
     const [one, two] = await replicas(project);
-    const binding = async (id: string) => (await project.engine.getContainer(id).inspect()).NetworkSettings.Ports['8080/tcp']![0];
+    const binding = async (id: string) =>
+      (await project.engine.getContainer(id).inspect()).NetworkSettings.Ports['8080/tcp']![0];
 
     const first = await project.cli(['port', 'web', '8080']);
     expect(first).toMatchObject({ code: 0, stdout: `127.0.0.1:${(await binding(one.Id)).HostPort}\n` });
@@ -141,7 +146,9 @@ describe('port', () => {
     await project.up();
     const closed = await project.cli(['port', 'web', '9999']);
     expect(closed.code).toBe(1);
-    expect(closed.stderr).toBe(`error: port 9999/tcp of container ${project.name}-web-1 is not published (published: 8080/tcp)\n`);
+    expect(closed.stderr).toBe(
+      `error: port 9999/tcp of container ${project.name}-web-1 is not published (published: 8080/tcp)\n`,
+    );
     expect((await project.cli(['port', '--protocol', 'udp', 'web', '8080'])).code).toBe(1);
     const unknown = await project.cli(['port', 'nope', '80']);
     expect(unknown.code).toBe(2);

@@ -40,9 +40,14 @@ describe('the engine restarting during up', () => {
 
     // The interrupted up fails with one line naming the lost connection, and no stack trace.
     expect(await run.exited, run.stderr()).toBe(1);
-    const errors = run.stderr().split('\n').filter((l) => l.startsWith('error:'));
+    const errors = run
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('error:'));
     expect(errors, run.stderr()).toEqual([
-      expect.stringMatching(/^error: lost the connection to the Docker Engine \(.+\): it may be restarting; run the command again once it answers$/),
+      expect.stringMatching(
+        /^error: lost the connection to the Docker Engine \(.+\): it may be restarting; run the command again once it answers$/,
+      ),
     ]);
     expect(run.stdout() + run.stderr()).not.toMatch(/^\s+at /m);
 
@@ -53,7 +58,9 @@ describe('the engine restarting during up', () => {
 
     // The engine answers again; the test opens the gate (in the stopped container), and the
     // next up converges, reusing the container it made.
-    await p.engine.getContainer(before[0].Id).putArchive(tarArchive([{ path: 'open', content: Buffer.alloc(0), mode: 0o644 }]), { path: '/' });
+    await p.engine
+      .getContainer(before[0].Id)
+      .putArchive(tarArchive([{ path: 'open', content: Buffer.alloc(0), mode: 0o644 }]), { path: '/' });
     const again = await p.cli(['up', '-d']);
     expect(again.code, again.stderr).toBe(0);
     await expectConverged(p, 3);

@@ -42,7 +42,7 @@ describe('events and wait', () => {
     await project?.cleanup();
   });
 
-  it('events --json prints one JSON object per container event with Compose\'s fields, and ends on SIGINT', async () => {
+  it("events --json prints one JSON object per container event with Compose's fields, and ends on SIGINT", async () => {
     project = await useProject('events-wait');
     await project.up({ services: ['web'] });
     const stream = streamCli(project, ['events', '--json']);
@@ -52,8 +52,29 @@ describe('events and wait', () => {
     const [web] = await project.containers('web');
     await project.engine.getContainer(web.Id).stop();
     await project.engine.getContainer(web.Id).start();
-    const parsed = () => stream.lines().map((l) => JSON.parse(l) as { time: string; type: string; action: string; id: string; service: string; attributes: Record<string, string> });
-    await expect.poll(() => parsed().filter((e) => e.id === web.Id).map((e) => e.action), { timeout: 15_000 }).toEqual(expect.arrayContaining(['die', 'stop', 'start']));
+    const parsed = () =>
+      stream
+        .lines()
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              time: string;
+              type: string;
+              action: string;
+              id: string;
+              service: string;
+              attributes: Record<string, string>;
+            },
+        );
+    await expect
+      .poll(
+        () =>
+          parsed()
+            .filter((e) => e.id === web.Id)
+            .map((e) => e.action),
+        { timeout: 15_000 },
+      )
+      .toEqual(expect.arrayContaining(['die', 'stop', 'start']));
 
     const die = parsed().find((e) => e.action === 'die')!;
     expect(Object.keys(die)).toEqual(['action', 'attributes', 'id', 'service', 'time', 'type']);
@@ -67,7 +88,7 @@ describe('events and wait', () => {
     expect(await stream.exited).toBe(0);
   });
 
-  it('events SERVICE prints only that service\'s events, one line each as Compose prints them', async () => {
+  it("events SERVICE prints only that service's events, one line each as Compose prints them", async () => {
     project = await useProject('events-wait');
     await project.up({ services: ['web', 'worker'] });
     const stream = streamCli(project, ['events', 'web']);
@@ -78,10 +99,16 @@ describe('events and wait', () => {
     const [worker] = await project.containers('worker');
     await project.engine.getContainer(worker.Id).kill();
     await project.engine.getContainer(web.Id).kill();
-    await expect.poll(() => stream.lines().some((l) => l.includes(` container die ${web.Id} `)), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => stream.lines().some((l) => l.includes(` container die ${web.Id} `)), { timeout: 15_000 })
+      .toBe(true);
     expect(stream.lines().filter((l) => l.includes(worker.Id))).toEqual([]);
     const line = stream.lines().find((l) => l.includes(` container die ${web.Id} `))!;
-    expect(line).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container die ${web.Id} \\(exitCode=137, image=busybox, name=${project.name}-web-1\\)$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container die ${web.Id} \\(exitCode=137, image=busybox, name=${project.name}-web-1\\)$`,
+      ),
+    );
 
     stream.child.kill('SIGINT');
     expect(await stream.exited).toBe(0);
@@ -94,14 +121,17 @@ describe('events and wait', () => {
     expect(result.stderr).toMatch(/no such service: "nosuch" \(services: web, worker, job\)/);
   });
 
-  it('wait blocks until the service\'s container stops and exits with its exit code', async () => {
+  it("wait blocks until the service's container stops and exits with its exit code", async () => {
     project = await useProject('events-wait');
     await project.up({ services: ['job'] });
     const [job] = await project.containers('job');
     const result = await project.cli(['wait', 'job']);
     expect(result.stdout).toBe(`container "${project.name}-job-1" exited with status code 3\n`);
     expect(result.code).toBe(3);
-    expect((await project.engine.getContainer(job.Id).inspect()).State).toMatchObject({ Status: 'exited', ExitCode: 3 });
+    expect((await project.engine.getContainer(job.Id).inspect()).State).toMatchObject({
+      Status: 'exited',
+      ExitCode: 3,
+    });
   });
 
   it('wait --down-project takes the project down once the first container stops', async () => {

@@ -41,7 +41,9 @@ describe('example: ml-pipeline', () => {
 
     // The GPU reservation reached the engine, and the engine told train which device it got
     // (the test bed's stand-in driver grants no real device, so train used the CPU).
-    expect(train.HostConfig.DeviceRequests).toEqual([expect.objectContaining({ Driver: 'nvidia', Count: 1, Capabilities: [['gpu']] })]);
+    expect(train.HostConfig.DeviceRequests).toEqual([
+      expect.objectContaining({ Driver: 'nvidia', Count: 1, Capabilities: [['gpu']] }),
+    ]);
     const gpu = JSON.parse(await project.exec(serve.Id, ['cat', '/data/gpu.json'])) as Record<string, unknown>;
     expect(gpu.NVIDIA_VISIBLE_DEVICES).toBe('0');
     const trainLogs = (await project.engine.getContainer(train.Id).logs({ stdout: true, stderr: true })).toString();
@@ -56,7 +58,9 @@ describe('example: ml-pipeline', () => {
         return { status: 0, body: { error: String(err) } };
       }
     };
-    await expect.poll(() => predict('3'), { timeout: 15_000, interval: 500 }).toMatchObject({ status: 200, body: { x: 3 } });
+    await expect
+      .poll(() => predict('3'), { timeout: 15_000, interval: 500 })
+      .toMatchObject({ status: 200, body: { x: 3 } });
     for (const x of [0, 3, 10]) {
       const { body } = await predict(String(x));
       expect(Math.abs(body.y! - (2 * x + 1)), `prediction at x=${x}`).toBeLessThan(0.25);
@@ -66,7 +70,9 @@ describe('example: ml-pipeline', () => {
 
   it('with compose.cpu.yaml the GPU reservation is reset away and the pipeline trains on the CPU', async () => {
     project = await useProject(join(repoRoot, 'examples', 'ml-pipeline'));
-    const result = await project.cli(['-f', 'compose.yaml', '-f', 'compose.cpu.yaml', 'up', '-d', '--wait'], { SERVE_PORT: String(await freePort()) });
+    const result = await project.cli(['-f', 'compose.yaml', '-f', 'compose.cpu.yaml', 'up', '-d', '--wait'], {
+      SERVE_PORT: String(await freePort()),
+    });
     expect(result.stderr).not.toMatch(/^error:/m);
     expect(result.code).toBe(0);
     const train = await only('train');
@@ -74,8 +80,14 @@ describe('example: ml-pipeline', () => {
     expect(train.HostConfig.DeviceRequests ?? []).toEqual([]);
     const serve = await only('serve');
     expect(serve.State.Health?.Status).toBe('healthy');
-    expect(JSON.parse(await project.exec(serve.Id, ['cat', '/data/gpu.json']))).toEqual({ NVIDIA_VISIBLE_DEVICES: null, device_present: false, used: false });
-    expect((await project.engine.getContainer(train.Id).logs({ stdout: true, stderr: true })).toString()).toContain('no GPU visible, training on CPU');
+    expect(JSON.parse(await project.exec(serve.Id, ['cat', '/data/gpu.json']))).toEqual({
+      NVIDIA_VISIBLE_DEVICES: null,
+      device_present: false,
+      used: false,
+    });
+    expect((await project.engine.getContainer(train.Id).logs({ stdout: true, stderr: true })).toString()).toContain(
+      'no GPU visible, training on CPU',
+    );
   });
 
   it('a failing ingest stops the pipeline: berth exits non-zero naming ingest, and train and serve never start', async () => {
@@ -100,7 +112,10 @@ describe('example: ml-pipeline', () => {
     await notStarted();
 
     // The library reports the same through its error, and still starts nothing downstream.
-    const loaded = await loadProject({ cwd: project.dir, environment: { ...process.env, COMPOSE_PROJECT_NAME: project.name, SERVE_PORT: port, INGEST_FAIL: '1' } });
+    const loaded = await loadProject({
+      cwd: project.dir,
+      environment: { ...process.env, COMPOSE_PROJECT_NAME: project.name, SERVE_PORT: port, INGEST_FAIL: '1' },
+    });
     const error = await up(loaded, { engine: project.engine, wait: true }).then(
       () => undefined,
       (err: Error) => err,

@@ -33,12 +33,16 @@ describe('example: web-postgres', () => {
   /** The notes' texts, once the app answers (bounded). */
   async function notes(): Promise<string[]> {
     let body: unknown;
-    await expect.poll(async () => ((body = (await call('/notes')).body), Array.isArray(body)), { timeout: 20_000, interval: 500 }).toBe(true);
+    await expect
+      .poll(async () => ((body = (await call('/notes')).body), Array.isArray(body)), { timeout: 20_000, interval: 500 })
+      .toBe(true);
     return (body as { text: string }[]).map((n) => n.text);
   }
 
   async function dataVolumes() {
-    return (await project.engine.listVolumes({ filters: { label: [`${Label.project}=${project.name}`] } })).Volumes ?? [];
+    return (
+      (await project.engine.listVolumes({ filters: { label: [`${Label.project}=${project.name}`] } })).Volumes ?? []
+    );
   }
 
   beforeAll(async () => {
@@ -53,23 +57,32 @@ describe('example: web-postgres', () => {
     if (!project) return;
     await project.cli(['down', '-v', '--rmi', 'local']);
     await project.cleanup();
-    await project.engine.getImage(image()).remove({ force: true }).catch(() => undefined);
+    await project.engine
+      .getImage(image())
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
-  it('up --wait builds the web image from the example\'s Dockerfile and leaves db and web healthy, web published on 127.0.0.1', async () => {
+  it("up --wait builds the web image from the example's Dockerfile and leaves db and web healthy, web published on 127.0.0.1", async () => {
     const db = await only('db');
     const web = await only('web');
     expect(db.State.Health?.Status).toBe('healthy');
     expect(web.State.Health?.Status).toBe('healthy');
     expect(web.Config.Image).toBe(image());
-    expect((await project.engine.getImage(image()).inspect()).Config.Labels).toMatchObject({ [Label.project]: project.name, [Label.service]: 'web' });
+    expect((await project.engine.getImage(image()).inspect()).Config.Labels).toMatchObject({
+      [Label.project]: project.name,
+      [Label.service]: 'web',
+    });
     // .dockerignore keeps everything but the app out of the build context.
     expect((await project.exec(web.Id, ['ls', '-A', '/app'])).split('\n').filter(Boolean)).toEqual(['app.py']);
     expect((await project.exec(web.Id, ['id', '-un'])).trim()).toBe('app');
     expect(web.HostConfig.Init).toBe(true);
     expect(web.HostConfig.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
     // The database's data directory is the project's named volume.
-    expect(db.Mounts.find((m) => m.Destination === '/var/lib/postgresql/data')).toMatchObject({ Type: 'volume', Name: `${project.name}_db-data` });
+    expect(db.Mounts.find((m) => m.Destination === '/var/lib/postgresql/data')).toMatchObject({
+      Type: 'volume',
+      Name: `${project.name}_db-data`,
+    });
   });
 
   it('the database password reaches both services as a secret file and shows up in no environment, image or log', async () => {
@@ -85,7 +98,9 @@ describe('example: web-postgres', () => {
 
   it('a note posted over HTTP survives --force-recreate and down + up, and down -v deletes it with the volume', async () => {
     const text = `note ${project.name}`;
-    await expect.poll(() => call('/notes', { method: 'POST', body: text }), { timeout: 20_000, interval: 500 }).toMatchObject({ status: 201, body: { text } });
+    await expect
+      .poll(() => call('/notes', { method: 'POST', body: text }), { timeout: 20_000, interval: 500 })
+      .toMatchObject({ status: 201, body: { text } });
     expect(await notes()).toContain(text);
 
     // --force-recreate replaces both containers; the data is in the volume, not in them.

@@ -28,7 +28,21 @@ describe('exec', () => {
   it('exec runs the command with the given environment, user and working directory', async () => {
     project = await useProject('exec');
     await project.up();
-    const result = await project.cli(['exec', '-T', '-e', 'FOO=bar', '-u', 'nobody', '-w', '/tmp', 'web', '--', 'sh', '-c', 'echo "$FOO $(id -u) $(pwd)"']);
+    const result = await project.cli([
+      'exec',
+      '-T',
+      '-e',
+      'FOO=bar',
+      '-u',
+      'nobody',
+      '-w',
+      '/tmp',
+      'web',
+      '--',
+      'sh',
+      '-c',
+      'echo "$FOO $(id -u) $(pwd)"',
+    ]);
     expect(result).toMatchObject({ code: 0, stdout: 'bar 65534 /tmp\n' });
   });
 
@@ -36,7 +50,9 @@ describe('exec', () => {
     project = await useProject('exec');
     await project.up();
     const [one, two] = (await project.containers('web')).sort((a, b) => a.Names[0].localeCompare(b.Names[0]));
-    expect((await project.cli(['exec', '-T', '--index', '2', 'web', 'hostname'])).stdout).toBe(`${two.Id.slice(0, 12)}\n`);
+    expect((await project.cli(['exec', '-T', '--index', '2', 'web', 'hostname'])).stdout).toBe(
+      `${two.Id.slice(0, 12)}\n`,
+    );
     expect((await project.cli(['exec', '-T', 'web', 'hostname'])).stdout).toBe(`${one.Id.slice(0, 12)}\n`);
 
     const detached = await project.cli(['exec', '-d', 'web', '--', 'sh', '-c', 'sleep 1; touch /tmp/done']);

@@ -11,7 +11,12 @@ describe('GPU device requests', () => {
    */
   async function mainProcessEnv(id: string): Promise<Record<string, string>> {
     const raw = await project.exec(id, ['cat', '/proc/1/environ']);
-    return Object.fromEntries(raw.split('\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    return Object.fromEntries(
+      raw
+        .split('\0')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
   }
 
   it('GPU reservations and gpus: must reach the engine as DeviceRequests, so NVIDIA_VISIBLE_DEVICES is set in the container', async () => {
@@ -48,7 +53,7 @@ describe('GPU device requests', () => {
     expect(shorthand.env.NVIDIA_VISIBLE_DEVICES).toBe('all');
   });
 
-  it('a device request the engine has no driver for must fail up with the engine\'s reason and the service name', async () => {
+  it("a device request the engine has no driver for must fail up with the engine's reason and the service name", async () => {
     project = await useProject('gpu-unknown-driver');
     const error = await project.up().then(
       () => undefined,

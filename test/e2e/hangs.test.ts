@@ -9,7 +9,10 @@ import { useProject, type TestProject } from './harness.js';
 const INTERRUPT_MS = 5_000;
 
 /** Sends `signal` to a running CLI and resolves with its exit code and how long it took to end. */
-async function interrupt(run: ReturnType<typeof spawnCli>, signal: NodeJS.Signals): Promise<{ code: number; ms: number }> {
+async function interrupt(
+  run: ReturnType<typeof spawnCli>,
+  signal: NodeJS.Signals,
+): Promise<{ code: number; ms: number }> {
   const sent = performance.now();
   run.child.kill(signal);
   const code = await run.exited;
@@ -38,7 +41,9 @@ describe('an engine that stalls or answers junk never hangs berth', () => {
 
     expect(result.code).toBe(1);
     expect(fake.requests.length).toBeGreaterThan(0);
-    expect(errorLines(result.stderr)).toEqual([`error: the Docker Engine at ${fake.host} did not answer ${fake.requests[0]} within 2 s (COMPOSE_HTTP_TIMEOUT sets this limit, in seconds)`]);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: the Docker Engine at ${fake.host} did not answer ${fake.requests[0]} within 2 s (COMPOSE_HTTP_TIMEOUT sets this limit, in seconds)`,
+    ]);
     expect(ms).toBeGreaterThanOrEqual(2_000);
     expect(ms).toBeLessThan(10_000);
   });
@@ -52,7 +57,11 @@ describe('an engine that stalls or answers junk never hangs berth', () => {
         expect(result.code).toBe(1);
         const lines = errorLines(result.stderr);
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(new RegExp(`^error: the Docker Engine at ${fake.host} answered (GET|POST) /\\S+ with (a body that is not JSON|an object where a list was expected|an object without the new Id): is it a Docker Engine\\?$`));
+        expect(lines[0]).toMatch(
+          new RegExp(
+            `^error: the Docker Engine at ${fake.host} answered (GET|POST) /\\S+ with (a body that is not JSON|an object where a list was expected|an object without the new Id): is it a Docker Engine\\?$`,
+          ),
+        );
       }
     });
   }
@@ -68,7 +77,9 @@ describe('an engine that stalls or answers junk never hangs berth', () => {
       const { code, ms } = await interrupt(run, signal);
       expect(code).toBe(1);
       expect(ms).toBeLessThan(INTERRUPT_MS);
-      expect(errorLines(run.stderr())).toEqual([`error: interrupted by ${signal}: run the command again to finish its work`]);
+      expect(errorLines(run.stderr())).toEqual([
+        `error: interrupted by ${signal}: run the command again to finish its work`,
+      ]);
     });
   }
 });
@@ -95,13 +106,17 @@ describe('an interrupt ends a waiting up within seconds, against the real engine
   it('SIGINT ends an up waiting for a dependency to become healthy within 5 s, and the lock is released', async () => {
     project = await useProject('hangs-dependency');
     const run = spawnCli(project, ['up', '-d']);
-    await expect.poll(async () => (await project.containers('db'))[0]?.State, { timeout: 30_000, interval: 100 }).toBe('running');
+    await expect
+      .poll(async () => (await project.containers('db'))[0]?.State, { timeout: 30_000, interval: 100 })
+      .toBe('running');
 
     const { code, ms } = await interrupt(run, 'SIGINT');
     expect(code).toBe(1);
     expect(ms).toBeLessThan(INTERRUPT_MS);
     const app = await project.containers('app');
     expect(app.every((c) => c.State !== 'running' && c.Labels[Label.project] === project.name)).toBe(true);
-    expect(await project.engine.listContainers({ all: true, filters: { name: [`^/${lockName(project.name)}$`] } })).toHaveLength(0);
+    expect(
+      await project.engine.listContainers({ all: true, filters: { name: [`^/${lockName(project.name)}$`] } }),
+    ).toHaveLength(0);
   });
 });

@@ -8,7 +8,16 @@ import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:pa
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { expect } from 'vitest';
-import { connectEngine, down, loadProject, up, type DownOptions, type Engine, type LoadOptions, type UpOptions } from '../../src/index.js';
+import {
+  connectEngine,
+  down,
+  loadProject,
+  up,
+  type DownOptions,
+  type Engine,
+  type LoadOptions,
+  type UpOptions,
+} from '../../src/index.js';
 import { Label } from '../../src/model/labels.js';
 import { demultiplex } from '../../src/engine/logs.js';
 
@@ -59,14 +68,16 @@ let counter = 0;
  * under a unique project name. `dockerHost` points the project at another engine than the test bed's.
  */
 export async function useProject(fixture: string, options: { dockerHost?: string } = {}): Promise<TestProject> {
-  const engine = options.dockerHost
-    ? await connectEngine({ DOCKER_HOST: options.dockerHost })
-    : await testEngine();
+  const engine = options.dockerHost ? await connectEngine({ DOCKER_HOST: options.dockerHost }) : await testEngine();
   const label = basename(fixture);
   const dir = mkdtempSync(join(tmpdir(), `berth-${label}-`));
   cpSync(isAbsolute(fixture) ? fixture : join(here, 'fixtures', fixture), dir, { recursive: true });
   const name = `e2e-${label.replace(/[^a-z0-9]/g, '')}-${process.pid}-${++counter}`;
-  const baseEnv = { ...process.env, COMPOSE_PROJECT_NAME: name, ...(options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {}) };
+  const baseEnv = {
+    ...process.env,
+    COMPOSE_PROJECT_NAME: name,
+    ...(options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {}),
+  };
   const load = (options: LoadOptions = {}) => loadProject({ cwd: dir, environment: baseEnv, ...options });
   const containers = async (service?: string) =>
     engine.listContainers({
@@ -83,21 +94,42 @@ export async function useProject(fixture: string, options: { dockerHost?: string
     down: async (options = {}) => down(await load(), { engine, ...options }),
     cli: (args, env = {}) =>
       new Promise((resolvePromise) => {
-        execFile(cliPath, args, { cwd: dir, env: cliEnv({ ...baseEnv, ...env }), timeout: 120_000 }, (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolvePromise({ code, stdout, stderr });
-        });
+        execFile(
+          cliPath,
+          args,
+          { cwd: dir, env: cliEnv({ ...baseEnv, ...env }), timeout: 120_000 },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            resolvePromise({ code, stdout, stderr });
+          },
+        );
       }),
     containers,
     exec: (id, cmd) => execIn(engine, id, cmd),
     write: (relative, text) => writeFileSync(join(dir, relative), text),
     cleanup: async () => {
-      for (const c of await containers()) await engine.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+      for (const c of await containers())
+        await engine
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined);
       const filters = { label: [`${Label.project}=${name}`] };
-      for (const n of await engine.listNetworks({ filters })) await engine.getNetwork(n.Id).remove().catch(() => undefined);
-      for (const v of (await engine.listVolumes({ filters })).Volumes ?? []) await engine.getVolume(v.Name).remove().catch(() => undefined);
+      for (const n of await engine.listNetworks({ filters }))
+        await engine
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined);
+      for (const v of (await engine.listVolumes({ filters })).Volumes ?? [])
+        await engine
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined);
       // Images the project built carry its label: without this every run leaves a few behind.
-      for (const i of await engine.listImages({ filters })) await engine.getImage(i.Id).remove({ force: true }).catch(() => undefined);
+      for (const i of await engine.listImages({ filters }))
+        await engine
+          .getImage(i.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -114,10 +146,16 @@ export async function execIn(engine: Engine, id: string, cmd: string[]): Promise
     stream.on('error', reject);
   });
   const frames = demultiplex(Buffer.concat(chunks));
-  const out = frames.filter((f) => f.stream === 'stdout').map((f) => f.data.toString()).join('');
+  const out = frames
+    .filter((f) => f.stream === 'stdout')
+    .map((f) => f.data.toString())
+    .join('');
   const info = await exec.inspect();
   if (info.ExitCode !== 0) {
-    const err = frames.filter((f) => f.stream === 'stderr').map((f) => f.data.toString()).join('');
+    const err = frames
+      .filter((f) => f.stream === 'stderr')
+      .map((f) => f.data.toString())
+      .join('');
     throw new Error(`${cmd.join(' ')} exited with ${info.ExitCode}: ${err || out}`);
   }
   return out;
@@ -126,7 +164,12 @@ export async function execIn(engine: Engine, id: string, cmd: string[]): Promise
 /** The environment of a running container, as its processes see it. */
 export async function envOf(engine: Engine, id: string): Promise<Record<string, string>> {
   const out = await execIn(engine, id, ['env']);
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 /** Container IDs by container name, for "not recreated" checks. */
@@ -155,7 +198,9 @@ export async function expectConverged(project: TestProject, services: number): P
 export function bed(script: string, args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     execFile('bash', [join(repoRoot, 'test/bed', script), ...args], { timeout: 120_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`test/bed/${script} ${args.join(' ')} failed: ${stderr || error.message}`)) : resolvePromise(),
+      error
+        ? reject(new Error(`test/bed/${script} ${args.join(' ')} failed: ${stderr || error.message}`))
+        : resolvePromise(),
     );
   });
 }

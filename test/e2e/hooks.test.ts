@@ -4,7 +4,12 @@ import { useProject, type TestProject } from './harness.js';
 
 /** A file's content in a named volume, read by a throwaway container that mounts it. */
 async function readFromVolume(engine: Engine, volume: string, path: string): Promise<string> {
-  const reader = await engine.createContainer({ Image: 'busybox:latest', Cmd: ['cat', `/v/${path}`], Tty: true, HostConfig: { Binds: [`${volume}:/v:ro`] } });
+  const reader = await engine.createContainer({
+    Image: 'busybox:latest',
+    Cmd: ['cat', `/v/${path}`],
+    Tty: true,
+    HostConfig: { Binds: [`${volume}:/v:ro`] },
+  });
   try {
     await reader.start();
     const { StatusCode } = (await reader.wait()) as { StatusCode: number };

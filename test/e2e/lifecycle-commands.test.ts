@@ -21,7 +21,9 @@ describe('create, start, stop, restart, rm and ps', () => {
     await project.up();
     const ids = await idsByName(project);
     expect((await project.cli(['stop', 'web'])).code).toBe(0);
-    const states = Object.fromEntries((await project.containers()).map((c) => [c.Labels['com.docker.compose.service'], c.State]));
+    const states = Object.fromEntries(
+      (await project.containers()).map((c) => [c.Labels['com.docker.compose.service'], c.State]),
+    );
     expect(states).toEqual({ web: 'exited', cache: 'running' });
 
     const before = await project.engine.getContainer(ids[`${project.name}-cache-1`]).inspect();
@@ -35,12 +37,14 @@ describe('create, start, stop, restart, rm and ps', () => {
     expect(await project.containers()).toHaveLength(0);
   });
 
-  it('ps lists the project\'s containers in every output form', async () => {
+  it("ps lists the project's containers in every output form", async () => {
     project = await useProject('lifecycle');
     await project.up();
     await project.cli(['stop', 'web']);
     const running = await project.cli(['ps', '--format', 'json']);
-    expect(JSON.parse(running.stdout).map((c: { service: string; state: string }) => [c.service, c.state])).toEqual([['cache', 'running']]);
+    expect(JSON.parse(running.stdout).map((c: { service: string; state: string }) => [c.service, c.state])).toEqual([
+      ['cache', 'running'],
+    ]);
     const all = JSON.parse((await project.cli(['ps', '-a', '--format', 'json'])).stdout) as { service: string }[];
     expect(all.map((c) => c.service)).toEqual(['cache', 'web']);
     const ids = await idsByName(project);

@@ -45,7 +45,9 @@ describe('up and down lifecycle', () => {
     project = await useProject('lifecycle');
     await project.up();
     const before = await idsByName(project);
-    await project.up({ load: { environment: { ...process.env, COMPOSE_PROJECT_NAME: project.name, GREETING: 'changed' } } });
+    await project.up({
+      load: { environment: { ...process.env, COMPOSE_PROJECT_NAME: project.name, GREETING: 'changed' } },
+    });
     const after = await idsByName(project);
     expect(after[`${project.name}-cache-1`]).toBe(before[`${project.name}-cache-1`]);
     expect(after[`${project.name}-web-1`]).not.toBe(before[`${project.name}-web-1`]);

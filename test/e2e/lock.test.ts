@@ -31,15 +31,25 @@ interface ContainerEvent {
  * Records the engine's events of the named containers from now on. (Asking afterwards with
  * `since` misses some: the engine keeps only its last 256 events, and parallel tests make many.)
  */
-async function recordEvents(project: TestProject, names: string[]): Promise<{ events: ContainerEvent[]; stop(): void }> {
-  const stream = (await project.engine.getEvents({ filters: { type: ['container'], container: names } })) as NodeJS.ReadableStream & { destroy(): void };
+async function recordEvents(
+  project: TestProject,
+  names: string[],
+): Promise<{ events: ContainerEvent[]; stop(): void }> {
+  const stream = (await project.engine.getEvents({
+    filters: { type: ['container'], container: names },
+  })) as NodeJS.ReadableStream & { destroy(): void };
   const events: ContainerEvent[] = [];
   let partial = '';
   stream.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines.filter(Boolean)) {
-      const e = JSON.parse(line) as { Action: string; id: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
+      const e = JSON.parse(line) as {
+        Action: string;
+        id: string;
+        timeNano: number;
+        Actor: { Attributes: Record<string, string> };
+      };
       events.push({ action: e.Action, id: e.id, name: e.Actor.Attributes.name ?? '', timeNano: e.timeNano });
     }
   });
@@ -58,7 +68,11 @@ describe('the project lock is held while its owner lives, and only then', () => 
 
   it('an up holding the lock longer than the stale window is not stolen from by a concurrent down', async () => {
     project = await useProject('lock-slow');
-    const recording = await recordEvents(project, [lockName(project.name), `${project.name}-slow-1`, `${project.name}-web-1`]);
+    const recording = await recordEvents(project, [
+      lockName(project.name),
+      `${project.name}-slow-1`,
+      `${project.name}-web-1`,
+    ]);
     onTestFinished(() => recording.stop());
     const { run: upRun } = await upHoldingLock(project);
     const downRun = spawnCli(project, ['down'], undefined, FAST);
@@ -66,11 +80,21 @@ describe('the project lock is held while its owner lives, and only then', () => 
     expect({ codes, output: upRun.stderr() + downRun.stderr() }).toMatchObject({ codes: [0, 0] });
 
     const events = recording.events;
-    await expect.poll(() => events.filter((e) => e.action === 'destroy').length, { timeout: 10_000, interval: 50 }).toBe(4);
-    const locked = first(events, 'the up creates the lock', (e) => e.name === lockName(project.name) && e.action === 'create');
+    await expect
+      .poll(() => events.filter((e) => e.action === 'destroy').length, { timeout: 10_000, interval: 50 })
+      .toBe(4);
+    const locked = first(
+      events,
+      'the up creates the lock',
+      (e) => e.name === lockName(project.name) && e.action === 'create',
+    );
     const unlocked = first(events, 'the lock of the up goes', (e) => e.id === locked.id && e.action === 'destroy');
     const webStarted = first(events, 'web starts', (e) => e.name === `${project.name}-web-1` && e.action === 'start');
-    const teardown = first(events, 'down stops a container', (e) => e.name.startsWith(`${project.name}-`) && ['kill', 'stop', 'die', 'destroy'].includes(e.action));
+    const teardown = first(
+      events,
+      'down stops a container',
+      (e) => e.name.startsWith(`${project.name}-`) && ['kill', 'stop', 'die', 'destroy'].includes(e.action),
+    );
     // The up held its lock for longer than a waiter would wait for a dead owner.
     expect((unlocked.timeNano - locked.timeNano) / 1e6).toBeGreaterThan(STALE_MS);
     // Its lock went only after it had finished, and the down began only after that.
@@ -104,7 +128,11 @@ describe('the project lock is held while its owner lives, and only then', () => 
       name: lockName(project.name),
       Image: 'busybox',
       Cmd: ['true'],
-      Labels: { 'dev.berth.lock': project.name, 'dev.berth.lock.owner': 'another-host:4242', 'dev.berth.lock.heartbeat-ms': '1000' },
+      Labels: {
+        'dev.berth.lock': project.name,
+        'dev.berth.lock.owner': 'another-host:4242',
+        'dev.berth.lock.heartbeat-ms': '1000',
+      },
     });
     onTestFinished(() => left.remove({ force: true }).catch(() => undefined));
 
@@ -128,7 +156,11 @@ describe('the project lock is held while its owner lives, and only then', () => 
 
   it("a container named like the project's lock that is not berth's is never waited on nor removed", async () => {
     project = await useProject('lock-plain');
-    const foreign = await project.engine.createContainer({ name: lockName(project.name), Image: 'busybox', Cmd: ['true'] });
+    const foreign = await project.engine.createContainer({
+      name: lockName(project.name),
+      Image: 'busybox',
+      Cmd: ['true'],
+    });
     onTestFinished(() => foreign.remove({ force: true }).catch(() => undefined));
 
     for (const args of [['up', '-d'], ['down']]) {
@@ -183,7 +215,12 @@ describe('down says what it removed and what it kept', () => {
     project = await useProject('lock-plain');
     expect((await project.cli(['up', '-d'])).code).toBe(0);
     const network = `${project.name}_default`;
-    const stranger = await project.engine.createContainer({ name: `${project.name}-stranger`, Image: 'busybox', Cmd: ['sleep', '3600'], HostConfig: { NetworkMode: network, Init: true } });
+    const stranger = await project.engine.createContainer({
+      name: `${project.name}-stranger`,
+      Image: 'busybox',
+      Cmd: ['sleep', '3600'],
+      HostConfig: { NetworkMode: network, Init: true },
+    });
     try {
       await stranger.start();
       const result = await project.cli(['down']);

@@ -13,7 +13,11 @@ describe('logs', () => {
     project = await useProject('logs');
     await project.up();
     // Output is printed as the containers run: wait until the last replica has printed.
-    await expect.poll(async () => (await project.cli(['logs', 'worker'])).stdout.split('\n').filter(Boolean).length, { timeout: 15_000 }).toBe(6);
+    await expect
+      .poll(async () => (await project.cli(['logs', 'worker'])).stdout.split('\n').filter(Boolean).length, {
+        timeout: 15_000,
+      })
+      .toBe(6);
     const result = await project.cli(['logs']);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('\u001b[');
@@ -29,7 +33,12 @@ describe('logs', () => {
     ]);
     // A stable colour per service where colour is asked for (a terminal, or --ansi always), none with --no-color.
     const coloured = (await project.cli(['--ansi', 'always', 'logs', 'web'])).stdout;
-    expect(coloured.split('\n').filter(Boolean).every((l) => l.startsWith('\u001b[') && l.includes('web-1 | \u001b[0m'))).toBe(true);
+    expect(
+      coloured
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.startsWith('\u001b[') && l.includes('web-1 | \u001b[0m')),
+    ).toBe(true);
     expect((await project.cli(['--ansi', 'always', 'logs', '--no-color', 'web'])).stdout).not.toContain('\u001b[');
     // One container's lines stay in the order it printed them.
     const worker1 = result.stdout.split('\n').filter((l) => l.startsWith('worker-1'));
@@ -39,11 +48,23 @@ describe('logs', () => {
   it('--tail, --index, --no-log-prefix and -t select and shape the lines', async () => {
     project = await useProject('logs');
     await project.up();
-    await expect.poll(async () => (await project.cli(['logs', 'worker'])).stdout.split('\n').filter(Boolean).length, { timeout: 15_000 }).toBe(6);
+    await expect
+      .poll(async () => (await project.cli(['logs', 'worker'])).stdout.split('\n').filter(Boolean).length, {
+        timeout: 15_000,
+      })
+      .toBe(6);
 
-    expect(sortedLines((await project.cli(['logs', '--tail', '1', 'worker'])).stdout)).toEqual(['worker-1 | worker-line-3', 'worker-2 | worker-line-3']);
-    expect((await project.cli(['logs', '--index', '2', '--tail', '2', 'worker'])).stdout).toBe('worker-2 | worker-line-2\nworker-2 | worker-line-3\n');
-    expect(sortedLines((await project.cli(['logs', '--no-log-prefix', 'web'])).stdout)).toEqual(['web-err', 'web-out-first']);
+    expect(sortedLines((await project.cli(['logs', '--tail', '1', 'worker'])).stdout)).toEqual([
+      'worker-1 | worker-line-3',
+      'worker-2 | worker-line-3',
+    ]);
+    expect((await project.cli(['logs', '--index', '2', '--tail', '2', 'worker'])).stdout).toBe(
+      'worker-2 | worker-line-2\nworker-2 | worker-line-3\n',
+    );
+    expect(sortedLines((await project.cli(['logs', '--no-log-prefix', 'web'])).stdout)).toEqual([
+      'web-err',
+      'web-out-first',
+    ]);
     const stamped = (await project.cli(['logs', '-t', '--tail', '1', '--index', '1', 'worker'])).stdout;
     expect(stamped).toMatch(/^worker-1 \| \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z worker-line-3\n$/);
     expect((await project.cli(['logs', '--until', '2000-01-01T00:00:00Z'])).stdout).toBe('');
@@ -64,7 +85,12 @@ describe('logs', () => {
     follow.child.kill('SIGINT');
     expect(await follow.exited).toBe(0);
     // Each run's output once: the follower resumed where it was, not from the start.
-    expect(follow.stdout().split('\n').filter((l) => l.includes('web-out-first'))).toHaveLength(1);
+    expect(
+      follow
+        .stdout()
+        .split('\n')
+        .filter((l) => l.includes('web-out-first')),
+    ).toHaveLength(1);
     expect(follow.stderr()).toBe('');
   });
 

@@ -42,7 +42,9 @@ describe('ls and stats', () => {
     const [worker] = await project.containers('worker');
     await project.engine.getContainer(worker.Id).stop();
     expect(await ls()).toEqual([{ Name: project.name, Status: 'running(1)', ConfigFiles: configFile }]);
-    expect(await ls(['-a'])).toEqual([{ Name: project.name, Status: 'exited(1), running(1)', ConfigFiles: configFile }]);
+    expect(await ls(['-a'])).toEqual([
+      { Name: project.name, Status: 'exited(1), running(1)', ConfigFiles: configFile },
+    ]);
 
     const quiet = await project.cli(['ls', '-q', '--filter', `name=${project.name}`]);
     expect(quiet.stdout.split('\n')).toContain(project.name);
@@ -71,7 +73,10 @@ describe('ls and stats', () => {
     await project.up();
     const result = await project.cli(['stats', '--no-stream', '--format', 'json']);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as StatsLine);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StatsLine);
     const containers = await project.containers();
     expect(lines.map((l) => l.Name).sort()).toEqual([`${project.name}-web-1`, `${project.name}-worker-1`]);
     for (const line of lines) {
@@ -101,15 +106,33 @@ describe('ls and stats', () => {
     await project.engine.getContainer(worker.Id).stop();
 
     const only = await project.cli(['stats', '--no-stream', '--no-trunc', '--format', 'json', 'web']);
-    expect(only.stdout.trim().split('\n').map((l) => (JSON.parse(l) as StatsLine).ID)).toEqual([web.Id]);
+    expect(
+      only.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as StatsLine).ID),
+    ).toEqual([web.Id]);
 
     const all = await project.cli(['stats', '--no-stream', '-a', '--format', 'json']);
-    const stopped = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as StatsLine).find((l) => l.Name.endsWith('-worker-1'));
+    const stopped = all.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StatsLine)
+      .find((l) => l.Name.endsWith('-worker-1'));
     expect(stopped).toMatchObject({ CPUPerc: '0.00%', MemUsage: '0B / 0B', PIDs: '0' });
 
     const table = await project.cli(['stats', '--no-stream']);
     const rows = table.stdout.trim().split('\n');
-    expect(rows[0].split(/\s{2,}/)).toEqual(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS']);
+    expect(rows[0].split(/\s{2,}/)).toEqual([
+      'CONTAINER ID',
+      'NAME',
+      'CPU %',
+      'MEM USAGE / LIMIT',
+      'MEM %',
+      'NET I/O',
+      'BLOCK I/O',
+      'PIDS',
+    ]);
     expect(rows.slice(1).map((r) => r.split(/\s+/)[1])).toEqual([`${project.name}-web-1`]);
   });
 

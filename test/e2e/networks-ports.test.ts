@@ -58,7 +58,10 @@ describe('networks and ports', () => {
 
     // client, on back, reaches api by its alias (bounded: httpd may still be starting).
     await expect
-      .poll(() => project.exec(client.Id, httpGet('api.internal')).catch((err: Error) => err.message), { timeout: 15_000, interval: 250 })
+      .poll(() => project.exec(client.Id, httpGet('api.internal')).catch((err: Error) => err.message), {
+        timeout: 15_000,
+        interval: 250,
+      })
       .toContain('hello-from-api');
     const apiAddress = api.NetworkSettings.Networks[`${project.name}_back`].IPAddress;
     expect(await project.exec(client.Id, lookup('api.internal'))).toContain(apiAddress);
@@ -77,7 +80,9 @@ describe('networks and ports', () => {
     const web = (await project.containers('web'))[0];
     const info = await project.engine.getContainer(web.Id).inspect();
     expect(info.NetworkSettings.Ports['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(port) }]);
-    await expect.poll(() => fetchText(`http://127.0.0.1:${port}/`), { timeout: 15_000, interval: 250 }).toBe('hello-from-web\n');
+    await expect
+      .poll(() => fetchText(`http://127.0.0.1:${port}/`), { timeout: 15_000, interval: 250 })
+      .toBe('hello-from-web\n');
 
     // down releases the port.
     await project.down();

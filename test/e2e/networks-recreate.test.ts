@@ -11,9 +11,12 @@ describe('network recreation', () => {
   let project: TestProject;
   afterEach(async () => project?.cleanup());
 
-  const network = (key: string) => project.engine.getNetwork(`${project.name}_${key}`).inspect() as Promise<Docker.NetworkInspectInfo>;
+  const network = (key: string) =>
+    project.engine.getNetwork(`${project.name}_${key}`).inspect() as Promise<Docker.NetworkInspectInfo>;
   const projectNetworks = async () =>
-    (await project.engine.listNetworks({ filters: { label: [`${Label.project}=${project.name}`] } })).map((n) => n.Name).sort();
+    (await project.engine.listNetworks({ filters: { label: [`${Label.project}=${project.name}`] } }))
+      .map((n) => n.Name)
+      .sort();
   const only = async (service: string) => {
     const containers = await project.containers(service);
     expect(containers).toHaveLength(1);
@@ -67,7 +70,9 @@ describe('network recreation', () => {
     await expectOnBack(recreated.Id);
     expect((await only('client')).NetworkSettings.Networks[`${project.name}_default`]?.NetworkID).toBe(defaultNet.Id);
     // The new MTU is what api's interface has (back is its only network; the reconnect renames it).
-    expect((await project.exec((await only('api')).Id, ['sh', '-c', 'cat /sys/class/net/eth*/mtu'])).trim()).toBe('1400');
+    expect((await project.exec((await only('api')).Id, ['sh', '-c', 'cat /sys/class/net/eth*/mtu'])).trim()).toBe(
+      '1400',
+    );
 
     // Converged: another up changes nothing.
     await project.up();

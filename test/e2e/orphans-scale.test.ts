@@ -27,7 +27,10 @@ describe('orphans and scale', () => {
     const events: ProgressEvent[] = [];
     await project.up({ onEvent: (e) => events.push(e) });
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
-    expect(warnings.filter((w) => /orphan/i.test(w) && w.includes(b)), JSON.stringify(warnings)).toHaveLength(1);
+    expect(
+      warnings.filter((w) => /orphan/i.test(w) && w.includes(b)),
+      JSON.stringify(warnings),
+    ).toHaveLength(1);
     expect(await idsByName(project)).toEqual(before);
     expect((await project.containers('b'))[0].State).toBe('running');
 
@@ -42,12 +45,19 @@ describe('orphans and scale', () => {
     project = await useProject('orphans-scale-scale');
     const replicas = async () =>
       (await project.containers('web'))
-        .map((c) => ({ name: c.Names[0].replace(/^\//, ''), number: c.Labels[Label.containerNumber], id: c.Id, state: c.State }))
+        .map((c) => ({
+          name: c.Names[0].replace(/^\//, ''),
+          number: c.Labels[Label.containerNumber],
+          id: c.Id,
+          state: c.State,
+        }))
         .sort((x, y) => Number(x.number) - Number(y.number));
 
     await project.up({ scale: { web: 3 } });
     const three = await replicas();
-    expect(three.map((r) => [r.name, r.number, r.state])).toEqual([1, 2, 3].map((n) => [`${project.name}-web-${n}`, String(n), 'running']));
+    expect(three.map((r) => [r.name, r.number, r.state])).toEqual(
+      [1, 2, 3].map((n) => [`${project.name}-web-${n}`, String(n), 'running']),
+    );
 
     let result = await project.cli(['up', '-d', '--scale', 'web=2']);
     expect(result.code, result.stderr).toBe(0);

@@ -54,7 +54,8 @@ describe('pause, unpause and kill', () => {
     await project.up();
     const result = await project.cli(['kill']);
     expect(result.code).toBe(0);
-    for (const service of ['web', 'worker']) expect(await state(project, service)).toMatchObject({ Status: 'exited', ExitCode: 137 });
+    for (const service of ['web', 'worker'])
+      expect(await state(project, service)).toMatchObject({ Status: 'exited', ExitCode: 137 });
   });
 
   it('kill -s SIGTERM stops an init: true container through its init, and leaves other services running', async () => {
@@ -71,7 +72,10 @@ describe('pause, unpause and kill', () => {
   it('kill leaves orphan containers alone unless --remove-orphans is given', async () => {
     project = await useProject('pause-kill');
     await project.up();
-    project.write('compose.yaml', 'services:\n  web:\n    image: busybox\n    command: ["sleep", "3600"]\n    init: true\n');
+    project.write(
+      'compose.yaml',
+      'services:\n  web:\n    image: busybox\n    command: ["sleep", "3600"]\n    init: true\n',
+    );
     expect((await project.cli(['kill'])).code).toBe(0);
     expect((await state(project, 'web')).Status).toBe('exited');
     expect((await state(project, 'worker')).Status).toBe('running');

@@ -8,7 +8,11 @@ describe('pull, push and images', () => {
   const tagged: string[] = [];
   afterEach(async () => {
     await project?.cleanup();
-    for (const image of tagged.splice(0)) await project.engine.getImage(image).remove().catch(() => undefined);
+    for (const image of tagged.splice(0))
+      await project.engine
+        .getImage(image)
+        .remove()
+        .catch(() => undefined);
   });
 
   it('pull --policy missing pulls nothing when the images are present, and skips services that are only built', async () => {
@@ -45,10 +49,27 @@ describe('pull, push and images', () => {
 
   it('pull --include-deps also pulls the dependencies of the named services', async () => {
     project = await useProject('pull-push-images');
-    const alone = await project.cli(['--progress', 'plain', 'pull', '--policy', 'missing', '--ignore-pull-failures', 'app']);
+    const alone = await project.cli([
+      '--progress',
+      'plain',
+      'pull',
+      '--policy',
+      'missing',
+      '--ignore-pull-failures',
+      'app',
+    ]);
     expect(alone.code).toBe(0);
     expect(alone.stderr).not.toMatch(/^web \|/m);
-    const withDeps = await project.cli(['--progress', 'plain', 'pull', '--policy', 'missing', '--ignore-pull-failures', '--include-deps', 'app']);
+    const withDeps = await project.cli([
+      '--progress',
+      'plain',
+      'pull',
+      '--policy',
+      'missing',
+      '--ignore-pull-failures',
+      '--include-deps',
+      'app',
+    ]);
     expect(withDeps.code).toBe(0);
     expect(withDeps.stderr).toMatch(/^web \| Skipped - Image is already present locally/m);
   });
@@ -99,7 +120,13 @@ describe('pull, push and images', () => {
 
     const json = await project.cli(['images', '--format', 'json']);
     expect(json.code).toBe(0);
-    const list = JSON.parse(json.stdout) as { ID: string; ContainerName: string; Repository: string; Tag: string; Size: number }[];
+    const list = JSON.parse(json.stdout) as {
+      ID: string;
+      ContainerName: string;
+      Repository: string;
+      Tag: string;
+      Size: number;
+    }[];
     expect(list.map((i) => [i.ContainerName, i.Repository, i.Tag, i.ID])).toEqual([
       [`${project.name}-cache-1`, 'berth-test/busybox', 'latest', imageId],
       [`${project.name}-web-1`, 'busybox', 'latest', imageId],
@@ -112,7 +139,9 @@ describe('pull, push and images', () => {
     const one = await project.cli(['images', 'web']);
     const rows = one.stdout.trim().split('\n');
     expect(rows[0].split(/\s{2,}/)).toEqual(['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE']);
-    expect(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 4))).toEqual([[`${project.name}-web-1`, 'busybox', 'latest', imageId.slice(7, 19)]]);
+    expect(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 4))).toEqual([
+      [`${project.name}-web-1`, 'busybox', 'latest', imageId.slice(7, 19)],
+    ]);
   });
 
   it('images of an unknown service fails and names the known ones', async () => {

@@ -86,8 +86,15 @@ describe("a service's data in its image's VOLUME survives every recreate", () =>
 });
 
 /** A TCP relay in front of the engine's socket that keeps every byte clients send: the test's view of the wire. */
-async function engineRelay(): Promise<{ host: string; requestLines: () => string[]; sent: () => string; close: () => Promise<void> }> {
-  const socketPath = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock';
+async function engineRelay(): Promise<{
+  host: string;
+  requestLines: () => string[];
+  sent: () => string;
+  close: () => Promise<void>;
+}> {
+  const socketPath = process.env.DOCKER_HOST?.startsWith('unix://')
+    ? process.env.DOCKER_HOST.slice('unix://'.length)
+    : '/var/run/docker.sock';
   const chunks: Buffer[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -129,7 +136,10 @@ describe('configuration travels in request bodies, never in URLs', () => {
     relay = await engineRelay();
     const token = `wire-token-${randomBytes(8).toString('hex')}`;
     await cliOk(project, ['up', '-d'], { API_TOKEN: token, DOCKER_HOST: relay.host });
-    await cliOk(project, ['exec', '-T', '-e', `EXTRA=${token}`, 'app', 'true'], { API_TOKEN: token, DOCKER_HOST: relay.host });
+    await cliOk(project, ['exec', '-T', '-e', `EXTRA=${token}`, 'app', 'true'], {
+      API_TOKEN: token,
+      DOCKER_HOST: relay.host,
+    });
 
     const lines = relay.requestLines();
     const creates = lines.filter((l) => /\/(containers|networks|volumes)\/create|\/exec /.test(l));
@@ -164,13 +174,20 @@ describe('a container removed while berth waits on it is reported as removed', (
 
   /** Removes the service's container once it runs (it never turns healthy), and expects the run to fail saying so. */
   async function removeWhileWaiting(run: ReturnType<typeof spawnCli>, service: string): Promise<void> {
-    await expect.poll(async () => (await project.containers(service)).filter((c) => c.State === 'running').length, { timeout: 60_000, interval: 100 }).toBe(1);
+    await expect
+      .poll(async () => (await project.containers(service)).filter((c) => c.State === 'running').length, {
+        timeout: 60_000,
+        interval: 100,
+      })
+      .toBe(1);
     const [container] = await project.containers(service);
     await project.engine.getContainer(container.Id).remove({ force: true });
     expect(await run.exited).not.toBe(0);
     const name = container.Names[0].replace(/^\//, '');
     // Removed while berth inspects it, or before berth listed it (then counted missing).
-    const removed = new RegExp(`container ${name} was removed while berth waited|service "${service}" has 0 of its 1 containers: one was removed while berth waited`);
+    const removed = new RegExp(
+      `container ${name} was removed while berth waited|service "${service}" has 0 of its 1 containers: one was removed while berth waited`,
+    );
     expect(run.stderr()).toMatch(removed);
     expect(run.stderr()).not.toMatch(/unhealthy/);
   }

@@ -4,7 +4,6 @@ import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
 import { expectConverged, idsByName, namedLike, useProject, type TestProject } from './harness.js';
 
-
 /** Starts the CLI in the background, for signals and concurrency. */
 function startCli(project: TestProject, args: string[]) {
   const run = spawnCli(project, args);
@@ -19,7 +18,9 @@ describe('interrupted and concurrent runs converge', () => {
     it(`an up stopped by ${signal} halfway leaves only labelled containers, and the next up converges`, async () => {
       project = await useProject('reliability-many');
       const run = startCli(project, ['up', '-d']);
-      await expect.poll(async () => (await namedLike(project)).length, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await namedLike(project)).length, { timeout: 30_000, interval: 50 })
+        .toBeGreaterThan(0);
       run.child.kill(signal);
       expect(await run.exited).not.toBe(0);
       for (const c of await namedLike(project)) expect(c.Labels[Label.project]).toBe(project.name);
@@ -45,28 +46,42 @@ describe('interrupted and concurrent runs converge', () => {
     project = await useProject('reliability-many');
     const upRun = startCli(project, ['up', '-d']);
     // The up creates containers only while it holds the project's lock.
-    await expect.poll(async () => (await namedLike(project)).length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await namedLike(project)).length, { timeout: 30_000, interval: 20 })
+      .toBeGreaterThan(0);
     const downRun = startCli(project, ['down']);
     const codes = await Promise.all([upRun.exited, downRun.exited]);
     expect({ codes, output: upRun.output() + downRun.output() }).toMatchObject({ codes: [0, 0] });
     expect(await project.containers()).toHaveLength(0);
     expect(await project.engine.listNetworks({ filters: { name: [`${project.name}_default`] } })).toHaveLength(0);
-    expect(await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } })).toHaveLength(0);
+    expect(
+      await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } }),
+    ).toHaveLength(0);
   });
 
   it('down still locks and removes everything when the image the project names is gone', async () => {
     project = await useProject('reliability-many');
     const image = `berth-e2e-gone-${project.name}`;
     await project.engine.getImage('busybox').tag({ repo: image, tag: '1' });
-    onTestFinished(() => project.engine.getImage(`${image}:1`).remove().catch(() => undefined));
-    project.write('compose.yaml', `services:\n  web:\n    image: ${image}:1\n    command: ["sleep", "3600"]\n    init: true\n`);
+    onTestFinished(() =>
+      project.engine
+        .getImage(`${image}:1`)
+        .remove()
+        .catch(() => undefined),
+    );
+    project.write(
+      'compose.yaml',
+      `services:\n  web:\n    image: ${image}:1\n    command: ["sleep", "3600"]\n    init: true\n`,
+    );
     expect((await project.cli(['up', '-d'])).code).toBe(0);
     // Untags only: busybox keeps the image, and the running container with it.
     await project.engine.getImage(`${image}:1`).remove();
     const result = await project.cli(['down']);
     expect(result.code).toBe(0);
     expect(await project.containers()).toHaveLength(0);
-    expect(await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } })).toHaveLength(0);
+    expect(
+      await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } }),
+    ).toHaveLength(0);
   });
 });
 
@@ -76,7 +91,11 @@ describe('engine faults are named clearly', () => {
 
   it('no engine at DOCKER_HOST: one clear line and a non-zero exit', async () => {
     project = await useProject('reliability-safety');
-    const result = await project.cli(['up', '-d'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock', SHARED_VOLUME: 'x', SHARED_NETWORK: 'y' });
+    const result = await project.cli(['up', '-d'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      SHARED_VOLUME: 'x',
+      SHARED_NETWORK: 'y',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/cannot reach the Docker Engine at unix:\/\/\/nonexistent\/docker.sock/);
@@ -103,7 +122,10 @@ describe('engine faults are named clearly', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      project.write('compose.yaml', `services:\n  web:\n    image: busybox\n    command: ["httpd", "-f", "-p", "80"]\n    init: true\n    ports: ["127.0.0.1:${port}:80"]\n`);
+      project.write(
+        'compose.yaml',
+        `services:\n  web:\n    image: busybox\n    command: ["httpd", "-f", "-p", "80"]\n    init: true\n    ports: ["127.0.0.1:${port}:80"]\n`,
+      );
       const result = await project.cli(['up', '-d']);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/service "web"/);
@@ -125,7 +147,10 @@ describe('engine faults are named clearly', () => {
 
   it('a healthcheck that never passes times out under --wait, naming the service and its last health log', async () => {
     project = await useProject('reliability-many');
-    project.write('compose.yaml', 'services:\n  sick:\n    image: busybox\n    command: ["sleep", "3600"]\n    init: true\n    healthcheck:\n      test: ["CMD-SHELL", "echo database not ready; exit 1"]\n      interval: 500ms\n      retries: 100\n');
+    project.write(
+      'compose.yaml',
+      'services:\n  sick:\n    image: busybox\n    command: ["sleep", "3600"]\n    init: true\n    healthcheck:\n      test: ["CMD-SHELL", "echo database not ready; exit 1"]\n      interval: 500ms\n      retries: 100\n',
+    );
     const result = await project.cli(['up', '-d', '--wait', '--wait-timeout', '4']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/service "sick"/);
@@ -149,7 +174,10 @@ describe('data safety', () => {
     const engine = project.engine;
     await engine.createVolume({ Name: volume });
     await engine.createNetwork({ Name: network });
-    extras.push(() => engine.getVolume(volume).remove(), () => engine.getNetwork(network).remove());
+    extras.push(
+      () => engine.getVolume(volume).remove(),
+      () => engine.getNetwork(network).remove(),
+    );
     return { SHARED_VOLUME: volume, SHARED_NETWORK: network };
   }
 
@@ -182,7 +210,10 @@ describe('data safety', () => {
   it('down keeps anonymous volumes, as Docker Compose does; down -v removes them', async () => {
     project = await useProject('reliability-safety');
     const env = await withExternals();
-    const cacheVolume = async () => (await project.engine.getContainer((await project.containers('app'))[0].Id).inspect()).Mounts.find((m) => m.Destination === '/cache')!.Name!;
+    const cacheVolume = async () =>
+      (await project.engine.getContainer((await project.containers('app'))[0].Id).inspect()).Mounts.find(
+        (m) => m.Destination === '/cache',
+      )!.Name!;
     expect((await project.cli(['up', '-d'], env)).code).toBe(0);
     const kept = await cacheVolume();
     extras.push(() => project.engine.getVolume(kept).remove());
@@ -207,10 +238,14 @@ describe('data safety', () => {
     expect(await idsByName(other)).toEqual(before);
   });
 
-  it('a same-named container that is not the project\'s is reported, never removed', async () => {
+  it("a same-named container that is not the project's is reported, never removed", async () => {
     project = await useProject('reliability-safety');
     const env = await withExternals();
-    const squatter = await project.engine.createContainer({ name: `${project.name}-app-1`, Image: 'busybox', Cmd: ['true'] });
+    const squatter = await project.engine.createContainer({
+      name: `${project.name}-app-1`,
+      Image: 'busybox',
+      Cmd: ['true'],
+    });
     extras.push(() => squatter.remove({ force: true }));
     const result = await project.cli(['up', '-d'], env);
     expect(result.code).toBe(1);
@@ -239,9 +274,14 @@ describe('secrets stay secret', () => {
 
     const app = (await project.containers('app'))[0];
     expect(await project.exec(app.Id, ['cat', '/run/secrets/api_key'])).toBe('key-from-file-7d1e\n');
-    await expect(project.exec(app.Id, ['sh', '-c', 'echo x > /run/secrets/api_key'])).rejects.toThrow(/Read-only file system/);
+    await expect(project.exec(app.Id, ['sh', '-c', 'echo x > /run/secrets/api_key'])).rejects.toThrow(
+      /Read-only file system/,
+    );
 
-    project.write('compose.yaml', 'services:\n  app:\n    image: berth-test/missing:1\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n');
+    project.write(
+      'compose.yaml',
+      'services:\n  app:\n    image: berth-test/missing:1\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n',
+    );
     const failed = await project.cli(['--progress', 'plain', 'up', '-d'], env);
     expect(failed.code).toBe(1);
     expect(failed.stdout + failed.stderr).not.toContain(password);

@@ -23,7 +23,12 @@ describe('run', () => {
     expect(others).toHaveLength(0);
     const info = await project.engine.getContainer(oneOff.Id).inspect();
     expect(info.Name).toMatch(new RegExp(`^/${project.name}-app-run-[0-9a-f]{12}$`));
-    expect(info.Config.Labels).toMatchObject({ [Label.project]: project.name, [Label.service]: 'app', [Label.oneoff]: 'True', [Label.containerNumber]: '1' });
+    expect(info.Config.Labels).toMatchObject({
+      [Label.project]: project.name,
+      [Label.service]: 'app',
+      [Label.oneoff]: 'True',
+      [Label.containerNumber]: '1',
+    });
     expect(info.Config.Labels[Label.slug]).toMatch(new RegExp(`^${info.Name.slice(-12)}[0-9a-f]{52}$`));
     expect(info.Config.Labels[Label.configHash]).toMatch(/^[0-9a-f]{64}$/);
     // No ports unless asked, the project network (reached by name only), the project volume, no restart policy.
@@ -44,18 +49,50 @@ describe('run', () => {
   it('run --rm removes the container after it exits, and applies -e, -v, -w and -u', async () => {
     project = await useProject('run');
     mkdirSync(join(project.dir, 'shared'));
-    const result = await project.cli(['run', '--rm', '-T', '--no-deps', '-e', 'EXTRA=1', '-v', './shared:/shared', '-w', '/shared', '-u', 'root', 'app', '--', 'sh', '-c', 'echo "$GREETING $EXTRA $(pwd) $(id -u)" > out.txt']);
+    const result = await project.cli([
+      'run',
+      '--rm',
+      '-T',
+      '--no-deps',
+      '-e',
+      'EXTRA=1',
+      '-v',
+      './shared:/shared',
+      '-w',
+      '/shared',
+      '-u',
+      'root',
+      'app',
+      '--',
+      'sh',
+      '-c',
+      'echo "$GREETING $EXTRA $(pwd) $(id -u)" > out.txt',
+    ]);
     expect(result.code).toBe(0);
     expect(readFileSync(join(project.dir, 'shared', 'out.txt'), 'utf8')).toBe('hello 1 /shared 0\n');
     await expect.poll(async () => (await project.containers('app')).length, { timeout: 10_000 }).toBe(0);
     // --no-deps: db was never created, but the network the container needed was.
     expect(await project.containers('db')).toHaveLength(0);
-    expect((await project.engine.listNetworks({ filters: { name: [`${project.name}_default`] } })).map((n) => n.Name)).toEqual([`${project.name}_default`]);
+    expect(
+      (await project.engine.listNetworks({ filters: { name: [`${project.name}_default`] } })).map((n) => n.Name),
+    ).toEqual([`${project.name}_default`]);
   });
 
   it('run -d prints the container ID and honours --name, --entrypoint, -l; ports only with --service-ports or -p', async () => {
     project = await useProject('run');
-    const detached = await project.cli(['run', '-d', '--no-deps', '--name', `${project.name}-custom`, '--entrypoint', 'sleep', '-l', 'team=qa', 'app', '30']);
+    const detached = await project.cli([
+      'run',
+      '-d',
+      '--no-deps',
+      '--name',
+      `${project.name}-custom`,
+      '--entrypoint',
+      'sleep',
+      '-l',
+      'team=qa',
+      'app',
+      '30',
+    ]);
     expect(detached.code).toBe(0);
     const info = await project.engine.getContainer(detached.stdout.trim()).inspect();
     expect(info.Name).toBe(`/${project.name}-custom`);
@@ -66,11 +103,15 @@ describe('run', () => {
 
     const servicePorts = await project.cli(['run', '-d', '--no-deps', '--service-ports', 'app', 'sleep', '30']);
     const withService = await project.engine.getContainer(servicePorts.stdout.trim()).inspect();
-    expect(Object.keys(withService.NetworkSettings.Ports ?? {}).filter((k) => withService.NetworkSettings.Ports[k]?.length)).toEqual(['8080/tcp']);
+    expect(
+      Object.keys(withService.NetworkSettings.Ports ?? {}).filter((k) => withService.NetworkSettings.Ports[k]?.length),
+    ).toEqual(['8080/tcp']);
 
     const published = await project.cli(['run', '-d', '--no-deps', '-p', '127.0.0.1::9090', 'app', 'sleep', '30']);
     const withPublish = await project.engine.getContainer(published.stdout.trim()).inspect();
-    expect(Object.keys(withPublish.NetworkSettings.Ports ?? {}).filter((k) => withPublish.NetworkSettings.Ports[k]?.length)).toEqual(['9090/tcp']);
+    expect(
+      Object.keys(withPublish.NetworkSettings.Ports ?? {}).filter((k) => withPublish.NetworkSettings.Ports[k]?.length),
+    ).toEqual(['9090/tcp']);
     expect(withPublish.NetworkSettings.Ports['9090/tcp']?.[0].HostIp).toBe('127.0.0.1');
   });
 

@@ -17,15 +17,21 @@ afterEach(async () => {
 
 /** Everything a run printed must be free of every secret value. */
 function expectNoSecret(...outputs: string[]): void {
-  for (const output of outputs) for (const secret of [FROM_DOTENV, FROM_SHELL, TOKEN]) expect(output).not.toContain(secret);
+  for (const output of outputs)
+    for (const secret of [FROM_DOTENV, FROM_SHELL, TOKEN]) expect(output).not.toContain(secret);
 }
 
 describe('secret values in what berth prints', () => {
   it('config masks a password from .env or the shell wherever it was copied, and a validation error quotes ${DB_PASSWORD}', async () => {
     project = await useProject('secret-masking');
-    for (const [env, password] of [[{ API_TOKEN: TOKEN }, FROM_DOTENV], [{ API_TOKEN: TOKEN, DB_PASSWORD: FROM_SHELL }, FROM_SHELL]] as const) {
+    for (const [env, password] of [
+      [{ API_TOKEN: TOKEN }, FROM_DOTENV],
+      [{ API_TOKEN: TOKEN, DB_PASSWORD: FROM_SHELL }, FROM_SHELL],
+    ] as const) {
       // The value really is in the model: --show-secrets prints it.
-      expect((await project.cli(['config', '--show-secrets'], env)).stdout).toContain(`postgres://app:${password}@db/app`);
+      expect((await project.cli(['config', '--show-secrets'], env)).stdout).toContain(
+        `postgres://app:${password}@db/app`,
+      );
       for (const format of ['yaml', 'json']) {
         const config = await project.cli(['config', '--format', format], env);
         expect(config.code).toBe(0);
@@ -37,12 +43,17 @@ describe('secret values in what berth prints', () => {
       }
     }
 
-    project.write('compose.yaml', 'services:\n  app:\n    image: busybox\n    ports: ["127.0.0.1:${DB_PASSWORD}:80"]\n');
+    project.write(
+      'compose.yaml',
+      'services:\n  app:\n    image: busybox\n    ports: ["127.0.0.1:${DB_PASSWORD}:80"]\n',
+    );
     for (const env of [{}, { DB_PASSWORD: FROM_SHELL }] as Record<string, string>[]) {
       const failed = await project.cli(['config'], env);
       expect(failed.code).toBe(1);
       expect(failed.stdout).toBe('');
-      expect(failed.stderr).toMatch(/compose\.yaml:4:\d+: services\.app\.ports\[0\]: invalid port "127\.0\.0\.1:\$\{DB_PASSWORD\}:80": "\$\{DB_PASSWORD\}" is not a port/);
+      expect(failed.stderr).toMatch(
+        /compose\.yaml:4:\d+: services\.app\.ports\[0\]: invalid port "127\.0\.0\.1:\$\{DB_PASSWORD\}:80": "\$\{DB_PASSWORD\}" is not a port/,
+      );
       expectNoSecret(failed.stderr);
     }
   });
@@ -60,7 +71,10 @@ describe('secret values in what berth prints', () => {
     expect(env.POSTGRES_PASSWORD_FILE).toBe('/run/secrets/db_password');
 
     // The engine's error quotes the command it could not run, which holds the password.
-    project.write('compose.yaml', 'services:\n  broken:\n    image: busybox\n    command: ["/missing-${DB_PASSWORD}"]\n');
+    project.write(
+      'compose.yaml',
+      'services:\n  broken:\n    image: busybox\n    command: ["/missing-${DB_PASSWORD}"]\n',
+    );
     const failed = await project.cli(['--progress', 'plain', 'up', '-d'], { DB_PASSWORD: FROM_SHELL });
     expect(failed.code).toBe(1);
     expectNoSecret(failed.stdout, failed.stderr);

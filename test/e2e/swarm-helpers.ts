@@ -10,7 +10,9 @@ import type { TestProject } from './harness.js';
 export async function requireSwarm(engine: Engine): Promise<void> {
   const info = (await engine.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
   if (info.Swarm?.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
-    throw new Error(`Swarm scenarios need the test engine in swarm mode (state: ${info.Swarm?.LocalNodeState}): run test/bed/swarm.sh`);
+    throw new Error(
+      `Swarm scenarios need the test engine in swarm mode (state: ${info.Swarm?.LocalNodeState}): run test/bed/swarm.sh`,
+    );
   }
 }
 
@@ -28,7 +30,9 @@ export async function service(project: TestProject, key: string): Promise<Servic
 
 /** Tasks Swarm wants running (or completed, for jobs): the current ones. */
 export async function liveTasks(project: TestProject, key: string): Promise<TaskInfo[]> {
-  const tasks = (await project.engine.listTasks({ filters: { service: [`${project.name}_${key}`] } })) as unknown as TaskInfo[];
+  const tasks = (await project.engine.listTasks({
+    filters: { service: [`${project.name}_${key}`] },
+  })) as unknown as TaskInfo[];
   return tasks.filter((t) => t.DesiredState === 'running' || t.DesiredState === 'complete');
 }
 
@@ -44,7 +48,9 @@ export async function nodeId(engine: Engine, hostname: string): Promise<string> 
 }
 
 /** The stack's networks, secrets and configs as the manager lists them. */
-export async function stackResources(project: TestProject): Promise<{ services: string[]; networks: string[]; secrets: string[]; configs: string[] }> {
+export async function stackResources(
+  project: TestProject,
+): Promise<{ services: string[]; networks: string[]; secrets: string[]; configs: string[] }> {
   const filters = namespace(project);
   const [services, networks, secrets, configs] = await Promise.all([
     stackServices(project),
@@ -63,9 +69,18 @@ export async function stackResources(project: TestProject): Promise<{ services: 
 /** Undeploys whatever the test left, removes this engine's task containers of the stack, then the project's files. */
 export async function cleanupStack(project: TestProject): Promise<void> {
   // undeploy reads only the project name.
-  await undeploy({ project: { name: project.name } } as LoadedProject, { engine: project.engine }).catch(() => undefined);
+  await undeploy({ project: { name: project.name } } as LoadedProject, { engine: project.engine }).catch(
+    () => undefined,
+  );
   // Completed job tasks outlive their service on Engine 20.10 (moby/moby#44312).
   const containers = await project.engine.listContainers({ all: true, filters: namespace(project) });
-  await Promise.all(containers.map((c) => project.engine.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      project.engine
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   await project.cleanup();
 }

@@ -36,7 +36,9 @@ describe('deploy to several nodes', () => {
     expect(task.NodeID).toBe(await nodeId(project.engine, target));
 
     const ps = await project.cli(['ps', '--format', 'json'], { WORKER: target });
-    expect((JSON.parse(ps.stdout) as { node: string; state: string }[]).map((t) => [t.node, t.state])).toEqual([[target, 'running']]);
+    expect((JSON.parse(ps.stdout) as { node: string; state: string }[]).map((t) => [t.node, t.state])).toEqual([
+      [target, 'running'],
+    ]);
   });
 
   it('the tasks of a node that goes down are rescheduled on the remaining worker, and ps shows it', async () => {
@@ -51,7 +53,10 @@ describe('deploy to several nodes', () => {
     // The node's engine stops; Swarm marks it down and starts its task on the other worker.
     await project.engine.getContainer(lost).kill();
     await expect
-      .poll(async () => (await runningTasks(project!, 'spread')).map((t) => t.NodeID), { timeout: 60_000, interval: 1000 })
+      .poll(async () => (await runningTasks(project!, 'spread')).map((t) => t.NodeID), {
+        timeout: 60_000,
+        interval: 1000,
+      })
       .toEqual([keptId, keptId]);
     expect(await liveTasks(project, 'spread')).toHaveLength(2);
 
@@ -62,7 +67,10 @@ describe('deploy to several nodes', () => {
       [kept, 'running', 'running'],
     ]);
     // With --all, the task the lost node ran is listed too, shut down.
-    const all = JSON.parse((await project.cli(['ps', '--all', '--format', 'json'])).stdout) as { node: string; desiredState: string }[];
+    const all = JSON.parse((await project.cli(['ps', '--all', '--format', 'json'])).stdout) as {
+      node: string;
+      desiredState: string;
+    }[];
     expect(all.filter((t) => t.node === lost).map((t) => t.desiredState)).toEqual(['shutdown']);
   });
 });

@@ -21,7 +21,8 @@ async function deploy(args: string[] = [], env: Record<string, string> = {}) {
 }
 
 const ids = (tasks: { ID: string }[]) => tasks.map((t) => t.ID).sort();
-const containerOf = (task: { Status: { ContainerStatus?: { ContainerID?: string } } }) => task.Status.ContainerStatus!.ContainerID!;
+const containerOf = (task: { Status: { ContainerStatus?: { ContainerID?: string } } }) =>
+  task.Status.ContainerStatus!.ContainerID!;
 
 describe('deploy', () => {
   it('creates the stack: services, an overlay network, secrets and configs, all labelled with the namespace', async () => {
@@ -44,7 +45,12 @@ describe('deploy', () => {
     expect(network).toMatchObject({ Driver: 'overlay', Scope: 'swarm', Attachable: true });
 
     const web = await service(project, 'web');
-    expect(web.Spec.Labels).toMatchObject({ 'com.docker.stack.namespace': name, 'com.docker.compose.project': name, 'com.docker.compose.service': 'web', owner: 'team-a' });
+    expect(web.Spec.Labels).toMatchObject({
+      'com.docker.stack.namespace': name,
+      'com.docker.compose.project': name,
+      'com.docker.compose.service': 'web',
+      owner: 'team-a',
+    });
     expect(web.Spec.Labels['com.docker.compose.config-hash']).toMatch(/^[0-9a-f]{64}$/);
     expect(web.Spec.Mode).toEqual({ Replicated: { Replicas: 2 } });
 
@@ -71,7 +77,12 @@ describe('deploy', () => {
     // The plan of an unchanged project is empty.
     const dry = await project.cli(['deploy', '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout.trim().split('\n').filter((l) => !l.startsWith('warning:') && l !== 'nothing to do')).toEqual([]);
+    expect(
+      dry.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('warning:') && l !== 'nothing to do'),
+    ).toEqual([]);
 
     await deploy();
     const after = await service(project, 'web');
@@ -143,7 +154,9 @@ describe('deploy', () => {
     project = await useProject('swarm-broken');
     const result = await project.cli(['deploy', '--wait', '--wait-timeout', '8']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error: service "app": not converged within 8 s \(0\/1 tasks running; task errors: .*No such image: berth-test\/not-built:1/);
+    expect(result.stderr).toMatch(
+      /error: service "app": not converged within 8 s \(0\/1 tasks running; task errors: .*No such image: berth-test\/not-built:1/,
+    );
   });
 });
 
@@ -175,7 +188,13 @@ describe('ps on a deployed stack', () => {
 
     const json = await project.cli(['ps', '--format', 'json']);
     expect(json.code).toBe(0);
-    const tasks = JSON.parse(json.stdout) as { name: string; service: string; node: string; desiredState: string; state: string }[];
+    const tasks = JSON.parse(json.stdout) as {
+      name: string;
+      service: string;
+      node: string;
+      desiredState: string;
+      state: string;
+    }[];
     expect(tasks.filter((t) => t.service === 'web').map((t) => [t.name, t.node, t.desiredState, t.state])).toEqual([
       [`${project.name}_web.1`, hostname, 'running', 'running'],
       [`${project.name}_web.2`, hostname, 'running', 'running'],
@@ -185,7 +204,15 @@ describe('ps on a deployed stack', () => {
     // The table is the docker stack ps view: one line per task.
     const table = await project.cli(['ps', 'web']);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'SERVICE', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR']);
+    expect(lines[0].split(/\s{2,}/)).toEqual([
+      'NAME',
+      'SERVICE',
+      'IMAGE',
+      'NODE',
+      'DESIRED STATE',
+      'CURRENT STATE',
+      'ERROR',
+    ]);
     expect(lines).toHaveLength(3);
   });
 

@@ -25,7 +25,8 @@ describe('watch and up --watch (develop.watch)', () => {
   }
 
   const catIn = (id: string, path: string) => project.exec(id, ['cat', path]).catch((err: Error) => `(${err.message})`);
-  const lsIn = (id: string, path: string) => project.exec(id, ['ls', '-A', path]).then((o) => o.split('\n').filter(Boolean).sort());
+  const lsIn = (id: string, path: string) =>
+    project.exec(id, ['ls', '-A', path]).then((o) => o.split('\n').filter(Boolean).sort());
 
   it('watch starts the project, syncs changed files (not ignored ones) into the container, deletes removed ones, restarts on sync+restart, runs sync+exec commands, and ends on SIGINT', async () => {
     project = await useProject('watch');
@@ -54,9 +55,11 @@ describe('watch and up --watch (develop.watch)', () => {
     // sync+restart: the file is synced and the same container restarted.
     const startedAt = (await project.engine.getContainer(web).inspect()).State.StartedAt;
     writeFileSync(join(project.dir, 'conf/x'), 'two\n');
-    await expect.poll(async () => (await project.engine.getContainer(web).inspect()).State.StartedAt, poll).not.toBe(startedAt);
+    await expect
+      .poll(async () => (await project.engine.getContainer(web).inspect()).State.StartedAt, poll)
+      .not.toBe(startedAt);
     await expect.poll(() => catIn(web, '/conf/x'), poll).toBe('two\n');
-    expect((await webContainer())).toBe(web);
+    expect(await webContainer()).toBe(web);
 
     // sync+exec: the script is synced, then the exec command runs it in the container.
     writeFileSync(join(project.dir, 'scripts/gen.sh'), 'echo regenerated\n');
@@ -76,7 +79,9 @@ describe('watch and up --watch (develop.watch)', () => {
     await expect.poll(() => running!.stdout(), poll).toContain('Watch enabled');
     expect(await project.containers()).toEqual([]);
     writeFileSync(join(project.dir, 'site/index.html'), 'v2\n');
-    await expect.poll(() => running!.stderr(), poll).toMatch(/warning: service "web" has no running container to sync files to/);
+    await expect
+      .poll(() => running!.stderr(), poll)
+      .toMatch(/warning: service "web" has no running container to sync files to/);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
   });
@@ -108,7 +113,19 @@ describe('watch and up --watch (develop.watch)', () => {
       const [after] = await project.containers('app');
       await expect.poll(() => project.exec(after.Id, ['cat', '/message.txt']), poll).toBe('second\n');
       expect((await project.engine.getImage(tag).inspect()).Id).not.toBe(oldImage);
-      await expect.poll(() => project.engine.getImage(oldImage).inspect().then(() => 'present', (e: { statusCode?: number }) => e.statusCode), poll).toBe(404);
+      await expect
+        .poll(
+          () =>
+            project.engine
+              .getImage(oldImage)
+              .inspect()
+              .then(
+                () => 'present',
+                (e: { statusCode?: number }) => e.statusCode,
+              ),
+          poll,
+        )
+        .toBe(404);
       expect(running.stdout()).toMatch(/Rebuilding service "app" after 1 change/);
       expect(running.stderr()).not.toMatch(/Step \d+\/\d+/);
 
@@ -116,7 +133,10 @@ describe('watch and up --watch (develop.watch)', () => {
       expect(await running.exited).toBe(0);
     } finally {
       await project.cleanup();
-      await project.engine.getImage(tag).remove({ force: true }).catch(() => undefined);
+      await project.engine
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 

@@ -28,11 +28,16 @@ function mounts(service: Partial<Service>, inheritedVolumes?: Record<string, str
 
 describe('a recreated container keeps the anonymous volumes of the one it replaces', () => {
   it("mounts the old volume at an image VOLUME path the service does not mount (postgres's data directory)", () => {
-    expect(mounts({}, { '/var/lib/postgresql/data': OLD_DATA }).mounts).toEqual([{ Type: 'volume', Source: OLD_DATA, Target: '/var/lib/postgresql/data' }]);
+    expect(mounts({}, { '/var/lib/postgresql/data': OLD_DATA }).mounts).toEqual([
+      { Type: 'volume', Source: OLD_DATA, Target: '/var/lib/postgresql/data' },
+    ]);
   });
 
   it('gives a declared anonymous volume the old one, keeping its options', () => {
-    const { mounts: m } = mounts({ volumes: [{ type: 'volume', target: '/cache/', read_only: true }] }, { '/cache': OLD_CACHE });
+    const { mounts: m } = mounts(
+      { volumes: [{ type: 'volume', target: '/cache/', read_only: true }] },
+      { '/cache': OLD_CACHE },
+    );
     expect(m).toEqual([{ Type: 'volume', Source: OLD_CACHE, Target: '/cache/', ReadOnly: true }]);
   });
 
@@ -44,7 +49,11 @@ describe('a recreated container keeps the anonymous volumes of the one it replac
       ],
       tmpfs: ['/scratch:size=1m'],
     };
-    const result = mounts(service, { '/var/lib/postgresql/data': OLD_DATA, '/cache': OLD_CACHE, '/scratch': 'c'.repeat(64) });
+    const result = mounts(service, {
+      '/var/lib/postgresql/data': OLD_DATA,
+      '/cache': OLD_CACHE,
+      '/scratch': 'c'.repeat(64),
+    });
     expect(result.mounts).toEqual([{ Type: 'volume', Source: 'proj_named', Target: '/var/lib/postgresql/data' }]);
     expect(result.binds).toEqual(['/srv/cache:/cache:rw']);
   });

@@ -58,7 +58,17 @@ describe('build context', () => {
 
   it('leaves out ignored files and directories and keeps the exceptions', async () => {
     const dir = await tree({
-      '.dockerignore': ['# secrets stay home', 'secret.txt', '*.md', '!README.md', 'logs', '!logs/keep.txt', '**/*.tmp', '/dist/**', ''].join('\n'),
+      '.dockerignore': [
+        '# secrets stay home',
+        'secret.txt',
+        '*.md',
+        '!README.md',
+        'logs',
+        '!logs/keep.txt',
+        '**/*.tmp',
+        '/dist/**',
+        '',
+      ].join('\n'),
       Dockerfile: 'FROM busybox\n',
       'secret.txt': 's',
       'notes.md': 'n',
@@ -71,18 +81,37 @@ describe('build context', () => {
       'dist/out.js': 'o',
     });
     // Like Docker, the reopened `logs` directory has no entry of its own: only the exception does.
-    expect(await names(dir)).toEqual(['.dockerignore', 'Dockerfile', 'README.md', 'dist/', 'logs/keep.txt', 'src/', 'src/app.js', 'src/deep/']);
+    expect(await names(dir)).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'README.md',
+      'dist/',
+      'logs/keep.txt',
+      'src/',
+      'src/app.js',
+      'src/deep/',
+    ]);
   });
 
   it('always sends the Dockerfile and .dockerignore, even when they are ignored', async () => {
-    const dir = await tree({ '.dockerignore': '*\n', 'docker/app.Dockerfile': 'FROM busybox\n', 'docker/other': 'x', 'a.txt': 'a' });
+    const dir = await tree({
+      '.dockerignore': '*\n',
+      'docker/app.Dockerfile': 'FROM busybox\n',
+      'docker/other': 'x',
+      'a.txt': 'a',
+    });
     const { tar, dockerfile } = await contextTar(dir, 'docker/app.Dockerfile');
     expect(dockerfile).toBe('docker/app.Dockerfile');
     expect([...(await readTar(tar)).keys()].sort()).toEqual(['.dockerignore', 'docker/app.Dockerfile']);
   });
 
   it('an exception reopens an excluded directory only when its text starts with that directory, as in Docker', async () => {
-    const dir = await tree({ '.dockerignore': 'cache\n!**/keep.txt\n', Dockerfile: '', 'cache/keep.txt': 'k', 'other/keep.txt': 'k' });
+    const dir = await tree({
+      '.dockerignore': 'cache\n!**/keep.txt\n',
+      Dockerfile: '',
+      'cache/keep.txt': 'k',
+      'other/keep.txt': 'k',
+    });
     expect(await names(dir)).toEqual(['.dockerignore', 'Dockerfile', 'other/', 'other/keep.txt']);
   });
 
@@ -99,22 +128,60 @@ describe('build context', () => {
       'conf/d/e/f.bak': '',
       'conf/keep.ini': '',
     });
-    expect(await names(dir)).toEqual(['.dockerignore', 'Dockerfile', 'conf/', 'conf/d/', 'conf/d/e/', 'conf/keep.ini', 'src/', 'src/lib/', 'src/lib/b.js', 'top.js', 'xy.txt']);
+    expect(await names(dir)).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'conf/',
+      'conf/d/',
+      'conf/d/e/',
+      'conf/keep.ini',
+      'src/',
+      'src/lib/',
+      'src/lib/b.js',
+      'top.js',
+      'xy.txt',
+    ]);
   });
 
   it('regexp characters in a pattern match themselves', async () => {
-    const dir = await tree({ '.dockerignore': 'a+b.txt\n(x).txt\n', Dockerfile: '', 'a+b.txt': '', 'aab.txt': '', '(x).txt': '', 'x.txt': '' });
+    const dir = await tree({
+      '.dockerignore': 'a+b.txt\n(x).txt\n',
+      Dockerfile: '',
+      'a+b.txt': '',
+      'aab.txt': '',
+      '(x).txt': '',
+      'x.txt': '',
+    });
     expect(await names(dir)).toEqual(['.dockerignore', 'Dockerfile', 'aab.txt', 'x.txt']);
   });
 
   it('reads patterns as Docker does: BOM, leading slash, ./ and surrounding spaces are dropped, a late # is no comment', async () => {
-    const dir = await tree({ '.dockerignore': '\uFEFFa.txt\r\n  /b.txt  \n./c.txt\n #d.txt\n', Dockerfile: '', 'a.txt': '', 'b.txt': '', 'c.txt': '', '#d.txt': '', 'e.txt': '' });
+    const dir = await tree({
+      '.dockerignore': '\uFEFFa.txt\r\n  /b.txt  \n./c.txt\n #d.txt\n',
+      Dockerfile: '',
+      'a.txt': '',
+      'b.txt': '',
+      'c.txt': '',
+      '#d.txt': '',
+      'e.txt': '',
+    });
     expect(await names(dir)).toEqual(['.dockerignore', 'Dockerfile', 'e.txt']);
   });
 
   it('a Dockerfile-specific ignore file replaces .dockerignore', async () => {
-    const dir = await tree({ '.dockerignore': 'a.txt\n', 'app.Dockerfile': '', 'app.Dockerfile.dockerignore': 'b.txt\n', 'a.txt': '', 'b.txt': '' });
-    expect(await names(dir, 'app.Dockerfile')).toEqual(['.dockerignore', 'a.txt', 'app.Dockerfile', 'app.Dockerfile.dockerignore']);
+    const dir = await tree({
+      '.dockerignore': 'a.txt\n',
+      'app.Dockerfile': '',
+      'app.Dockerfile.dockerignore': 'b.txt\n',
+      'a.txt': '',
+      'b.txt': '',
+    });
+    expect(await names(dir, 'app.Dockerfile')).toEqual([
+      '.dockerignore',
+      'a.txt',
+      'app.Dockerfile',
+      'app.Dockerfile.dockerignore',
+    ]);
   });
 
   it('an inline Dockerfile travels under a generated name that .dockerignore hides from COPY', async () => {
@@ -149,7 +216,9 @@ describe('build context', () => {
   it('a missing Dockerfile or context is reported before anything is sent', async () => {
     const dir = await tree({ 'a.txt': 'a' });
     await expect(contextTar(dir, 'Dockerfile')).rejects.toThrow(/cannot locate the Dockerfile .*Dockerfile/);
-    await expect(contextTar(join(dir, 'nope'), 'Dockerfile')).rejects.toThrow(/unable to prepare context: path ".*nope" is not a directory/);
+    await expect(contextTar(join(dir, 'nope'), 'Dockerfile')).rejects.toThrow(
+      /unable to prepare context: path ".*nope" is not a directory/,
+    );
   });
 
   it('symbolic links travel as links, modes are kept and owners are root', async () => {

@@ -41,7 +41,9 @@ describe('ports', () => {
   });
 
   it('expands a container range to one entry per port', () => {
-    expect(ports('3000-3002')).toEqual([3000, 3001, 3002].map((target) => ({ mode: 'ingress', target, protocol: 'tcp' })));
+    expect(ports('3000-3002')).toEqual(
+      [3000, 3001, 3002].map((target) => ({ mode: 'ingress', target, protocol: 'tcp' })),
+    );
   });
 
   it('pairs a host range with a container range', () => {
@@ -68,7 +70,9 @@ describe('ports', () => {
   });
 
   it('fills the defaults of the long syntax and prints published as a string', () => {
-    expect(ports({ target: 80, published: 8080 }, { target: 53, published: '53', protocol: 'udp', mode: 'host' })).toEqual([
+    expect(
+      ports({ target: 80, published: 8080 }, { target: 53, published: '53', protocol: 'udp', mode: 'host' }),
+    ).toEqual([
       { mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' },
       { mode: 'host', target: 53, published: '53', protocol: 'udp' },
     ]);
@@ -105,7 +109,12 @@ describe('volumes', () => {
   });
 
   it('reads a named volume with options', () => {
-    expect(volume('named:/x:rw,nocopy')).toEqual({ type: 'volume', source: 'named', target: '/x', volume: { nocopy: true } });
+    expect(volume('named:/x:rw,nocopy')).toEqual({
+      type: 'volume',
+      source: 'named',
+      target: '/x',
+      volume: { nocopy: true },
+    });
   });
 
   it('reads SELinux and propagation options of a bind mount', () => {
@@ -128,7 +137,12 @@ describe('volumes', () => {
   });
 
   it('reads a named volume without options', () => {
-    expect(volume('data:/var/lib/data/')).toEqual({ type: 'volume', source: 'data', target: '/var/lib/data', volume: {} });
+    expect(volume('data:/var/lib/data/')).toEqual({
+      type: 'volume',
+      source: 'data',
+      target: '/var/lib/data',
+      volume: {},
+    });
   });
 
   it('treats a drive letter as part of a Windows path', () => {
@@ -136,7 +150,12 @@ describe('volumes', () => {
   });
 
   it('ignores options Compose ignores', () => {
-    expect(volume('./a:/a:cached')).toEqual({ type: 'bind', source: './a', target: '/a', bind: { create_host_path: true } });
+    expect(volume('./a:/a:cached')).toEqual({
+      type: 'bind',
+      source: './a',
+      target: '/a',
+      bind: { create_host_path: true },
+    });
   });
 
   it('fills create_host_path when the long syntax has bind options, and converts tmpfs sizes', () => {
@@ -174,7 +193,10 @@ describe('depends_on', () => {
   });
 
   it('fills the defaults of map entries', () => {
-    expect(service({ depends_on: { db: { condition: 'service_healthy' }, cache: { required: false, restart: true } } }).depends_on).toEqual({
+    expect(
+      service({ depends_on: { db: { condition: 'service_healthy' }, cache: { required: false, restart: true } } })
+        .depends_on,
+    ).toEqual({
       db: { condition: 'service_healthy', required: true },
       cache: { condition: 'service_started', required: false, restart: true },
     });
@@ -183,15 +205,28 @@ describe('depends_on', () => {
 
 describe('key=value lists', () => {
   it('reads environment lists; a bare name is null', () => {
-    expect(service({ environment: ['A=1', 'B', 'C=x=y', 'D='] }).environment).toEqual({ A: '1', B: null, C: 'x=y', D: '' });
+    expect(service({ environment: ['A=1', 'B', 'C=x=y', 'D='] }).environment).toEqual({
+      A: '1',
+      B: null,
+      C: 'x=y',
+      D: '',
+    });
   });
 
   it('prints environment map values as strings and keeps null', () => {
-    expect(service({ environment: { A: 1, B: null, C: true, D: 'x' } }).environment).toEqual({ A: '1', B: null, C: 'true', D: 'x' });
+    expect(service({ environment: { A: 1, B: null, C: true, D: 'x' } }).environment).toEqual({
+      A: '1',
+      B: null,
+      C: 'true',
+      D: 'x',
+    });
   });
 
   it('reads build args like environment', () => {
-    expect(service({ build: { context: '.', args: ['V=1', 'PASS'] } }).build).toEqual({ context: '.', args: { V: '1', PASS: null } });
+    expect(service({ build: { context: '.', args: ['V=1', 'PASS'] } }).build).toEqual({
+      context: '.',
+      args: { V: '1', PASS: null },
+    });
   });
 
   it('reads labels, annotations and sysctls; a bare label is empty', () => {
@@ -224,7 +259,15 @@ describe('extra_hosts', () => {
   it('reads host:ip and host=ip, IPv6 and comma lists, gathering IPs per host', () => {
     expect(
       service({
-        extra_hosts: ['somehost:162.242.195.82', 'otherhost=50.31.209.229', 'v6=::1', 'v6colon:::2', 'v6b:[::3]', 'multi=1.1.1.1,2.2.2.2', 'somehost=10.0.0.1'],
+        extra_hosts: [
+          'somehost:162.242.195.82',
+          'otherhost=50.31.209.229',
+          'v6=::1',
+          'v6colon:::2',
+          'v6b:[::3]',
+          'multi=1.1.1.1,2.2.2.2',
+          'somehost=10.0.0.1',
+        ],
       }).extra_hosts,
     ).toEqual({
       somehost: ['162.242.195.82', '10.0.0.1'],
@@ -256,7 +299,9 @@ describe('extra_hosts', () => {
 describe('files and lists', () => {
   it('turns env_file into required path entries', () => {
     expect(service({ env_file: '.env' }).env_file).toEqual([{ path: '.env', required: true }]);
-    expect(service({ env_file: ['a.env', { path: 'b.env', required: false }, { path: 'c.env', format: 'raw' }] }).env_file).toEqual([
+    expect(
+      service({ env_file: ['a.env', { path: 'b.env', required: false }, { path: 'c.env', format: 'raw' }] }).env_file,
+    ).toEqual([
       { path: 'a.env', required: true },
       { path: 'b.env', required: false },
       { path: 'c.env', format: 'raw', required: true },
@@ -264,7 +309,14 @@ describe('files and lists', () => {
   });
 
   it('turns single strings into lists', () => {
-    const web = service({ dns: '8.8.8.8', dns_search: 'example.com', tmpfs: '/run', label_file: './labels', profiles: ['debug'], cap_add: 'NET_ADMIN' });
+    const web = service({
+      dns: '8.8.8.8',
+      dns_search: 'example.com',
+      tmpfs: '/run',
+      label_file: './labels',
+      profiles: ['debug'],
+      cap_add: 'NET_ADMIN',
+    });
     expect(web).toEqual({
       dns: ['8.8.8.8'],
       dns_search: ['example.com'],
@@ -283,7 +335,11 @@ describe('files and lists', () => {
   });
 
   it('turns secret and config names into references', () => {
-    const web = service({ secrets: ['s1', { source: 's2', target: '/x' }], configs: ['c1'], build: { context: '.', secrets: ['npm'] } });
+    const web = service({
+      secrets: ['s1', { source: 's2', target: '/x' }],
+      configs: ['c1'],
+      build: { context: '.', secrets: ['npm'] },
+    });
     expect(web.secrets).toEqual([{ source: 's1' }, { source: 's2', target: '/x' }]);
     expect(web.configs).toEqual([{ source: 'c1' }]);
     expect(web.build).toEqual({ context: '.', secrets: [{ source: 'npm' }] });
@@ -291,7 +347,10 @@ describe('files and lists', () => {
 
   it('turns a list of networks into a map of nulls', () => {
     expect(service({ networks: ['front', 'back'] }).networks).toEqual({ front: null, back: null });
-    expect(service({ networks: { front: { aliases: ['a'] }, back: null } }).networks).toEqual({ front: { aliases: ['a'] }, back: null });
+    expect(service({ networks: { front: { aliases: ['a'] }, back: null } }).networks).toEqual({
+      front: { aliases: ['a'] },
+      back: null,
+    });
   });
 
   it('reads device mappings', () => {
@@ -319,9 +378,17 @@ describe('build', () => {
 
   it('reads ssh keys in every form', () => {
     expect(service({ build: { context: '.', ssh: 'default' } }).build).toEqual({ context: '.', ssh: ['default'] });
-    expect(service({ build: { context: '.', ssh: ['default', 'key=/path'] } }).build).toEqual({ context: '.', ssh: ['default', 'key=/path'] });
-    expect(service({ build: { context: '.', ssh: { default: null, k: '/p' } } }).build).toEqual({ context: '.', ssh: ['default', 'k=/p'] });
-    expect(loadError(() => service({ build: { context: '.', ssh: ['nokey'] } })).path).toBe('services.web.build.ssh[0]');
+    expect(service({ build: { context: '.', ssh: ['default', 'key=/path'] } }).build).toEqual({
+      context: '.',
+      ssh: ['default', 'key=/path'],
+    });
+    expect(service({ build: { context: '.', ssh: { default: null, k: '/p' } } }).build).toEqual({
+      context: '.',
+      ssh: ['default', 'k=/p'],
+    });
+    expect(loadError(() => service({ build: { context: '.', ssh: ['nokey'] } })).path).toBe(
+      'services.web.build.ssh[0]',
+    );
   });
 
   it('converts sizes and ulimits', () => {
@@ -335,7 +402,14 @@ describe('build', () => {
 
 describe('commands', () => {
   it('splits command strings like a shell, without expansion', () => {
-    expect(service({ command: `echo "hello world" 'a b' c\\ d '' $HOME` }).command).toEqual(['echo', 'hello world', 'a b', 'c d', '', '$HOME']);
+    expect(service({ command: `echo "hello world" 'a b' c\\ d '' $HOME` }).command).toEqual([
+      'echo',
+      'hello world',
+      'a b',
+      'c d',
+      '',
+      '$HOME',
+    ]);
   });
 
   it('keeps explicit empty commands and list commands', () => {
@@ -347,7 +421,9 @@ describe('commands', () => {
   });
 
   it('splits lifecycle hook commands and reads their environment', () => {
-    expect(service({ post_start: [{ command: 'echo hi', environment: ['A=1'] }], pre_stop: [{ command: ['x'] }] })).toEqual({
+    expect(
+      service({ post_start: [{ command: 'echo hi', environment: ['A=1'] }], pre_stop: [{ command: ['x'] }] }),
+    ).toEqual({
       post_start: [{ command: ['echo', 'hi'], environment: { A: '1' } }],
       pre_stop: [{ command: ['x'] }],
     });
@@ -384,7 +460,14 @@ describe('healthcheck and durations', () => {
   it('wraps a test string in CMD-SHELL and normalizes durations', () => {
     expect(
       service({
-        healthcheck: { test: 'curl -f http://localhost || exit 1', interval: '90s', timeout: '1m30s', start_period: '500ms', start_interval: '1s', retries: 3 },
+        healthcheck: {
+          test: 'curl -f http://localhost || exit 1',
+          interval: '90s',
+          timeout: '1m30s',
+          start_period: '500ms',
+          start_interval: '1s',
+          retries: 3,
+        },
       }).healthcheck,
     ).toEqual({
       test: ['CMD-SHELL', 'curl -f http://localhost || exit 1'],
@@ -434,8 +517,13 @@ describe('resources', () => {
         mem_reservation: 1024,
         memswap_limit: -1,
         shm_size: '64m',
-        deploy: { resources: { limits: { cpus: '0.5', memory: '50M', pids: 10 }, reservations: { cpus: 0.25, memory: '20m' } } },
-        blkio_config: { device_read_bps: [{ path: '/dev/sda', rate: '12mb' }], device_read_iops: [{ path: '/dev/sda', rate: 120 }] },
+        deploy: {
+          resources: { limits: { cpus: '0.5', memory: '50M', pids: 10 }, reservations: { cpus: 0.25, memory: '20m' } },
+        },
+        blkio_config: {
+          device_read_bps: [{ path: '/dev/sda', rate: '12mb' }],
+          device_read_iops: [{ path: '/dev/sda', rate: 120 }],
+        },
       }),
     ).toEqual({
       cpus: 1.5,
@@ -443,8 +531,16 @@ describe('resources', () => {
       mem_reservation: 1024,
       memswap_limit: -1,
       shm_size: 67_108_864,
-      deploy: { resources: { limits: { cpus: 0.5, memory: 52_428_800, pids: 10 }, reservations: { cpus: 0.25, memory: 20_971_520 } } },
-      blkio_config: { device_read_bps: [{ path: '/dev/sda', rate: 12_582_912 }], device_read_iops: [{ path: '/dev/sda', rate: 120 }] },
+      deploy: {
+        resources: {
+          limits: { cpus: 0.5, memory: 52_428_800, pids: 10 },
+          reservations: { cpus: 0.25, memory: 20_971_520 },
+        },
+      },
+      blkio_config: {
+        device_read_bps: [{ path: '/dev/sda', rate: 12_582_912 }],
+        device_read_iops: [{ path: '/dev/sda', rate: 120 }],
+      },
     });
   });
 
@@ -455,13 +551,19 @@ describe('resources', () => {
 
   it('reads gpus: all, and device requests without a count, as every device', () => {
     expect(service({ gpus: 'all' }).gpus).toEqual([{ count: -1 }]);
-    expect(service({ gpus: [{ driver: 'nvidia' }, { count: 'all', capabilities: ['gpu'] }, { device_ids: ['0'] }, { count: 2 }] }).gpus).toEqual([
+    expect(
+      service({
+        gpus: [{ driver: 'nvidia' }, { count: 'all', capabilities: ['gpu'] }, { device_ids: ['0'] }, { count: 2 }],
+      }).gpus,
+    ).toEqual([
       { driver: 'nvidia', count: -1 },
       { count: -1, capabilities: ['gpu'] },
       { device_ids: ['0'] },
       { count: 2 },
     ]);
-    expect(service({ deploy: { resources: { reservations: { devices: [{ capabilities: ['gpu'] }] } } } }).deploy).toEqual({
+    expect(
+      service({ deploy: { resources: { reservations: { devices: [{ capabilities: ['gpu'] }] } } } }).deploy,
+    ).toEqual({
       resources: { reservations: { devices: [{ capabilities: ['gpu'], count: -1 }] } },
     });
     expect(loadError(() => service({ gpus: [{ count: 1, device_ids: ['0'] }] })).path).toBe('services.web.gpus[0]');
@@ -470,7 +572,16 @@ describe('resources', () => {
 
 describe('develop and include', () => {
   it('splits a watch rule with several paths', () => {
-    expect(service({ develop: { watch: [{ path: ['./a', './b'], action: 'sync', target: '/app' }, { path: './c', action: 'rebuild' }] } }).develop).toEqual({
+    expect(
+      service({
+        develop: {
+          watch: [
+            { path: ['./a', './b'], action: 'sync', target: '/app' },
+            { path: './c', action: 'rebuild' },
+          ],
+        },
+      }).develop,
+    ).toEqual({
       watch: [
         { path: './a', action: 'sync', target: '/app' },
         { path: './b', action: 'sync', target: '/app' },
@@ -480,16 +591,17 @@ describe('develop and include', () => {
   });
 
   it('turns include strings into path lists', () => {
-    expect(toCanonical({ include: ['a.yml', { path: 'b.yml', env_file: '.env', project_directory: 'b' }] }).include).toEqual([
-      { path: ['a.yml'] },
-      { path: ['b.yml'], env_file: ['.env'], project_directory: 'b' },
-    ]);
+    expect(
+      toCanonical({ include: ['a.yml', { path: 'b.yml', env_file: '.env', project_directory: 'b' }] }).include,
+    ).toEqual([{ path: ['a.yml'] }, { path: ['b.yml'], env_file: ['.env'], project_directory: 'b' }]);
   });
 });
 
 describe('top-level resources', () => {
   it('turns null entries into empty mappings', () => {
-    expect(toCanonical({ networks: { front: null }, volumes: { data: null }, secrets: { s: { file: './s' } } })).toEqual({
+    expect(
+      toCanonical({ networks: { front: null }, volumes: { data: null }, secrets: { s: { file: './s' } } }),
+    ).toEqual({
       networks: { front: {} },
       volumes: { data: {} },
       secrets: { s: { file: './s' } },
@@ -497,11 +609,15 @@ describe('top-level resources', () => {
   });
 
   it('rewrites legacy external.name', () => {
-    expect(toCanonical({ networks: { ext: { external: { name: 'real' } }, other: { external: true } } }).networks).toEqual({
+    expect(
+      toCanonical({ networks: { ext: { external: { name: 'real' } }, other: { external: true } } }).networks,
+    ).toEqual({
       ext: { external: true, name: 'real' },
       other: { external: true },
     });
-    expect(toCanonical({ volumes: { v: { name: 'real', external: { name: 'real' } } } }).volumes).toEqual({ v: { name: 'real', external: true } });
+    expect(toCanonical({ volumes: { v: { name: 'real', external: { name: 'real' } } } }).volumes).toEqual({
+      v: { name: 'real', external: true },
+    });
   });
 
   it('rejects conflicting names', () => {
@@ -511,7 +627,10 @@ describe('top-level resources', () => {
   });
 
   it('reads labels and driver options as strings', () => {
-    expect(toCanonical({ networks: { n: { labels: ['a=1'], driver_opts: { mtu: 1500 }, ipam: { options: { x: 1 } } } } }).networks).toEqual({
+    expect(
+      toCanonical({ networks: { n: { labels: ['a=1'], driver_opts: { mtu: 1500 }, ipam: { options: { x: 1 } } } } })
+        .networks,
+    ).toEqual({
       n: { labels: { a: '1' }, driver_opts: { mtu: '1500' }, ipam: { options: { x: '1' } } },
     });
   });
@@ -519,24 +638,36 @@ describe('top-level resources', () => {
 
 describe('the walk', () => {
   it('leaves absent keys absent and extends untouched', () => {
-    expect(toCanonical({ services: { a: { image: 'x' }, b: { extends: 'a' }, c: { extends: { service: 'a', file: 'x.yml' } } } })).toEqual({
+    expect(
+      toCanonical({
+        services: { a: { image: 'x' }, b: { extends: 'a' }, c: { extends: { service: 'a', file: 'x.yml' } } },
+      }),
+    ).toEqual({
       services: { a: { image: 'x' }, b: { extends: 'a' }, c: { extends: { service: 'a', file: 'x.yml' } } },
     });
   });
 
   it('expands values inside !override and keeps !reset', () => {
     const reset = new ResetTag();
-    const out = toCanonical({ services: { web: { ports: new OverrideTag(['8080:80']), environment: { A: new OverrideTag(1), B: reset }, dns: reset } } });
+    const out = toCanonical({
+      services: {
+        web: { ports: new OverrideTag(['8080:80']), environment: { A: new OverrideTag(1), B: reset }, dns: reset },
+      },
+    });
     const web = (out.services as Dict).web as Dict;
     expect(web.ports).toBeInstanceOf(OverrideTag);
-    expect((web.ports as OverrideTag).value).toEqual([{ mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' }]);
+    expect((web.ports as OverrideTag).value).toEqual([
+      { mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' },
+    ]);
     expect((web.environment as Dict).A).toEqual(new OverrideTag('1'));
     expect((web.environment as Dict).B).toBe(reset);
     expect(web.dns).toBe(reset);
   });
 
   it('does not modify its input', () => {
-    const input = { services: { web: { ports: ['80'], environment: ['A=1'], depends_on: { db: { condition: 'service_healthy' } } } } };
+    const input = {
+      services: { web: { ports: ['80'], environment: ['A=1'], depends_on: { db: { condition: 'service_healthy' } } } },
+    };
     const copy = structuredClone(input);
     toCanonical(input);
     expect(input).toEqual(copy);

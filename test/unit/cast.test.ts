@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { castKnownTypes } from '../../src/loader/cast.js';
 import { OverrideTag, ResetTag } from '../../src/loader/parse.js';
 
-const service = (fields: Record<string, unknown>) => castKnownTypes({ services: { web: fields } }).services as Record<string, Record<string, unknown>>;
+const service = (fields: Record<string, unknown>) =>
+  castKnownTypes({ services: { web: fields } }).services as Record<string, Record<string, unknown>>;
 
 describe('castKnownTypes', () => {
   it('casts integer fields', () => {
@@ -28,7 +29,9 @@ describe('castKnownTypes', () => {
   });
 
   it('casts float fields', () => {
-    expect(service({ cpus: '0.5', cpu_percent: '12', deploy: { resources: { limits: { cpus: '1.5e0' } } } }).web).toEqual({
+    expect(
+      service({ cpus: '0.5', cpu_percent: '12', deploy: { resources: { limits: { cpus: '1.5e0' } } } }).web,
+    ).toEqual({
       cpus: 0.5,
       cpu_percent: 12,
       deploy: { resources: { limits: { cpus: 1.5 } } },
@@ -54,7 +57,10 @@ describe('castKnownTypes', () => {
       services: {
         web: {
           depends_on: { db: { condition: 'service_started', required: 'false', restart: 'true' } },
-          volumes: [{ type: 'bind', read_only: 'yes', bind: { create_host_path: 'true' } }, { type: 'volume', volume: { nocopy: 'on' } }],
+          volumes: [
+            { type: 'bind', read_only: 'yes', bind: { create_host_path: 'true' } },
+            { type: 'volume', volume: { nocopy: 'on' } },
+          ],
           healthcheck: { disable: 'true' },
         },
       },
@@ -67,7 +73,10 @@ describe('castKnownTypes', () => {
       services: {
         web: {
           depends_on: { db: { condition: 'service_started', required: false, restart: true } },
-          volumes: [{ type: 'bind', read_only: true, bind: { create_host_path: true } }, { type: 'volume', volume: { nocopy: true } }],
+          volumes: [
+            { type: 'bind', read_only: true, bind: { create_host_path: true } },
+            { type: 'volume', volume: { nocopy: true } },
+          ],
           healthcheck: { disable: true },
         },
       },

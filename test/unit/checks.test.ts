@@ -33,7 +33,8 @@ const CASES: Case[] = [
   {
     name: 'an undefined named volume',
     compose: lines('services:', '  web:', '    image: x', '    volumes:', '      - data:/data'),
-    message: 'services.web.volumes[0]: service "web" refers to undefined volume "data": declare it under the top-level volumes:',
+    message:
+      'services.web.volumes[0]: service "web" refers to undefined volume "data": declare it under the top-level volumes:',
     line: 5,
     column: 9,
   },
@@ -46,7 +47,14 @@ const CASES: Case[] = [
   },
   {
     name: 'an undefined config',
-    compose: lines('services:', '  web:', '    image: x', '    configs:', '      - source: nginx', '        target: /etc/nginx.conf'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    configs:',
+      '      - source: nginx',
+      '        target: /etc/nginx.conf',
+    ),
     message: 'services.web.configs[0]: service "web" refers to undefined config "nginx"',
     line: 5,
     column: 9,
@@ -60,7 +68,14 @@ const CASES: Case[] = [
   },
   {
     name: 'a dependency on an undefined service',
-    compose: lines('services:', '  web:', '    image: x', '    depends_on:', '      db:', '        condition: service_healthy'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    depends_on:',
+      '      db:',
+      '        condition: service_healthy',
+    ),
     message: 'services.web.depends_on.db: service "web" depends on undefined service "db"',
     // A key whose value is a mapping is located at that mapping (the line below), as everywhere.
     line: 6,
@@ -68,7 +83,13 @@ const CASES: Case[] = [
   },
   {
     name: 'a dependency on an Object property name',
-    compose: lines('services:', '  web:', '    image: x', '    depends_on:', '      hasOwnProperty: {condition: service_started}'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    depends_on:',
+      '      hasOwnProperty: {condition: service_started}',
+    ),
     message: 'services.web.depends_on.hasOwnProperty: service "web" depends on undefined service "hasOwnProperty"',
     line: 5,
     column: 23,
@@ -103,22 +124,38 @@ const CASES: Case[] = [
   },
   {
     name: 'a bind mount and a tmpfs at the same target',
-    compose: lines('services:', '  web:', '    image: x', '    volumes: ["./data:/data"]', '    tmpfs:', '      - /data:size=1m'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    volumes: ["./data:/data"]',
+      '    tmpfs:',
+      '      - /data:size=1m',
+    ),
     message: 'services.web.tmpfs[0]: duplicate mount target "/data" (also used by volumes[0])',
     line: 6,
     column: 9,
   },
   {
     name: 'container_name with replicas > 1',
-    compose: lines('services:', '  web:', '    image: x', '    container_name: web', '    deploy:', '      replicas: 2'),
-    message: 'services.web.container_name: container_name "web" cannot be used with more than one replica: container names must be unique',
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    container_name: web',
+      '    deploy:',
+      '      replicas: 2',
+    ),
+    message:
+      'services.web.container_name: container_name "web" cannot be used with more than one replica: container names must be unique',
     line: 4,
     column: 21,
   },
   {
     name: 'container_name with scale > 1',
     compose: lines('services:', '  web:', '    image: x', '    scale: 3', '    container_name: web'),
-    message: 'services.web.container_name: container_name "web" cannot be used with more than one replica: container names must be unique',
+    message:
+      'services.web.container_name: container_name "web" cannot be used with more than one replica: container names must be unique',
     line: 5,
     column: 21,
   },
@@ -131,14 +168,28 @@ const CASES: Case[] = [
   },
   {
     name: 'dockerfile and dockerfile_inline together',
-    compose: lines('services:', '  web:', '    build:', '      context: .', '      dockerfile: Dockerfile', '      dockerfile_inline: FROM alpine'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: Dockerfile',
+      '      dockerfile_inline: FROM alpine',
+    ),
     message: 'services.web.build.dockerfile_inline: build.dockerfile and build.dockerfile_inline cannot be combined',
     line: 6,
     column: 26,
   },
   {
     name: 'a platform that build.platforms does not list',
-    compose: lines('services:', '  web:', '    platform: linux/arm64', '    build:', '      context: .', '      platforms: [linux/amd64]'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    platform: linux/arm64',
+      '    build:',
+      '      context: .',
+      '      platforms: [linux/amd64]',
+    ),
     message: 'services.web.platform: platform "linux/arm64" must be one of build.platforms (linux/amd64)',
     line: 3,
     column: 15,
@@ -146,7 +197,8 @@ const CASES: Case[] = [
   {
     name: 'a healthcheck test of an unknown kind',
     compose: lines('services:', '  web:', '    image: x', '    healthcheck:', '      test: ["RUN", "true"]'),
-    message: 'services.web.healthcheck.test[0]: healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "RUN"',
+    message:
+      'services.web.healthcheck.test[0]: healthcheck.test must start with "CMD", "CMD-SHELL" or "NONE", not "RUN"',
     line: 5,
     column: 14,
   },
@@ -159,14 +211,29 @@ const CASES: Case[] = [
   },
   {
     name: 'mem_limit and deploy.resources.limits.memory that differ',
-    compose: lines('services:', '  web:', '    image: x', '    mem_limit: 1g', '    deploy: {resources: {limits: {memory: 2g}}}'),
-    message: 'services.web.mem_limit: mem_limit (1073741824) and deploy.resources.limits.memory (2147483648) differ: set only one of them',
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    mem_limit: 1g',
+      '    deploy: {resources: {limits: {memory: 2g}}}',
+    ),
+    message:
+      'services.web.mem_limit: mem_limit (1073741824) and deploy.resources.limits.memory (2147483648) differ: set only one of them',
     line: 4,
     column: 16,
   },
   {
     name: 'a sync watch rule without a target',
-    compose: lines('services:', '  web:', '    image: x', '    develop:', '      watch:', '        - path: ./src', '          action: sync'),
+    compose: lines(
+      'services:',
+      '  web:',
+      '    image: x',
+      '    develop:',
+      '      watch:',
+      '        - path: ./src',
+      '          action: sync',
+    ),
     message: 'services.web.develop.watch[0]: a "sync" watch rule needs a target',
     line: 6,
     column: 11,
@@ -224,7 +291,19 @@ describe('consistency checks', () => {
 describe('dependency cycles', () => {
   it('rejects a cycle, names it, and points at the dependency that closes it', async () => {
     const { dir, file } = project(
-      lines('services:', '  a:', '    image: x', '    depends_on: [b]', '  b:', '    image: x', '    depends_on:', '      c: {condition: service_started}', '  c:', '    image: x', '    depends_on: [a]'),
+      lines(
+        'services:',
+        '  a:',
+        '    image: x',
+        '    depends_on: [b]',
+        '  b:',
+        '    image: x',
+        '    depends_on:',
+        '      c: {condition: service_started}',
+        '  c:',
+        '    image: x',
+        '    depends_on: [a]',
+      ),
     );
     const err = await rejection(load(dir));
     expect(err.code).toBe('cycle');
@@ -238,7 +317,17 @@ describe('dependency cycles', () => {
   });
 
   it('counts implicit dependencies from links and shared namespaces', async () => {
-    const { dir } = project(lines('services:', '  a:', '    image: x', '    links: [b]', '  b:', '    image: x', '    network_mode: service:a'));
+    const { dir } = project(
+      lines(
+        'services:',
+        '  a:',
+        '    image: x',
+        '    links: [b]',
+        '  b:',
+        '    image: x',
+        '    network_mode: service:a',
+      ),
+    );
     await expect(load(dir)).rejects.toThrow('dependency cycle between services: a -> b -> a');
   });
 });

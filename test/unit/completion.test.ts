@@ -21,7 +21,10 @@ function complete(words: string[]): string[] {
     '_berth',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const result = spawnSync('bash', ['-c', program, 'bash', ...words], { encoding: 'utf8', env: { ...process.env, ARGS_FILE: '/dev/null' } });
+  const result = spawnSync('bash', ['-c', program, 'bash', ...words], {
+    encoding: 'utf8',
+    env: { ...process.env, ARGS_FILE: '/dev/null' },
+  });
   expect(result.stderr).toBe('');
   return result.stdout.split('\n').filter(Boolean);
 }
@@ -29,7 +32,22 @@ function complete(words: string[]): string[] {
 describe('shell completion', () => {
   it('the completion model holds every registered command, with every flag spelling', () => {
     const names = commands.map((c) => c.name);
-    for (const expected of ['up', 'down', 'pull', 'push', 'images', 'pause', 'unpause', 'kill', 'events', 'wait', 'ls', 'stats', 'completion', 'version']) {
+    for (const expected of [
+      'up',
+      'down',
+      'pull',
+      'push',
+      'images',
+      'pause',
+      'unpause',
+      'kill',
+      'events',
+      'wait',
+      'ls',
+      'stats',
+      'completion',
+      'version',
+    ]) {
       expect(names).toContain(expected);
     }
     const kill = commands.find((c) => c.name === 'kill')!;
@@ -90,7 +108,10 @@ describe('shell completion', () => {
     ].join('\n');
     const result = spawnSync('bash', ['-c', program], { encoding: 'utf8', env: { ...process.env, ARGS_FILE: file } });
     expect(result.stderr).toBe('');
-    expect(result.stdout.split('\n').filter(Boolean)).toEqual(['web', '-f other.yaml --profile debug config --services']);
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      'web',
+      '-f other.yaml --profile debug config --services',
+    ]);
   });
 
   it('refuses to write anything but plain names into shell code', () => {

@@ -17,11 +17,26 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 
 describe('config SERVICE...', () => {
   const dir = tempTree({
-    'compose.yaml': lines('services:', '  web:', '    image: web', '    depends_on: [api]', '  api:', '    image: api', '    depends_on: [db]', '  db:', '    image: db', '  tools:', '    image: tools'),
+    'compose.yaml': lines(
+      'services:',
+      '  web:',
+      '    image: web',
+      '    depends_on: [api]',
+      '  api:',
+      '    image: api',
+      '    depends_on: [db]',
+      '  db:',
+      '    image: db',
+      '  tools:',
+      '    image: tools',
+    ),
   });
 
   it('keeps the named services and their dependencies, nothing else', async () => {
-    expect(await run(['--project-directory', dir, 'config', '--services', 'api'])).toMatchObject({ code: 0, out: 'api\ndb\n' });
+    expect(await run(['--project-directory', dir, 'config', '--services', 'api'])).toMatchObject({
+      code: 0,
+      out: 'api\ndb\n',
+    });
     const all = await run(['--project-directory', dir, 'config', '--services']);
     expect(all.out.split('\n').filter(Boolean).sort()).toEqual(['api', 'db', 'tools', 'web']);
   });

@@ -115,7 +115,13 @@ describe('containerSpec: a rich service', () => {
       { mode: 'ingress', target: 53, protocol: 'udp' },
     ],
     volumes: [
-      { type: 'bind', source: '/srv/site', target: '/usr/share/nginx/html', read_only: true, bind: { create_host_path: true, selinux: 'z' } },
+      {
+        type: 'bind',
+        source: '/srv/site',
+        target: '/usr/share/nginx/html',
+        read_only: true,
+        bind: { create_host_path: true, selinux: 'z' },
+      },
       { type: 'volume', source: 'data', target: '/data', volume: { nocopy: true, subpath: 'web' } },
       { type: 'volume', target: '/cache' },
       { type: 'tmpfs', target: '/scratch', tmpfs: { size: 1048576, mode: 0o1777 } },
@@ -318,7 +324,9 @@ describe('containerSpec: deploy', () => {
     const policy = (service: Partial<Service>) => containerSpec(input(service)).create.HostConfig!.RestartPolicy;
     expect(policy({ restart: 'unless-stopped' })).toEqual({ Name: 'unless-stopped' });
     expect(policy({ restart: 'no' })).toEqual({ Name: 'no' });
-    expect(policy({ restart: 'always', deploy: { restart_policy: { condition: 'on-failure', max_attempts: 5 } } })).toEqual({
+    expect(
+      policy({ restart: 'always', deploy: { restart_policy: { condition: 'on-failure', max_attempts: 5 } } }),
+    ).toEqual({
       Name: 'on-failure',
       MaximumRetryCount: 5,
     });
@@ -342,14 +350,16 @@ describe('deviceRequests', () => {
     expect(deviceRequests(reserve([{ driver: 'nvidia', count: -1, capabilities: ['gpu'] }]))).toEqual([
       { Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] },
     ]);
-    const all = { driver: 'nvidia', count: 'all', capabilities: ['gpu'] } as unknown as NonNullable<Service['gpus']>[number];
+    const all = { driver: 'nvidia', count: 'all', capabilities: ['gpu'] } as unknown as NonNullable<
+      Service['gpus']
+    >[number];
     expect(deviceRequests(reserve([all]))).toEqual([{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }]);
   });
 
   it('asks for one device with count 1 and keeps options', () => {
-    expect(deviceRequests(reserve([{ driver: 'nvidia', count: 1, capabilities: ['gpu', 'utility'], options: { x: 'y' } }]))).toEqual([
-      { Driver: 'nvidia', Count: 1, Capabilities: [['gpu', 'utility']], Options: { x: 'y' } },
-    ]);
+    expect(
+      deviceRequests(reserve([{ driver: 'nvidia', count: 1, capabilities: ['gpu', 'utility'], options: { x: 'y' } }])),
+    ).toEqual([{ Driver: 'nvidia', Count: 1, Capabilities: [['gpu', 'utility']], Options: { x: 'y' } }]);
   });
 
   it('asks for named devices with device_ids', () => {
@@ -372,7 +382,12 @@ describe('deviceRequests', () => {
   });
 
   it('maps gpus entries with the gpu capability added once', () => {
-    expect(deviceRequests({ name: 'ml', gpus: [{ count: -1 }, { driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu', 'compute'] }] })).toEqual([
+    expect(
+      deviceRequests({
+        name: 'ml',
+        gpus: [{ count: -1 }, { driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu', 'compute'] }],
+      }),
+    ).toEqual([
       { Count: -1, Capabilities: [['gpu']] },
       { Driver: 'nvidia', DeviceIDs: ['1'], Capabilities: [['gpu', 'compute']] },
     ]);
@@ -437,7 +452,9 @@ describe('containerSpec: network modes', () => {
   });
 
   it('refuses a MAC address on a later network, which needs API 1.44', () => {
-    const error = thrown(() => containerSpec(input({ networks: { front: { priority: 1 }, back: { mac_address: '02:00:00:00:00:01' } } })));
+    const error = thrown(() =>
+      containerSpec(input({ networks: { front: { priority: 1 }, back: { mac_address: '02:00:00:00:00:01' } } })),
+    );
     expect(error.code).toBe('usage');
     expect(error.message).toContain('back');
   });
@@ -460,7 +477,12 @@ describe('containerSpec: binds and mounts', () => {
     expect(host.Binds).toEqual(['/a:/a:rw', '/b:/b:rw,rshared']);
     expect(host.Mounts).toEqual([
       { Type: 'bind', Source: '/c', Target: '/c', ReadOnly: true, BindOptions: { Propagation: 'rslave' } },
-      { Type: 'bind', Source: '/d', Target: '/d', BindOptions: { CreateMountpoint: true, ReadOnlyForceRecursive: true } },
+      {
+        Type: 'bind',
+        Source: '/d',
+        Target: '/d',
+        BindOptions: { CreateMountpoint: true, ReadOnlyForceRecursive: true },
+      },
     ]);
   });
 
@@ -494,7 +516,10 @@ describe('containerSpec: secrets and configs', () => {
 
   it('bind-mounts file secrets and configs read-only at their default paths', () => {
     const { create, injectFiles } = containerSpec(
-      input({ secrets: [{ source: 'db_password' }], configs: [{ source: 'nginx', target: '/etc/nginx/nginx.conf' }] }, files),
+      input(
+        { secrets: [{ source: 'db_password' }], configs: [{ source: 'nginx', target: '/etc/nginx/nginx.conf' }] },
+        files,
+      ),
     );
     expect(create.HostConfig!.Mounts).toEqual([
       { Type: 'bind', Source: '/abs/db_password.txt', Target: '/run/secrets/db_password', ReadOnly: true },
@@ -523,7 +548,13 @@ describe('containerSpec: secrets and configs', () => {
 
   it('never shadows a service volume at the same target', () => {
     const { create } = containerSpec(
-      input({ secrets: [{ source: 'db_password', target: '/data' }], volumes: [{ type: 'volume', source: 'data', target: '/data' }] }, files),
+      input(
+        {
+          secrets: [{ source: 'db_password', target: '/data' }],
+          volumes: [{ type: 'volume', source: 'data', target: '/data' }],
+        },
+        files,
+      ),
     );
     expect(create.HostConfig!.Mounts).toEqual([{ Type: 'volume', Source: 'proj_data', Target: '/data' }]);
   });
@@ -542,7 +573,10 @@ describe('containerSpec: security options', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-convert-'));
     writeFileSync(join(dir, 'profile.json'), '{\n  "defaultAction": "SCMP_ACT_ALLOW"\n}\n');
     const { create } = containerSpec(
-      input({ security_opt: ['seccomp:profile.json', 'systempaths=unconfined', 'apparmor=unconfined'] }, { workingDir: dir }),
+      input(
+        { security_opt: ['seccomp:profile.json', 'systempaths=unconfined', 'apparmor=unconfined'] },
+        { workingDir: dir },
+      ),
     );
     expect(create.HostConfig).toMatchObject({
       SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}', 'apparmor=unconfined'],

@@ -6,7 +6,15 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitCopyArg } from '../../src/api/cp.js';
-import { archiveBase, copyTarget, extractLocal, isDirMode, isSymlinkMode, packLocal, rebaseName } from '../../src/engine/archive.js';
+import {
+  archiveBase,
+  copyTarget,
+  extractLocal,
+  isDirMode,
+  isSymlinkMode,
+  packLocal,
+  rebaseName,
+} from '../../src/engine/archive.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -18,7 +26,9 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-async function entries(stream: Readable): Promise<{ name: string; type: string; uid: number; content: string; linkname?: string }[]> {
+async function entries(
+  stream: Readable,
+): Promise<{ name: string; type: string; uid: number; content: string; linkname?: string }[]> {
   const extract = tar.extract();
   const out: { name: string; type: string; uid: number; content: string; linkname?: string }[] = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -26,7 +36,13 @@ async function entries(stream: Readable): Promise<{ name: string; type: string; 
       const chunks: Buffer[] = [];
       body.on('data', (c: unknown) => chunks.push(c as Buffer));
       body.on('end', () => {
-        out.push({ name: header.name, type: header.type, uid: header.uid, content: Buffer.concat(chunks).toString(), ...(header.linkname ? { linkname: header.linkname } : {}) });
+        out.push({
+          name: header.name,
+          type: header.type,
+          uid: header.uid,
+          content: Buffer.concat(chunks).toString(),
+          ...(header.linkname ? { linkname: header.linkname } : {}),
+        });
         next();
       });
     });
@@ -52,16 +68,38 @@ describe('copyTarget', () => {
   const file = { base: 'hosts', isDir: false };
   const dir = { base: 'conf', isDir: true };
   it('puts the source inside an existing directory', () => {
-    expect(copyTarget(file, { path: '/tmp', exists: true, isDir: true }, 'posix')).toEqual({ dir: '/tmp', from: 'hosts', to: 'hosts' });
-    expect(copyTarget({ ...file, rebaseName: 'link' }, { path: '/tmp', exists: true, isDir: true }, 'posix')).toEqual({ dir: '/tmp', from: 'hosts', to: 'link' });
+    expect(copyTarget(file, { path: '/tmp', exists: true, isDir: true }, 'posix')).toEqual({
+      dir: '/tmp',
+      from: 'hosts',
+      to: 'hosts',
+    });
+    expect(copyTarget({ ...file, rebaseName: 'link' }, { path: '/tmp', exists: true, isDir: true }, 'posix')).toEqual({
+      dir: '/tmp',
+      from: 'hosts',
+      to: 'link',
+    });
   });
   it('gives the copy the destination name when it does not exist, or is a file', () => {
-    expect(copyTarget(file, { path: '/tmp/new.txt', exists: false, isDir: false }, 'posix')).toEqual({ dir: '/tmp', from: 'hosts', to: 'new.txt' });
-    expect(copyTarget(file, { path: '/tmp/old.txt', exists: true, isDir: false }, 'posix')).toEqual({ dir: '/tmp', from: 'hosts', to: 'old.txt' });
-    expect(copyTarget(dir, { path: '/srv/copy', exists: false, isDir: false }, 'posix')).toEqual({ dir: '/srv', from: 'conf', to: 'copy' });
+    expect(copyTarget(file, { path: '/tmp/new.txt', exists: false, isDir: false }, 'posix')).toEqual({
+      dir: '/tmp',
+      from: 'hosts',
+      to: 'new.txt',
+    });
+    expect(copyTarget(file, { path: '/tmp/old.txt', exists: true, isDir: false }, 'posix')).toEqual({
+      dir: '/tmp',
+      from: 'hosts',
+      to: 'old.txt',
+    });
+    expect(copyTarget(dir, { path: '/srv/copy', exists: false, isDir: false }, 'posix')).toEqual({
+      dir: '/srv',
+      from: 'conf',
+      to: 'copy',
+    });
   });
   it('refuses a directory onto a file, and a file into a directory that does not exist', () => {
-    expect(() => copyTarget(dir, { path: '/tmp/f', exists: true, isDir: false }, 'posix')).toThrow(/cannot copy a directory/);
+    expect(() => copyTarget(dir, { path: '/tmp/f', exists: true, isDir: false }, 'posix')).toThrow(
+      /cannot copy a directory/,
+    );
     expect(() => copyTarget(file, { path: '/nope/', exists: false, isDir: false }, 'posix')).toThrow(/does not exist/);
   });
 });
@@ -105,15 +143,23 @@ describe('packLocal and extractLocal', () => {
     const src = await tempDir();
     await writeFile(join(src, 'real.txt'), 'real');
     await symlink('real.txt', join(src, 'alias'));
-    expect((await entries(packLocal(join(src, 'alias'), 'alias')))[0]).toMatchObject({ type: 'symlink', linkname: 'real.txt' });
-    expect((await entries(packLocal(join(src, 'alias'), 'alias', { followLink: true })))[0]).toMatchObject({ type: 'file', content: 'real' });
+    expect((await entries(packLocal(join(src, 'alias'), 'alias')))[0]).toMatchObject({
+      type: 'symlink',
+      linkname: 'real.txt',
+    });
+    expect((await entries(packLocal(join(src, 'alias'), 'alias', { followLink: true })))[0]).toMatchObject({
+      type: 'file',
+      content: 'real',
+    });
   });
 
   it('extracts with a rename, and refuses entries that would land outside the directory', async () => {
     const src = await tempDir();
     await writeFile(join(src, 'a.txt'), 'alpha');
     const dst = await tempDir();
-    await extractLocal(packLocal(join(src, 'a.txt'), 'a.txt', { keepOwner: true }), dst, { rename: { from: 'a.txt', to: 'b.txt' } });
+    await extractLocal(packLocal(join(src, 'a.txt'), 'a.txt', { keepOwner: true }), dst, {
+      rename: { from: 'a.txt', to: 'b.txt' },
+    });
     expect(await readFile(join(dst, 'b.txt'), 'utf8')).toBe('alpha');
 
     const evil = tar.pack();

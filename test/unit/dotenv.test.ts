@@ -28,7 +28,15 @@ describe('parseDotenv: statements', () => {
       'dotted.name-x[0]=6',
       'exported=7',
     ].join('\n');
-    expect(parse(text)).toEqual({ A: '1', B: 'two', C: 'three', D: '4', E: 'five', 'dotted.name-x[0]': '6', exported: '7' });
+    expect(parse(text)).toEqual({
+      A: '1',
+      B: 'two',
+      C: 'three',
+      D: '4',
+      E: 'five',
+      'dotted.name-x[0]': '6',
+      exported: '7',
+    });
   });
 
   it('keeps file order and lets a later line win', () => {
@@ -109,7 +117,11 @@ G="kept \c \q \'"`;
 describe('parseDotenv: expansion', () => {
   it('expands unquoted and double-quoted values, not single-quoted ones', () => {
     const lookup = (name: string) => ({ HOME: '/home/me' })[name];
-    expect(parse('A=$HOME/a\nB="${HOME}/b"\nC=\'$HOME\'', lookup)).toEqual({ A: '/home/me/a', B: '/home/me/b', C: '$HOME' });
+    expect(parse('A=$HOME/a\nB="${HOME}/b"\nC=\'$HOME\'', lookup)).toEqual({
+      A: '/home/me/a',
+      B: '/home/me/b',
+      C: '$HOME',
+    });
   });
 
   it('uses earlier keys of the same file before the lookup', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { engineStatus, isConflict, isNotFound, isNotModified } from '../../src/errors.js';
 
 /** A failed call as the engine client reports it: an Error carrying the HTTP status. */
-const failed = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, json: { message: 'x' } });
+const failed = (statusCode: number) =>
+  Object.assign(new Error(`HTTP ${statusCode}`), { statusCode, json: { message: 'x' } });
 
 describe('engine error classifier', () => {
   it('reads the HTTP status the engine client puts on its error', () => {
@@ -12,7 +13,11 @@ describe('engine error classifier', () => {
   });
 
   it('tells one status from another', () => {
-    expect([isNotFound(failed(409)), isConflict(failed(404)), isNotModified(failed(200))]).toEqual([false, false, false]);
+    expect([isNotFound(failed(409)), isConflict(failed(404)), isNotModified(failed(200))]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('finds no status on anything else: a lost connection, a plain error, nothing, a status that is not a number', () => {

@@ -10,7 +10,10 @@ describe('envArgs', () => {
   });
 
   it('keeps names that are Object.prototype keys as plain variables, and rejects an empty name', () => {
-    expect(Object.keys(envArgs(['__proto__=1', 'constructor=2'], () => undefined))).toEqual(['__proto__', 'constructor']);
+    expect(Object.keys(envArgs(['__proto__=1', 'constructor=2'], () => undefined))).toEqual([
+      '__proto__',
+      'constructor',
+    ]);
     expect(() => envArgs(['=1'], () => undefined)).toThrow(/the name is empty/);
   });
 });

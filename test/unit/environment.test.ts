@@ -77,12 +77,16 @@ describe('resolveInterpolationEnvironment', () => {
     expect(err).toBeInstanceOf(LoadError);
     expect((err as LoadError).code).toBe('env-file');
     expect((err as LoadError).position).toEqual({ file: join(root, 'nope.env') });
-    expect((err as LoadError).message).toBe(`${join(root, 'nope.env')}: cannot read env file ${join(root, 'nope.env')}: no such file`);
+    expect((err as LoadError).message).toBe(
+      `${join(root, 'nope.env')}: cannot read env file ${join(root, 'nope.env')}: no such file`,
+    );
   });
 
   it('fails on an explicit env file that is a directory', () => {
     mkdirSync(join(root, 'dir.env'));
-    expect(() => resolveEnv({ envFiles: ['dir.env'] })).toThrow(`cannot read env file ${join(root, 'dir.env')}: it is a directory`);
+    expect(() => resolveEnv({ envFiles: ['dir.env'] })).toThrow(
+      `cannot read env file ${join(root, 'dir.env')}: it is a directory`,
+    );
   });
 
   it('reports syntax errors of an env file at their line', () => {

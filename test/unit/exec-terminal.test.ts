@@ -25,7 +25,10 @@ describe('useTerminal', () => {
     stdout.columns = 80;
     stdout.rows = 24;
     signals.emit('SIGWINCH');
-    expect(sizes).toEqual([{ h: 40, w: 120 }, { h: 24, w: 80 }]);
+    expect(sizes).toEqual([
+      { h: 40, w: 120 },
+      { h: 24, w: 80 },
+    ]);
 
     restore();
     restore();
@@ -36,7 +39,11 @@ describe('useTerminal', () => {
   });
 
   it('leaves a stdin that is not a terminal alone, and a failed resize is not an error', async () => {
-    const stdio = { stdin: new PassThrough(), stdout: Object.assign(new PassThrough(), { columns: 10, rows: 5 }), stderr: new PassThrough() } as ProcessStdio;
+    const stdio = {
+      stdin: new PassThrough(),
+      stdout: Object.assign(new PassThrough(), { columns: 10, rows: 5 }),
+      stderr: new PassThrough(),
+    } as ProcessStdio;
     const restore = useTerminal(stdio, () => Promise.reject(new Error('container gone')), new EventEmitter() as never);
     restore();
     expect(isInteractiveTerminal(stdio)).toBe(false);

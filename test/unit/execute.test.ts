@@ -3,7 +3,15 @@ import { executePlan, type StepEvent } from '../../src/reconcile/execute.js';
 import type { Plan, PlanNode } from '../../src/reconcile/plan.js';
 
 function plan(nodes: [id: string, after: string[]][]): Plan {
-  return { warnings: [], nodes: nodes.map(([id, after]): PlanNode => ({ id, after, reason: 'test', step: { kind: 'service-ready', service: id } })) };
+  return {
+    warnings: [],
+    nodes: nodes.map(([id, after]): PlanNode => ({
+      id,
+      after,
+      reason: 'test',
+      step: { kind: 'service-ready', service: id },
+    })),
+  };
 }
 
 function deferred() {
@@ -20,11 +28,18 @@ describe('executePlan', () => {
   it('starts a step as soon as its own predecessors are done, not when a whole level is', async () => {
     const gates = { a: deferred(), slow: deferred(), b: deferred() };
     const started: string[] = [];
-    const run = executePlan(plan([['a', []], ['slow', []], ['b', ['a']]]), async (_s, node) => {
-      started.push(node.id);
-      await gates[node.id as keyof typeof gates].promise;
-      return node.id;
-    });
+    const run = executePlan(
+      plan([
+        ['a', []],
+        ['slow', []],
+        ['b', ['a']],
+      ]),
+      async (_s, node) => {
+        started.push(node.id);
+        await gates[node.id as keyof typeof gates].promise;
+        return node.id;
+      },
+    );
     await Promise.resolve();
     expect(started).toEqual(['a', 'slow']);
     gates.a.resolve();
@@ -38,7 +53,11 @@ describe('executePlan', () => {
   it('cancels what has not started after the first failure and rethrows that failure', async () => {
     const events: StepEvent[] = [];
     const run = executePlan(
-      plan([['a', []], ['b', ['a']], ['c', []]]),
+      plan([
+        ['a', []],
+        ['b', ['a']],
+        ['c', []],
+      ]),
       async (_s, node) => {
         if (node.id === 'a') throw new Error('a broke');
       },
@@ -54,23 +73,52 @@ describe('executePlan', () => {
     const count = async () => {
       calls++;
     };
-    await expect(executePlan(plan([['a', []], ['b', ['typo']]]), count)).rejects.toThrow('plan step "b" waits on "typo", not in the plan before it');
-    await expect(executePlan(plan([['b', ['a']], ['a', []]]), count)).rejects.toThrow('plan step "b" waits on "a", not in the plan before it');
+    await expect(
+      executePlan(
+        plan([
+          ['a', []],
+          ['b', ['typo']],
+        ]),
+        count,
+      ),
+    ).rejects.toThrow('plan step "b" waits on "typo", not in the plan before it');
+    await expect(
+      executePlan(
+        plan([
+          ['b', ['a']],
+          ['a', []],
+        ]),
+        count,
+      ),
+    ).rejects.toThrow('plan step "b" waits on "a", not in the plan before it');
     expect(calls).toBe(0);
   });
 
   it('passes the results of earlier steps to later ones', async () => {
-    const results = await executePlan(plan([['create', []], ['use', ['create']]]), async (_s, node, prior) => (node.id === 'create' ? 'id-1' : `used ${prior.get('create')}`));
+    const results = await executePlan(
+      plan([
+        ['create', []],
+        ['use', ['create']],
+      ]),
+      async (_s, node, prior) => (node.id === 'create' ? 'id-1' : `used ${prior.get('create')}`),
+    );
     expect(results.get('use')).toBe('used id-1');
   });
 
   it('stops scheduling when aborted', async () => {
     const controller = new AbortController();
     const ran: string[] = [];
-    const run = executePlan(plan([['a', []], ['b', ['a']]]), async (_s, node) => {
-      ran.push(node.id);
-      controller.abort(new Error('interrupted'));
-    }, { signal: controller.signal });
+    const run = executePlan(
+      plan([
+        ['a', []],
+        ['b', ['a']],
+      ]),
+      async (_s, node) => {
+        ran.push(node.id);
+        controller.abort(new Error('interrupted'));
+      },
+      { signal: controller.signal },
+    );
     await expect(run).rejects.toThrow('interrupted');
     expect(ran).toEqual(['a']);
   });
@@ -82,10 +130,17 @@ describe('executePlan after an abort', () => {
     let finish!: () => void;
     const slow = new Promise<void>((resolve) => (finish = resolve));
     let calls = 0;
-    const run = executePlan(plan([['slow', []], ['later', ['slow']]]), async () => {
-      calls++;
-      await slow;
-    }, { signal: controller.signal });
+    const run = executePlan(
+      plan([
+        ['slow', []],
+        ['later', ['slow']],
+      ]),
+      async () => {
+        calls++;
+        await slow;
+      },
+      { signal: controller.signal },
+    );
     await Promise.resolve();
     controller.abort(new Error('interrupted'));
     const timer = setTimeout(finish, 50);

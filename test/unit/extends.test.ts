@@ -5,13 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadProject, type LoadOptions } from '../../src/loader/index.js';
 import { tempTree, rejection, lines, sourceOf } from './loader-helpers.js';
 
-
-
 const tree = (files: Record<string, string>) => tempTree(files);
-const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, projectName: 'p', ...options });
-
-
-
+const load = (cwd: string, options: LoadOptions = {}) =>
+  loadProject({ cwd, environment: {}, projectName: 'p', ...options });
 
 describe('extends in the same file', () => {
   it('starts from the base service and overrides it by the merge rules', async () => {
@@ -34,7 +30,11 @@ describe('extends in the same file', () => {
       ),
     });
     const { project } = await load(dir);
-    expect(project.services.web).toMatchObject({ image: 'app:1', command: ['serve', '--debug'], environment: { A: '1', B: '2' } });
+    expect(project.services.web).toMatchObject({
+      image: 'app:1',
+      command: ['serve', '--debug'],
+      environment: { A: '1', B: '2' },
+    });
     expect(project.services.web.ports?.map((p) => p.target)).toEqual([80, 81]);
     expect(project.services.web).not.toHaveProperty('extends');
     expect(project.services.worker).toMatchObject({ image: 'app:2', command: ['serve'] });
@@ -55,7 +55,14 @@ describe('extends in the same file', () => {
   });
 
   it('gives services that extend the same base their own copies', async () => {
-    const dir = tree({ 'compose.yaml': lines('services:', '  base: {image: x, environment: {A: "1"}}', '  one: {extends: base}', '  two: {extends: base}') });
+    const dir = tree({
+      'compose.yaml': lines(
+        'services:',
+        '  base: {image: x, environment: {A: "1"}}',
+        '  one: {extends: base}',
+        '  two: {extends: base}',
+      ),
+    });
     const { project } = await load(dir);
     expect(project.services.one.environment).toEqual(project.services.two.environment);
     expect(project.services.one.environment).not.toBe(project.services.two.environment);
@@ -70,7 +77,9 @@ describe('extends in the same file', () => {
   });
 
   it('rejects a cycle and names it', async () => {
-    const dir = tree({ 'compose.yaml': lines('services:', '  a:', '    extends: b', '  b:', '    extends: c', '  c:', '    extends: a') });
+    const dir = tree({
+      'compose.yaml': lines('services:', '  a:', '    extends: b', '  b:', '    extends: c', '  c:', '    extends: a'),
+    });
     const err = await rejection(load(dir));
     expect(err.code).toBe('extends');
     expect(err.detail).toBe('extends cycle: a -> b -> c -> a');
@@ -85,10 +94,14 @@ describe('extends in the same file', () => {
   });
 
   it('reports a missing base service at the extends line', async () => {
-    const dir = tree({ 'compose.yaml': lines('services:', '  web:', '    image: x', '    extends:', '      service: nope') });
+    const dir = tree({
+      'compose.yaml': lines('services:', '  web:', '    image: x', '    extends:', '      service: nope'),
+    });
     const err = await rejection(load(dir));
     expect(err.code).toBe('extends');
-    expect(err.message).toBe(`${join(dir, 'compose.yaml')}:5:7: services.web.extends: cannot extend service "nope": no such service`);
+    expect(err.message).toBe(
+      `${join(dir, 'compose.yaml')}:5:7: services.web.extends: cannot extend service "nope": no such service`,
+    );
   });
 
   it('does not take Object property names for services', async () => {
@@ -99,7 +112,7 @@ describe('extends in the same file', () => {
 });
 
 describe('extends from another file', () => {
-  it('rebases the other file\'s relative paths to its own directory', async () => {
+  it("rebases the other file's relative paths to its own directory", async () => {
     const dir = tree({
       'common/base.yaml': lines(
         'services:',
@@ -109,7 +122,14 @@ describe('extends from another file', () => {
         '    volumes: ["./data:/data", "named:/named"]',
       ),
       'common/app.env': 'FROM_BASE=1\n',
-      'compose.yaml': lines('services:', '  web:', '    extends: {file: common/base.yaml, service: app}', '    volumes: ["./local:/local"]', 'volumes:', '  named: {}'),
+      'compose.yaml': lines(
+        'services:',
+        '  web:',
+        '    extends: {file: common/base.yaml, service: app}',
+        '    volumes: ["./local:/local"]',
+        'volumes:',
+        '  named: {}',
+      ),
     });
     const web = (await load(dir)).project.services.web;
     expect(web.build?.context).toBe(join(dir, 'common', 'app'));
@@ -121,8 +141,21 @@ describe('extends from another file', () => {
   it('follows a chain through files, each relative to the file that names it', async () => {
     const dir = tree({
       'compose.yaml': lines('services:', '  web:', '    extends: {file: a/one.yaml, service: one}'),
-      'a/one.yaml': lines('services:', '  one:', '    extends: {file: ../b/two.yaml, service: two}', '    environment: {ONE: "1"}'),
-      'b/two.yaml': lines('services:', '  two:', '    extends: three', '    environment: {TWO: "1"}', '  three:', '    image: three', '    volumes: ["./three:/three"]'),
+      'a/one.yaml': lines(
+        'services:',
+        '  one:',
+        '    extends: {file: ../b/two.yaml, service: two}',
+        '    environment: {ONE: "1"}',
+      ),
+      'b/two.yaml': lines(
+        'services:',
+        '  two:',
+        '    extends: three',
+        '    environment: {TWO: "1"}',
+        '  three:',
+        '    image: three',
+        '    volumes: ["./three:/three"]',
+      ),
     });
     const web = (await load(dir)).project.services.web;
     expect(web.image).toBe('three');
@@ -130,7 +163,7 @@ describe('extends from another file', () => {
     expect(sourceOf(web.volumes?.[0])).toBe(join(dir, 'b', 'three'));
   });
 
-  it('interpolates the other file with the project\'s variables', async () => {
+  it("interpolates the other file with the project's variables", async () => {
     const dir = tree({
       'compose.yaml': lines('services:', '  web:', '    extends: {file: base.yaml, service: base}'),
       'base.yaml': lines('services:', '  base:', '    image: ${IMAGE:?set IMAGE}'),
@@ -166,7 +199,9 @@ describe('extends from another file', () => {
     ['a missing absolute file', '/nonexistent/berth/base.yaml'],
     ['a directory', '.'],
   ])('reports %s at the extends line', async (_what, file) => {
-    const dir = tree({ 'compose.yaml': lines('services:', '  web:', '    extends:', `      file: ${file}`, '      service: app') });
+    const dir = tree({
+      'compose.yaml': lines('services:', '  web:', '    extends:', `      file: ${file}`, '      service: app'),
+    });
     const err = await rejection(load(dir));
     expect(err.code).toBe('extends');
     expect(err.position).toEqual({ file: join(dir, 'compose.yaml'), line: 4, column: 7 });

@@ -5,7 +5,8 @@ import type { Service, ServiceDependency } from '../../src/model/types.js';
 const started: ServiceDependency = { condition: 'service_started', required: true };
 function graph(deps: Record<string, string[]>): ServiceGraph {
   const services: Record<string, Service> = {};
-  for (const [name, on] of Object.entries(deps)) services[name] = { name, depends_on: Object.fromEntries(on.map((d) => [d, started])) };
+  for (const [name, on] of Object.entries(deps))
+    services[name] = { name, depends_on: Object.fromEntries(on.map((d) => [d, started])) };
   return new ServiceGraph({ services });
 }
 
@@ -25,12 +26,16 @@ describe('ServiceGraph', () => {
   });
 
   it('rejects a cycle, naming it', () => {
-    expect(() => graph({ a: ['b'], b: ['c'], c: ['a'] })).toThrow('dependency cycle between services: a -> b -> c -> a');
+    expect(() => graph({ a: ['b'], b: ['c'], c: ['a'] })).toThrow(
+      'dependency cycle between services: a -> b -> c -> a',
+    );
     expect(() => graph({ self: ['self'] })).toThrow('self -> self');
   });
 
   it('ignores optional dependencies on services that are not in the project', () => {
-    const g = new ServiceGraph({ services: { web: { name: 'web', depends_on: { gone: { condition: 'service_started', required: false } } } } });
+    const g = new ServiceGraph({
+      services: { web: { name: 'web', depends_on: { gone: { condition: 'service_started', required: false } } } },
+    });
     expect(g.dependencies('web')).toEqual([]);
   });
 

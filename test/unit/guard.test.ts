@@ -1,7 +1,15 @@
 import { PassThrough } from 'node:stream';
 import type DockerModem from 'docker-modem';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TIMEOUT_S, engineTimeoutMs, guardRequests, INTERRUPT_GRACE_MS, requestLimit, routeOf, type DialRequest } from '../../src/engine/guard.js';
+import {
+  DEFAULT_TIMEOUT_S,
+  engineTimeoutMs,
+  guardRequests,
+  INTERRUPT_GRACE_MS,
+  requestLimit,
+  routeOf,
+  type DialRequest,
+} from '../../src/engine/guard.js';
 import { isEngineFailure, malformedReply } from '../../src/engine/replies.js';
 
 const LIMIT = 30_000;
@@ -20,7 +28,9 @@ describe('engineTimeoutMs', () => {
   });
 
   it.each(['0', '-1', 'ten', '5s', '1e3'])('refuses COMPOSE_HTTP_TIMEOUT=%s, naming the variable', (value) => {
-    expect(() => engineTimeoutMs({ COMPOSE_HTTP_TIMEOUT: value })).toThrow(`COMPOSE_HTTP_TIMEOUT must be a number of seconds above 0, got "${value}"`);
+    expect(() => engineTimeoutMs({ COMPOSE_HTTP_TIMEOUT: value })).toThrow(
+      `COMPOSE_HTTP_TIMEOUT must be a number of seconds above 0, got "${value}"`,
+    );
   });
 });
 
@@ -58,7 +68,9 @@ describe('requestLimit', () => {
 
   it('gives stop and restart their stop grace on top of the limit, the engine default (10 s) when they name none', () => {
     expect(requestLimit(request('/containers/abc/stop?', { method: 'POST', options: { t: 7 } }), LIMIT)).toBe(37_000);
-    expect(requestLimit(request('/containers/abc/restart?', { method: 'POST', options: { _query: { t: 120 } } }), LIMIT)).toBe(150_000);
+    expect(
+      requestLimit(request('/containers/abc/restart?', { method: 'POST', options: { _query: { t: 120 } } }), LIMIT),
+    ).toBe(150_000);
     expect(requestLimit(request('/containers/abc/stop?', { method: 'POST', options: {} }), LIMIT)).toBe(40_000);
   });
 });
@@ -96,7 +108,7 @@ describe('malformedReply', () => {
     expect(malformedReply('POST', '/containers/abc/start', Buffer.alloc(0))).toBeUndefined();
   });
 
-  it('takes a JSON error or an empty body as the engine\'s, anything else not', () => {
+  it("takes a JSON error or an empty body as the engine's, anything else not", () => {
     expect(isEngineFailure({ message: 'No such container' })).toBe(true);
     expect(isEngineFailure(Buffer.alloc(0))).toBe(true);
     expect(isEngineFailure(Buffer.from('<html>'))).toBe(false);
@@ -105,11 +117,18 @@ describe('malformedReply', () => {
 });
 
 /** A connection whose dial is a stand-in: `answer` decides what each request gets, if anything. */
-function guarded(answer: (request: DialRequest, callback: (err: unknown, data?: unknown) => void) => void, signal?: AbortSignal) {
+function guarded(
+  answer: (request: DialRequest, callback: (err: unknown, data?: unknown) => void) => void,
+  signal?: AbortSignal,
+) {
   const modem = { dial: answer } as unknown as DockerModem;
   guardRequests(modem, { describe: 'tcp://127.0.0.1:1', limitMs: 1_000, signal });
   return (request: DialRequest) =>
-    new Promise((resolve, reject) => (modem.dial as (r: DialRequest, cb: (err: unknown, data?: unknown) => void) => void)(request, (err, data) => (err ? reject(err) : resolve(data))));
+    new Promise((resolve, reject) =>
+      (modem.dial as (r: DialRequest, cb: (err: unknown, data?: unknown) => void) => void)(request, (err, data) =>
+        err ? reject(err) : resolve(data),
+      ),
+    );
 }
 
 describe('guardRequests', () => {
@@ -119,7 +138,9 @@ describe('guardRequests', () => {
   it('fails a quick request the engine never answers once its limit passes, naming the engine and the request', async () => {
     const seen: AbortSignal[] = [];
     const call = guarded((request) => seen.push(request.abortSignal!))({ path: '/containers/json?', method: 'GET' });
-    const outcome = expect(call).rejects.toThrow('the Docker Engine at tcp://127.0.0.1:1 did not answer GET /containers/json within 1 s');
+    const outcome = expect(call).rejects.toThrow(
+      'the Docker Engine at tcp://127.0.0.1:1 did not answer GET /containers/json within 1 s',
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     await outcome;
     // The request itself is cut too, not left open.
@@ -127,14 +148,24 @@ describe('guardRequests', () => {
   });
 
   it('turns junk into one error naming the engine', async () => {
-    const call = guarded((_r, callback) => callback(null, Buffer.from('<html>')))({ path: '/containers/json?', method: 'GET' });
-    await expect(call).rejects.toThrow('the Docker Engine at tcp://127.0.0.1:1 answered GET /containers/json with a body that is not JSON: is it a Docker Engine?');
-    const failed = guarded((_r, callback) => callback(Object.assign(new Error('(HTTP code 502)'), { statusCode: 502, json: Buffer.from('Bad Gateway') })))({ path: '/info', method: 'GET' });
+    const call = guarded((_r, callback) => callback(null, Buffer.from('<html>')))({
+      path: '/containers/json?',
+      method: 'GET',
+    });
+    await expect(call).rejects.toThrow(
+      'the Docker Engine at tcp://127.0.0.1:1 answered GET /containers/json with a body that is not JSON: is it a Docker Engine?',
+    );
+    const failed = guarded((_r, callback) =>
+      callback(Object.assign(new Error('(HTTP code 502)'), { statusCode: 502, json: Buffer.from('Bad Gateway') })),
+    )({ path: '/info', method: 'GET' });
     await expect(failed).rejects.toThrow('answered GET /info with HTTP 502 and a body that is not JSON');
   });
 
-  it('passes the engine\'s own failures through, status code and all', async () => {
-    const notFound = Object.assign(new Error('no such container'), { statusCode: 404, json: { message: 'No such container: x' } });
+  it("passes the engine's own failures through, status code and all", async () => {
+    const notFound = Object.assign(new Error('no such container'), {
+      statusCode: 404,
+      json: { message: 'No such container: x' },
+    });
     const call = guarded((_r, callback) => callback(notFound))({ path: '/containers/x/json', method: 'GET' });
     await expect(call).rejects.toBe(notFound);
   });

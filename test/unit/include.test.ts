@@ -5,18 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { loadProject, type LoadOptions } from '../../src/loader/index.js';
 import { tempTree, rejection, lines, sourceOf } from './loader-helpers.js';
 
-
-
 const tree = (files: Record<string, string>) => tempTree(files);
-const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, projectName: 'p', ...options });
-
-
-
+const load = (cwd: string, options: LoadOptions = {}) =>
+  loadProject({ cwd, environment: {}, projectName: 'p', ...options });
 
 describe('include, short syntax', () => {
   it('adds the included services and resources, with paths relative to the included file', async () => {
     const dir = tree({
-      'compose.yaml': lines('include:', '  - db/compose.yaml', 'services:', '  web:', '    image: web', '    depends_on: [db]'),
+      'compose.yaml': lines(
+        'include:',
+        '  - db/compose.yaml',
+        'services:',
+        '  web:',
+        '    image: web',
+        '    depends_on: [db]',
+      ),
       'db/compose.yaml': lines(
         'services:',
         '  db:',
@@ -34,7 +37,7 @@ describe('include, short syntax', () => {
     expect(project.volumes.pgdata).toEqual({ name: 'p_pgdata' });
   });
 
-  it('lets the including project\'s variables win over the included .env', async () => {
+  it("lets the including project's variables win over the included .env", async () => {
     const dir = tree({
       'compose.yaml': lines('include: [db/compose.yaml]'),
       'db/compose.yaml': lines('services:', '  db:', '    image: postgres:${PG_VERSION}'),
@@ -56,8 +59,19 @@ describe('include, short syntax', () => {
 
   it('accepts a resource defined identically on both sides', async () => {
     const dir = tree({
-      'compose.yaml': lines('include: [sub/compose.yaml]', 'services:', '  web: {image: x, networks: [shared]}', 'networks:', '  shared: {external: true}'),
-      'sub/compose.yaml': lines('services:', '  api: {image: y, networks: [shared]}', 'networks:', '  shared: {external: true}'),
+      'compose.yaml': lines(
+        'include: [sub/compose.yaml]',
+        'services:',
+        '  web: {image: x, networks: [shared]}',
+        'networks:',
+        '  shared: {external: true}',
+      ),
+      'sub/compose.yaml': lines(
+        'services:',
+        '  api: {image: y, networks: [shared]}',
+        'networks:',
+        '  shared: {external: true}',
+      ),
     });
     const { project } = await load(dir);
     expect(project.networks.shared).toEqual({ external: true, name: 'shared' });

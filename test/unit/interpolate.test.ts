@@ -98,7 +98,9 @@ describe('interpolateString', () => {
     expect(errorOf(() => sub('x ${NOPE:?Mandatory Variable Unset}')).message).toBe(
       'required variable NOPE is missing a value: Mandatory Variable Unset',
     );
-    expect(errorOf(() => sub('${EMPTY:?is empty}')).message).toBe('required variable EMPTY is missing a value: is empty');
+    expect(errorOf(() => sub('${EMPTY:?is empty}')).message).toBe(
+      'required variable EMPTY is missing a value: is empty',
+    );
     expect(errorOf(() => sub('${NOPE?need ${B}}')).message).toBe('required variable NOPE is missing a value: need bee');
     expect(errorOf(() => sub('${NOPE:?}')).message).toBe('required variable NOPE is missing a value');
     expect(errorOf(() => sub('${NOPE?}'))).toBeInstanceOf(InterpolationError);
@@ -157,12 +159,19 @@ describe('interpolateTree', () => {
     expect(load.code).toBe('interpolation');
     expect(load.path).toBe('services.web.environment.BAD');
     expect(load.position).toEqual({ file: '/p/compose.yaml', line: 6, column: 12 });
-    expect(load.message).toMatch(/^\/p\/compose\.yaml:6:12: services\.web\.environment\.BAD: invalid interpolation format/);
+    expect(load.message).toMatch(
+      /^\/p\/compose\.yaml:6:12: services\.web\.environment\.BAD: invalid interpolation format/,
+    );
   });
 
   it('reports a missing required variable inside a list with its index', async () => {
-    const parsed = await parseComposeText('services:\n  web:\n    command:\n      - run\n      - ${ARG:?give ARG}\n', 'c.yaml');
-    const err = errorOf(() => interpolateTree(parsed.data, lookup, { locate: (p) => parsed.positions.locate(p) })) as LoadError;
+    const parsed = await parseComposeText(
+      'services:\n  web:\n    command:\n      - run\n      - ${ARG:?give ARG}\n',
+      'c.yaml',
+    );
+    const err = errorOf(() =>
+      interpolateTree(parsed.data, lookup, { locate: (p) => parsed.positions.locate(p) }),
+    ) as LoadError;
     expect(err.path).toBe('services.web.command[1]');
     expect(err.position).toEqual({ file: 'c.yaml', line: 5, column: 9 });
     expect(err.detail).toBe('required variable ARG is missing a value: give ARG');
@@ -183,7 +192,12 @@ describe('interpolateTree', () => {
       'services:\n  web:\n    image: !override "app:${B}"\n    ports: !reset []\n    labels: !override\n      a: $FOO\n',
       'o.yaml',
     );
-    const web = (interpolateTree(parsed.data, lookup, { locate: () => undefined }).services as Record<string, Record<string, unknown>>).web;
+    const web = (
+      interpolateTree(parsed.data, lookup, { locate: () => undefined }).services as Record<
+        string,
+        Record<string, unknown>
+      >
+    ).web;
     expect(web.image).toBeInstanceOf(OverrideTag);
     expect((web.image as OverrideTag).value).toBe('app:bee');
     expect(web.ports).toBeInstanceOf(ResetTag);

@@ -21,7 +21,10 @@ describe('watchInterrupts', () => {
     signals.emit('SIGTERM');
     expect(interrupts.signal.aborted).toBe(true);
     fail(new Error('socket hang up'));
-    await expect(run).rejects.toMatchObject({ code: 'interrupted', message: 'interrupted by SIGTERM: run the command again to finish its work' });
+    await expect(run).rejects.toMatchObject({
+      code: 'interrupted',
+      message: 'interrupted by SIGTERM: run the command again to finish its work',
+    });
     interrupts.dispose();
   });
 
@@ -59,7 +62,7 @@ describe('watchInterrupts', () => {
     interrupts.dispose();
   });
 
-  it('keeps the work\'s own outcome when no signal came, and stops listening when disposed', async () => {
+  it("keeps the work's own outcome when no signal came, and stops listening when disposed", async () => {
     const signals = emitter();
     const interrupts = watchInterrupts(signals, 5_000);
     await expect(interrupts.race(Promise.reject(new Error('no such service')))).rejects.toThrow('no such service');

@@ -41,8 +41,16 @@ interface Seen {
   args: string[];
 }
 
-function run(command: string, args: string[], extra: string | undefined, cwd = root): Promise<{ code: number; report: Seen }> {
-  const env: Record<string, string | undefined> = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+function run(
+  command: string,
+  args: string[],
+  extra: string | undefined,
+  cwd = root,
+): Promise<{ code: number; report: Seen }> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  };
   delete env.NODE_EXTRA_CA_CERTS;
   if (extra !== undefined) env.NODE_EXTRA_CA_CERTS = extra;
   return new Promise((resolvePromise, reject) => {
@@ -65,7 +73,10 @@ describe('the berth command', () => {
   it('keeps a set but empty value apart from an unset one', async () => {
     expect((await run(join(bin, 'berth'), [], '')).report.seen).toEqual({ extra: '', handed: undefined });
     const unset = (await run(join(bin, 'berth'), [], undefined)).report;
-    expect([unset.atStart, unset.seen]).toEqual([{ extra: undefined, handed: undefined }, { extra: undefined, handed: undefined }]);
+    expect([unset.atStart, unset.seen]).toEqual([
+      { extra: undefined, handed: undefined },
+      { extra: undefined, handed: undefined },
+    ]);
   });
 
   it('finds the bundle through a chain of links, and passes every argument as it was given', async () => {

@@ -7,12 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { loadProject, type LoadOptions } from '../../src/loader/index.js';
 import { tempTree, rejection, sourceOf } from './loader-helpers.js';
 
-
-
 const tree = (files: Record<string, string>, name = 'proj') => tempTree(files, name);
 const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, ...options });
-
-
 
 describe('which files are loaded', () => {
   it('loads compose.yaml and then compose.override.yaml when both exist', async () => {
@@ -39,7 +35,10 @@ describe('which files are loaded', () => {
   });
 
   it('prefers compose.yaml over docker-compose.yml', async () => {
-    const dir = tree({ 'compose.yaml': 'services:\n  a:\n    image: new\n', 'docker-compose.yml': 'services:\n  a:\n    image: old\n' });
+    const dir = tree({
+      'compose.yaml': 'services:\n  a:\n    image: new\n',
+      'docker-compose.yml': 'services:\n  a:\n    image: old\n',
+    });
     expect((await load(dir)).project.services.a.image).toBe('new');
   });
 
@@ -63,7 +62,9 @@ describe('which files are loaded', () => {
       'env/prod.yml': 'services:\n  web:\n    image: prod\n',
       'compose.yaml': 'services:\n  web:\n    image: ignored\n',
     });
-    const loaded = await load(dir, { environment: { COMPOSE_FILE: 'base.yml|env/prod.yml', COMPOSE_PATH_SEPARATOR: '|' } });
+    const loaded = await load(dir, {
+      environment: { COMPOSE_FILE: 'base.yml|env/prod.yml', COMPOSE_PATH_SEPARATOR: '|' },
+    });
     expect(loaded.configFiles).toEqual([join(dir, 'base.yml'), join(dir, 'env/prod.yml')]);
     expect(loaded.project.services.web.image).toBe('prod');
   });
@@ -85,7 +86,10 @@ describe('which files are loaded', () => {
     const dir = tree({ 'a.yml': 'services:\n  s:\n    image: a\n', 'b.yml': 'services:\n  s:\n    image: b\n' });
     const sep = process.platform === 'win32' ? ';' : ':';
     expect((await load(dir, { environment: { COMPOSE_FILE: `a.yml${sep}b.yml` } })).project.services.s.image).toBe('b');
-    expect((await load(dir, { files: ['a.yml'], environment: { COMPOSE_FILE: `a.yml${sep}b.yml` } })).project.services.s.image).toBe('a');
+    expect(
+      (await load(dir, { files: ['a.yml'], environment: { COMPOSE_FILE: `a.yml${sep}b.yml` } })).project.services.s
+        .image,
+    ).toBe('a');
   });
 
   it('reports a named file that does not exist', async () => {
@@ -139,7 +143,10 @@ describe('several -f files', () => {
     expect(web.environment).toEqual({ A: '1', B: '2', C: '3' });
     expect(web.labels).toEqual({ x: '1', y: '2' });
     expect(web.ports?.map((p) => `${p.published}:${p.target}`)).toEqual(['8080:80', '9090:90', '7070:70']);
-    expect(web.volumes?.map((v) => `${sourceOf(v)}:${v.target}`)).toEqual([`${join(dir, 'other')}:/data`, 'cache:/cache']);
+    expect(web.volumes?.map((v) => `${sourceOf(v)}:${v.target}`)).toEqual([
+      `${join(dir, 'other')}:/data`,
+      'cache:/cache',
+    ]);
     expect(web.dns).toEqual(['1.1.1.1', '8.8.8.8']);
     expect(web.healthcheck).toMatchObject({ test: ['CMD', 'true'], interval: '30s' });
     // A different logging driver brings its own options.
@@ -150,7 +157,8 @@ describe('several -f files', () => {
   it('honours !reset and !override in a later file', async () => {
     const dir = tree({
       'compose.yaml': base,
-      'compose.override.yaml': 'services:\n  web:\n    ports: !reset []\n    environment: !override {ONLY: "1"}\n    dns: !reset null\n',
+      'compose.override.yaml':
+        'services:\n  web:\n    ports: !reset []\n    environment: !override {ONLY: "1"}\n    dns: !reset null\n',
     });
     const web = (await load(dir)).project.services.web;
     expect(web.ports).toBeUndefined();
@@ -158,7 +166,7 @@ describe('several -f files', () => {
     expect(web.dns).toBeUndefined();
   });
 
-  it('resolves relative paths of every file against the project directory (the first file\'s)', async () => {
+  it("resolves relative paths of every file against the project directory (the first file's)", async () => {
     const dir = tree({
       'compose.yaml': 'services:\n  web:\n    image: x\n',
       'overrides/dev.yaml': 'services:\n  web:\n    build: ./app\n    volumes: ["./src:/src"]\n',
@@ -180,7 +188,10 @@ describe('several -f files', () => {
   });
 
   it('reports a later file that changes a mapping into a list, where that file wrote it', async () => {
-    const dir = tree({ 'a.yaml': 'services:\n  web:\n    image: x\nx-a: {k: 1}\n', 'b.yaml': 'services: {}\nx-a:\n  - 1\n' });
+    const dir = tree({
+      'a.yaml': 'services:\n  web:\n    image: x\nx-a: {k: 1}\n',
+      'b.yaml': 'services: {}\nx-a:\n  - 1\n',
+    });
     const err = await rejection(load(dir, { files: ['a.yaml', 'b.yaml'] }));
     expect(err.code).toBe('merge');
     expect(err.position).toEqual({ file: join(dir, 'b.yaml'), line: 3, column: 3 });
@@ -212,7 +223,11 @@ describe('variables and COMPOSE_* settings', () => {
   });
 
   it('takes COMPOSE_ENV_FILES from the shell when no --env-file is given', async () => {
-    const dir = tree({ 'compose.yaml': 'services:\n  web:\n    image: ${A}\n', '.env': 'A=dotenv\n', 'x.env': 'A=x\n' });
+    const dir = tree({
+      'compose.yaml': 'services:\n  web:\n    image: ${A}\n',
+      '.env': 'A=dotenv\n',
+      'x.env': 'A=x\n',
+    });
     expect((await load(dir, { environment: { COMPOSE_ENV_FILES: 'x.env' } })).project.services.web.image).toBe('x');
   });
 
@@ -224,19 +239,27 @@ describe('variables and COMPOSE_* settings', () => {
   });
 
   it('takes COMPOSE_PROJECT_NAME from the shell, then from .env', async () => {
-    const dir = tree({ 'compose.yaml': 'name: fromfile\nservices:\n  web:\n    image: x\n', '.env': 'COMPOSE_PROJECT_NAME=fromdotenv\n' });
+    const dir = tree({
+      'compose.yaml': 'name: fromfile\nservices:\n  web:\n    image: x\n',
+      '.env': 'COMPOSE_PROJECT_NAME=fromdotenv\n',
+    });
     expect((await load(dir)).project.name).toBe('fromdotenv');
     expect((await load(dir, { environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name).toBe('fromshell');
-    expect((await load(dir, { projectName: 'fromflag', environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name).toBe('fromflag');
+    expect(
+      (await load(dir, { projectName: 'fromflag', environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name,
+    ).toBe('fromflag');
   });
 
   it('takes COMPOSE_PROFILES from the shell or .env; --profile wins', async () => {
     const dir = tree({
-      'compose.yaml': 'services:\n  web:\n    image: x\n  debug:\n    image: x\n    profiles: [debug]\n  tools:\n    image: x\n    profiles: [tools]\n',
+      'compose.yaml':
+        'services:\n  web:\n    image: x\n  debug:\n    image: x\n    profiles: [debug]\n  tools:\n    image: x\n    profiles: [tools]\n',
       '.env': 'COMPOSE_PROFILES=tools\n',
     });
     expect(Object.keys((await load(dir)).project.services)).toEqual(['web', 'tools']);
-    expect(Object.keys((await load(dir, { environment: { COMPOSE_PROFILES: 'debug,tools' } })).project.services)).toEqual(['web', 'debug', 'tools']);
+    expect(
+      Object.keys((await load(dir, { environment: { COMPOSE_PROFILES: 'debug,tools' } })).project.services),
+    ).toEqual(['web', 'debug', 'tools']);
     const flagged = await load(dir, { profiles: ['debug'] });
     expect(Object.keys(flagged.project.services)).toEqual(['web', 'debug']);
     expect(flagged.profiles).toEqual(['debug']);
@@ -245,7 +268,9 @@ describe('variables and COMPOSE_* settings', () => {
 
   it('does not interpolate with interpolate: false', async () => {
     const dir = tree({ 'compose.yaml': 'services:\n  web:\n    image: x\n    command: echo ${HOME}\n' });
-    expect((await load(dir, { interpolate: false, environment: { HOME: '/h' } })).project.services.web.command).toEqual(['echo', '${HOME}']);
+    expect((await load(dir, { interpolate: false, environment: { HOME: '/h' } })).project.services.web.command).toEqual(
+      ['echo', '${HOME}'],
+    );
   });
 
   it('warns about an unset variable and uses an empty string', async () => {
@@ -368,7 +393,9 @@ describe('normalization', () => {
   });
 
   it('names every service and keeps x- extensions at the top level', async () => {
-    const dir = tree({ 'compose.yaml': 'x-common: &c {image: x}\nservices:\n  a: *c\n  b:\n    <<: *c\n    command: run\n' });
+    const dir = tree({
+      'compose.yaml': 'x-common: &c {image: x}\nservices:\n  a: *c\n  b:\n    <<: *c\n    command: run\n',
+    });
     const { project } = await load(dir);
     expect(project['x-common']).toEqual({ image: 'x' });
     expect(project.services.a).toMatchObject({ name: 'a', image: 'x' });
@@ -377,7 +404,8 @@ describe('normalization', () => {
 
   it('keeps service, network and variable names that are also Object property names', async () => {
     const dir = tree({
-      'compose.yaml': 'services:\n  __proto__:\n    image: x\n    environment: {__proto__: a, constructor: b}\n  constructor:\n    image: y\n    depends_on: [__proto__]\n',
+      'compose.yaml':
+        'services:\n  __proto__:\n    image: x\n    environment: {__proto__: a, constructor: b}\n  constructor:\n    image: y\n    depends_on: [__proto__]\n',
     });
     const { project } = await load(dir);
     expect(Object.keys(project.services)).toEqual(['__proto__', 'constructor']);
@@ -411,14 +439,22 @@ describe('a fixture application (test/unit/fixtures/loader-app)', () => {
       [at('app', 'src'), '/srv/src'],
     ]);
     // base.env, then environment (NODE_ENV from .env), then the override file.
-    expect(web.environment).toEqual({ LOG_LEVEL: 'info', NODE_ENV: 'production', DATABASE_URL: 'postgres://db:5432/shop', DEBUG: '1' });
+    expect(web.environment).toEqual({
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db:5432/shop',
+      DEBUG: '1',
+    });
     expect(web.depends_on).toEqual({ db: { condition: 'service_healthy', required: true } });
     expect(web.networks).toEqual({ front: null, back: null });
 
     // worker extends web as compose.yaml wrote it (before the override file).
     expect(worker.ports).toBeUndefined();
     expect(worker.command).toEqual(['node', 'worker.js']);
-    expect(worker.depends_on).toEqual({ db: { condition: 'service_healthy', required: true }, web: { condition: 'service_started', required: true } });
+    expect(worker.depends_on).toEqual({
+      db: { condition: 'service_healthy', required: true },
+      web: { condition: 'service_started', required: true },
+    });
 
     // The included application: its own .env, the including project's DB_NAME winning.
     expect(db.image).toBe('postgres:16');
@@ -428,7 +464,7 @@ describe('a fixture application (test/unit/fixtures/loader-app)', () => {
     expect(project.networks).toEqual({ front: { name: 'shop_front' }, back: { name: 'shop_back' } });
   });
 
-  it('enables the debug profile, whose service shares web\'s network namespace', async () => {
+  it("enables the debug profile, whose service shares web's network namespace", async () => {
     const { project } = await loadProject({ cwd: app, environment: { APP_NAME: 'shop-dev' }, profiles: ['debug'] });
     expect(project.name).toBe('shop-dev');
     expect(project.services.debug.depends_on).toEqual({ web: { condition: 'service_started', required: true } });
@@ -452,7 +488,9 @@ describe('what the loaded project carries', () => {
   it('rejects an empty compose file, as Docker Compose does', async () => {
     const dir = tree({ 'compose.yaml': '# nothing yet\n' });
     const err = await rejection(load(dir));
-    expect(err.message).toBe(`${join(dir, 'compose.yaml')}: empty compose file: it defines no services or other resources`);
+    expect(err.message).toBe(
+      `${join(dir, 'compose.yaml')}: empty compose file: it defines no services or other resources`,
+    );
   });
 
   it('accepts a file with an empty services mapping', async () => {

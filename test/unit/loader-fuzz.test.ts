@@ -87,15 +87,75 @@ const ODD_NAMES = ['constructor', '__proto__', 'toString', '', 'x y', '1'];
 
 /** Scalars that mean something somewhere in a compose file, and scalars that should fail. */
 const BENIGN = [
-  'nginx', 'nginx:1.25', '80', '80:80', '127.0.0.1:8080:80/udp', './data:/data', 'data:/data', 'service:web', 'host', '10s',
-  '512m', '0.5', 'true', 'no', '', ' ', '${SET}', '${UNSET}', '${SET:-d}', '$$', '$', '${SET:+${UNSET:-x}}', '${PORT}:80',
-  '${N}', 'CMD', 'curl -f x', 'web:alias', 'KEY=value', 'KEY', 'always', 'other.yaml', 'app.env', 'é', 'a\nb',
+  'nginx',
+  'nginx:1.25',
+  '80',
+  '80:80',
+  '127.0.0.1:8080:80/udp',
+  './data:/data',
+  'data:/data',
+  'service:web',
+  'host',
+  '10s',
+  '512m',
+  '0.5',
+  'true',
+  'no',
+  '',
+  ' ',
+  '${SET}',
+  '${UNSET}',
+  '${SET:-d}',
+  '$$',
+  '$',
+  '${SET:+${UNSET:-x}}',
+  '${PORT}:80',
+  '${N}',
+  'CMD',
+  'curl -f x',
+  'web:alias',
+  'KEY=value',
+  'KEY',
+  'always',
+  'other.yaml',
+  'app.env',
+  'é',
+  'a\nb',
   // Multi-line text, which the yaml library writes as block scalars of every kind.
-  'line one\nline two\n', 'para\n\nnext # not a comment', '\nleading\n', 'kept\n\n', '  indented\nx', 'x\n  more\ny\n', `${'word '.repeat(20)}\nend`,
+  'line one\nline two\n',
+  'para\n\nnext # not a comment',
+  '\nleading\n',
+  'kept\n\n',
+  '  indented\nx',
+  'x\n  more\ny\n',
+  `${'word '.repeat(20)}\nend`,
 ];
 const HOSTILE = [
-  '70000:80', '80/xyz', ':::', 'service:', '-5s', '10 parsecs', '12 potatoes', '1e400', '${', '${1A}', '${}', '${UNSET:?required}',
-  '${EMPTY:?}', '=value', 'a b', '"', '{', '[', '&a', '*a', '!reset', 'missing.yaml', '/nonexistent/x.yaml', 'x'.repeat(300), '\u0085',
+  '70000:80',
+  '80/xyz',
+  ':::',
+  'service:',
+  '-5s',
+  '10 parsecs',
+  '12 potatoes',
+  '1e400',
+  '${',
+  '${1A}',
+  '${}',
+  '${UNSET:?required}',
+  '${EMPTY:?}',
+  '=value',
+  'a b',
+  '"',
+  '{',
+  '[',
+  '&a',
+  '*a',
+  '!reset',
+  'missing.yaml',
+  '/nonexistent/x.yaml',
+  'x'.repeat(300),
+  '\u0085',
 ];
 
 const scalar: fc.Arbitrary<unknown> = fc.oneof(
@@ -114,7 +174,12 @@ function anything(depth: number): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 4, arbitrary: scalar },
     { weight: 1, arbitrary: fc.array(inner, { maxLength: 3 }) },
-    { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...NAMES, ...ODD_NAMES), fc.string({ maxLength: 6 })), inner, { maxKeys: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...NAMES, ...ODD_NAMES), fc.string({ maxLength: 6 })), inner, {
+        maxKeys: 3,
+      }),
+    },
   );
 }
 
@@ -123,18 +188,38 @@ function grammar(noisy: boolean) {
   /** Valid values; in a noisy document also invalid ones and anything at all. */
   const one = <T>(valid: fc.Arbitrary<T>, ...invalid: unknown[]): fc.Arbitrary<unknown> =>
     noisy
-      ? fc.oneof({ weight: 8, arbitrary: valid }, { weight: 1, arbitrary: invalid.length ? fc.constantFrom(...invalid) : scalar }, { weight: 1, arbitrary: anything(2) })
+      ? fc.oneof(
+          { weight: 8, arbitrary: valid },
+          { weight: 1, arbitrary: invalid.length ? fc.constantFrom(...invalid) : scalar },
+          { weight: 1, arbitrary: anything(2) },
+        )
       : valid;
   const pick = (valid: unknown[], ...invalid: unknown[]) => one(fc.constantFrom(...valid), ...invalid);
   // Lists without repeats unless noisy: the schema rejects a repeated entry in most of them.
-  const list = (item: fc.Arbitrary<unknown>) => (noisy ? fc.array(item, { maxLength: 3 }) : fc.uniqueArray(item, { maxLength: 3, selector: (v) => JSON.stringify(v) }));
-  const rec = (fields: Record<string, fc.Arbitrary<unknown>>, required: string[] = []) => fc.record(fields, { requiredKeys: required });
-  const name = noisy ? fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...NAMES) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_NAMES) }) : fc.constantFrom(...NAMES);
+  const list = (item: fc.Arbitrary<unknown>) =>
+    noisy
+      ? fc.array(item, { maxLength: 3 })
+      : fc.uniqueArray(item, { maxLength: 3, selector: (v) => JSON.stringify(v) });
+  const rec = (fields: Record<string, fc.Arbitrary<unknown>>, required: string[] = []) =>
+    fc.record(fields, { requiredKeys: required });
+  const name = noisy
+    ? fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...NAMES) },
+        { weight: 1, arbitrary: fc.constantFrom(...ODD_NAMES) },
+      )
+    : fc.constantFrom(...NAMES);
   const text = one(fc.constantFrom(...BENIGN), ...HOSTILE);
   const duration = pick(['10s', '1m30s', '500ms', '${N}s'], '-5s', '10 parsecs', 5);
   const bytes = pick(['512m', '1g', 1024, '0'], '12 potatoes', -1);
   const env = one(
-    fc.oneof(fc.dictionary(fc.constantFrom('A', 'B', 'SET', 'PATH'), fc.oneof(fc.constantFrom('1', 'x', '${SET}', '$$'), fc.constant(null)), { maxKeys: 3 }), list(fc.constantFrom('A=1', 'B', 'SET', 'C=${SET}'))),
+    fc.oneof(
+      fc.dictionary(
+        fc.constantFrom('A', 'B', 'SET', 'PATH'),
+        fc.oneof(fc.constantFrom('1', 'x', '${SET}', '$$'), fc.constant(null)),
+        { maxKeys: 3 },
+      ),
+      list(fc.constantFrom('A=1', 'B', 'SET', 'C=${SET}')),
+    ),
     '=x',
     5,
   );
@@ -142,29 +227,139 @@ function grammar(noisy: boolean) {
 
   const fields: Record<string, fc.Arbitrary<unknown>> = {
     image: pick(['nginx', 'nginx:1.25', '${SET}', 'registry.example.com/x:${N}']),
-    build: one(fc.oneof(fc.constant('.'), rec({ context: fc.constantFrom('.', './app', 'https://github.com/a/b.git'), dockerfile: fc.constantFrom('Dockerfile', 'x/D'), args: env, secrets: list(name) }, ['context'])), { context: '.', dockerfile: 'D', dockerfile_inline: 'FROM x' }),
+    build: one(
+      fc.oneof(
+        fc.constant('.'),
+        rec(
+          {
+            context: fc.constantFrom('.', './app', 'https://github.com/a/b.git'),
+            dockerfile: fc.constantFrom('Dockerfile', 'x/D'),
+            args: env,
+            secrets: list(name),
+          },
+          ['context'],
+        ),
+      ),
+      { context: '.', dockerfile: 'D', dockerfile_inline: 'FROM x' },
+    ),
     command: one(fc.oneof(text, list(text))),
     entrypoint: one(fc.oneof(text, list(text))),
     environment: env,
-    env_file: one(fc.oneof(fc.constant('app.env'), list(fc.oneof(fc.constant('app.env'), rec({ path: fc.constantFrom('app.env', 'missing.env'), required: fc.constant(false) }, ['path'])))), 'missing.env', '/nonexistent/x.env'),
-    ports: list(one(fc.oneof(fc.constantFrom('80', '8080:80', '127.0.0.1:8080:80/udp', '${PORT}:80', '8000-8001:80-81'), rec({ target: fc.integer({ min: 1, max: 65_535 }), published: fc.constantFrom('8080', '${PORT}'), protocol: fc.constantFrom('tcp', 'udp') }, ['target'])), '70000:80', '80/xyz', { target: 80, protocol: 'http' })),
+    env_file: one(
+      fc.oneof(
+        fc.constant('app.env'),
+        list(
+          fc.oneof(
+            fc.constant('app.env'),
+            rec({ path: fc.constantFrom('app.env', 'missing.env'), required: fc.constant(false) }, ['path']),
+          ),
+        ),
+      ),
+      'missing.env',
+      '/nonexistent/x.env',
+    ),
+    ports: list(
+      one(
+        fc.oneof(
+          fc.constantFrom('80', '8080:80', '127.0.0.1:8080:80/udp', '${PORT}:80', '8000-8001:80-81'),
+          rec(
+            {
+              target: fc.integer({ min: 1, max: 65_535 }),
+              published: fc.constantFrom('8080', '${PORT}'),
+              protocol: fc.constantFrom('tcp', 'udp'),
+            },
+            ['target'],
+          ),
+        ),
+        '70000:80',
+        '80/xyz',
+        { target: 80, protocol: 'http' },
+      ),
+    ),
     expose: list(pick(['80', '3000-3005', 8080], 'http')),
-    volumes: list(one(fc.oneof(fc.constantFrom('./data:/data', 'data:/data', '/anon', '~/x:/x', './a:/data'), rec({ type: fc.constant('bind'), source: fc.constant('./src'), target: fc.constantFrom('/data', '/x') }, ['type', 'target'])), ':::', 'undefined:/u')),
+    volumes: list(
+      one(
+        fc.oneof(
+          fc.constantFrom('./data:/data', 'data:/data', '/anon', '~/x:/x', './a:/data'),
+          rec({ type: fc.constant('bind'), source: fc.constant('./src'), target: fc.constantFrom('/data', '/x') }, [
+            'type',
+            'target',
+          ]),
+        ),
+        ':::',
+        'undefined:/u',
+      ),
+    ),
     volumes_from: list(one(fc.oneof(name, fc.constantFrom('container:abc', 'web:ro')))),
-    depends_on: one(fc.oneof(list(name), fc.dictionary(name, rec({ condition: fc.constantFrom('service_started', 'service_healthy', 'service_completed_successfully'), required: fc.boolean(), restart: fc.boolean() }, ['condition']), { maxKeys: 3 }))),
-    networks: one(fc.oneof(list(name), fc.dictionary(name, fc.oneof(fc.constant(null), rec({ aliases: list(name) })), { maxKeys: 2 }))),
+    depends_on: one(
+      fc.oneof(
+        list(name),
+        fc.dictionary(
+          name,
+          rec(
+            {
+              condition: fc.constantFrom('service_started', 'service_healthy', 'service_completed_successfully'),
+              required: fc.boolean(),
+              restart: fc.boolean(),
+            },
+            ['condition'],
+          ),
+          { maxKeys: 3 },
+        ),
+      ),
+    ),
+    networks: one(
+      fc.oneof(
+        list(name),
+        fc.dictionary(name, fc.oneof(fc.constant(null), rec({ aliases: list(name) })), { maxKeys: 2 }),
+      ),
+    ),
     network_mode: one(fc.oneof(fc.constantFrom('host', 'none', 'bridge'), serviceRef('service:')), 'service:'),
     ipc: one(fc.oneof(fc.constantFrom('host', 'shareable'), serviceRef('service:'))),
     pid: one(fc.oneof(fc.constant('host'), serviceRef('service:'))),
-    links: list(one(fc.oneof(name, name.map((n) => `${n}:alias`)))),
-    extends: one(fc.oneof(name, rec({ service: name }, ['service']), rec({ file: fc.constantFrom('other.yaml', 'missing.yaml', 'compose.yaml'), service: name }, ['file', 'service']))),
+    links: list(
+      one(
+        fc.oneof(
+          name,
+          name.map((n) => `${n}:alias`),
+        ),
+      ),
+    ),
+    extends: one(
+      fc.oneof(
+        name,
+        rec({ service: name }, ['service']),
+        rec({ file: fc.constantFrom('other.yaml', 'missing.yaml', 'compose.yaml'), service: name }, [
+          'file',
+          'service',
+        ]),
+      ),
+    ),
     profiles: list(pick(['debug', 'tools'])),
-    healthcheck: one(rec({ test: fc.oneof(fc.constant(['CMD', 'true']), fc.constant('curl x'), fc.constant(['NONE'])), interval: duration, retries: fc.nat(5), disable: fc.boolean() }), { test: ['RUN'] }),
-    deploy: one(rec({ replicas: pick([0, 1, 2, '${N}']), resources: rec({ limits: rec({ memory: bytes, cpus: pick(['0.5', 2], 'lots'), pids: fc.nat(9) }) }) })),
+    healthcheck: one(
+      rec({
+        test: fc.oneof(fc.constant(['CMD', 'true']), fc.constant('curl x'), fc.constant(['NONE'])),
+        interval: duration,
+        retries: fc.nat(5),
+        disable: fc.boolean(),
+      }),
+      { test: ['RUN'] },
+    ),
+    deploy: one(
+      rec({
+        replicas: pick([0, 1, 2, '${N}']),
+        resources: rec({ limits: rec({ memory: bytes, cpus: pick(['0.5', 2], 'lots'), pids: fc.nat(9) }) }),
+      }),
+    ),
     restart: pick(['always', 'no', 'unless-stopped', 'on-failure:3']),
     container_name: name,
     scale: pick([0, 1, 2, '${N}'], -1),
-    ulimits: one(fc.dictionary(fc.constantFrom('nofile', 'nproc'), fc.oneof(fc.nat(9), fc.constant({ soft: 1, hard: 2 })), { maxKeys: 2 }), { nofile: { soft: 1 } }),
+    ulimits: one(
+      fc.dictionary(fc.constantFrom('nofile', 'nproc'), fc.oneof(fc.nat(9), fc.constant({ soft: 1, hard: 2 })), {
+        maxKeys: 2,
+      }),
+      { nofile: { soft: 1 } },
+    ),
     labels: env,
     cpus: pick([0.5, '1'], 'lots', -1),
     mem_limit: bytes,
@@ -173,29 +368,93 @@ function grammar(noisy: boolean) {
     secrets: list(one(fc.oneof(name, rec({ source: name, target: fc.constantFrom('/run/x', 'x') }, ['source'])))),
     configs: list(one(fc.oneof(name, rec({ source: name, target: fc.constant('/etc/x') }, ['source'])))),
     tmpfs: one(fc.oneof(fc.constant('/run'), list(fc.constantFrom('/run', '/data', '/tmp:size=1m')))),
-    extra_hosts: one(fc.oneof(list(fc.constantFrom('h:1.2.3.4', 'h=::1')), fc.dictionary(fc.constantFrom('h', 'k'), fc.constantFrom('1.2.3.4', '::1'), { maxKeys: 2 })), ['bad']),
-    logging: one(rec({ driver: fc.constantFrom('json-file', 'syslog'), options: fc.dictionary(fc.constantFrom('max-size', 'tag'), fc.constantFrom('1m', 'x'), { maxKeys: 2 }) })),
-    develop: one(rec({ watch: list(rec({ path: fc.constantFrom('.', './src'), action: fc.constantFrom('sync', 'rebuild', 'restart'), target: fc.constant('/app') }, ['path', 'action'])) })),
+    extra_hosts: one(
+      fc.oneof(
+        list(fc.constantFrom('h:1.2.3.4', 'h=::1')),
+        fc.dictionary(fc.constantFrom('h', 'k'), fc.constantFrom('1.2.3.4', '::1'), { maxKeys: 2 }),
+      ),
+      ['bad'],
+    ),
+    logging: one(
+      rec({
+        driver: fc.constantFrom('json-file', 'syslog'),
+        options: fc.dictionary(fc.constantFrom('max-size', 'tag'), fc.constantFrom('1m', 'x'), { maxKeys: 2 }),
+      }),
+    ),
+    develop: one(
+      rec({
+        watch: list(
+          rec(
+            {
+              path: fc.constantFrom('.', './src'),
+              action: fc.constantFrom('sync', 'rebuild', 'restart'),
+              target: fc.constant('/app'),
+            },
+            ['path', 'action'],
+          ),
+        ),
+      }),
+    ),
     privileged: pick([true, false, 'yes'], 'maybe'),
     platform: pick(['linux/amd64', 'linux/arm64']),
-    gpus: one(fc.oneof(fc.constant('all'), list(rec({ driver: fc.constant('nvidia'), count: fc.oneof(fc.integer({ min: -1, max: 2 }), fc.constant('all')) })))),
+    gpus: one(
+      fc.oneof(
+        fc.constant('all'),
+        list(
+          rec({ driver: fc.constant('nvidia'), count: fc.oneof(fc.integer({ min: -1, max: 2 }), fc.constant('all')) }),
+        ),
+      ),
+    ),
     'x-meta': anything(2),
   };
   if (noisy) fields.imgae = scalar;
 
   const keys = Object.keys(fields);
   const service = fc
-    .shuffledSubarray(keys.filter((k) => k !== 'image' && k !== 'build'), { minLength: 0, maxLength: 6 })
-    .chain((picked) => fc.record(Object.fromEntries([...picked, 'image'].map((k) => [k, fields[k]])), { requiredKeys: noisy ? [] : ['image'] }));
+    .shuffledSubarray(
+      keys.filter((k) => k !== 'image' && k !== 'build'),
+      { minLength: 0, maxLength: 6 },
+    )
+    .chain((picked) =>
+      fc.record(Object.fromEntries([...picked, 'image'].map((k) => [k, fields[k]])), {
+        requiredKeys: noisy ? [] : ['image'],
+      }),
+    );
 
   const resource = fc.oneof(
     { weight: 2, arbitrary: fc.constant(null) },
-    { weight: 4, arbitrary: rec({ external: fc.boolean(), name: fc.constantFrom('custom', '${SET}'), driver: fc.constantFrom('local', 'bridge'), labels: env }) },
+    {
+      weight: 4,
+      arbitrary: rec({
+        external: fc.boolean(),
+        name: fc.constantFrom('custom', '${SET}'),
+        driver: fc.constantFrom('local', 'bridge'),
+        labels: env,
+      }),
+    },
   );
-  const fileResource = rec({ file: fc.constantFrom('./secret.txt', 'app.env'), environment: fc.constant('SET'), external: fc.constant(true) });
+  const fileResource = rec({
+    file: fc.constantFrom('./secret.txt', 'app.env'),
+    environment: fc.constant('SET'),
+    external: fc.constant(true),
+  });
   const resources = (kind: fc.Arbitrary<unknown>) => one(fc.dictionary(name, kind, { maxKeys: 3 }));
 
-  const include = one(list(fc.oneof(fc.constantFrom('other.yaml', 'missing.yaml', 'compose.yaml'), rec({ path: fc.constantFrom('other.yaml', './sub/../other.yaml'), env_file: fc.constantFrom('app.env', 'missing.env'), project_directory: fc.constantFrom('.', 'sub') }, ['path']))));
+  const include = one(
+    list(
+      fc.oneof(
+        fc.constantFrom('other.yaml', 'missing.yaml', 'compose.yaml'),
+        rec(
+          {
+            path: fc.constantFrom('other.yaml', './sub/../other.yaml'),
+            env_file: fc.constantFrom('app.env', 'missing.env'),
+            project_directory: fc.constantFrom('.', 'sub'),
+          },
+          ['path'],
+        ),
+      ),
+    ),
+  );
   return rec(
     {
       name: pick(['app', '${SET}', 'a_b-c'], 'App', 'x y'),
@@ -216,8 +475,12 @@ const documentText: fc.Arbitrary<string> = fc
   .tuple(fc.oneof(grammar(false), grammar(true)), fc.constantFrom('yaml', 'yaml', 'json', 'anchors', 'tags'))
   .map(([doc, style]) => {
     const text = style === 'json' ? JSON.stringify(doc) : stringify(doc, { aliasDuplicateObjects: false });
-    if (style === 'anchors') return `x-base: &base {image: nginx, environment: {A: "1"}}\n${text.replace(/^(\s+)image: .*$/m, '$1<<: *base')}`;
-    if (style === 'tags') return text.replace(/^(\s+)(ports|environment|command|volumes):(.*)$/m, '$1$2: !reset$3').replace(/^(\s+)labels:/m, '$1labels: !override');
+    if (style === 'anchors')
+      return `x-base: &base {image: nginx, environment: {A: "1"}}\n${text.replace(/^(\s+)image: .*$/m, '$1<<: *base')}`;
+    if (style === 'tags')
+      return text
+        .replace(/^(\s+)(ports|environment|command|volumes):(.*)$/m, '$1$2: !reset$3')
+        .replace(/^(\s+)labels:/m, '$1labels: !override');
     return text;
   });
 
@@ -231,7 +494,46 @@ const VALID = [
 ];
 const OTHER = 'services:\n  base:\n    image: base\n    environment: {FROM_BASE: "1"}\n';
 
-const INSERTS = [':', ': ', '-', '- ', ' ', '  ', '\t', '\n', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '!reset ', '!override ', '<<: *a', '${', '}', '$', '#', ' # note', '\n# note\n', '? ', '|', '>', '%', '@', '\u0000', '\uFEFF', 'é', '\\', '\\"', '---\n', ', '];
+const INSERTS = [
+  ':',
+  ': ',
+  '-',
+  '- ',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '!reset ',
+  '!override ',
+  '<<: *a',
+  '${',
+  '}',
+  '$',
+  '#',
+  ' # note',
+  '\n# note\n',
+  '? ',
+  '|',
+  '>',
+  '%',
+  '@',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '\\',
+  '\\"',
+  '---\n',
+  ', ',
+];
 
 /** A place in the file, anywhere in it: fast-check would otherwise favour small numbers, the first lines. */
 const place = fc.noBias(fc.nat());
@@ -263,7 +565,9 @@ function mutate(text: string, m: Mutation): string {
   return lines.join('\n');
 }
 
-const mutated = fc.tuple(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 2 })).map(([text, ms]) => ms.reduce(mutate, text));
+const mutated = fc
+  .tuple(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 2 }))
+  .map(([text, ms]) => ms.reduce(mutate, text));
 /** A mutated file alone, or with an override file where one or both are mutated. */
 const mutatedProject = fc.oneof(
   { weight: 2, arbitrary: fc.record({ compose: mutated, override: fc.constant(undefined) }) },
@@ -272,12 +576,20 @@ const mutatedProject = fc.oneof(
 );
 
 const envText = fc.oneof(
-  fc.constantFrom('A=1\nB="two"\nC=\'three\'\nexport D=${A}\n', 'BAD KEY=1\n', 'Q="unterminated\n', 'E=${UNSET:?x}\n', 'COMPOSE_PROJECT_NAME=Bad Name\n', 'COMPOSE_PROFILES=debug\n'),
+  fc.constantFrom(
+    'A=1\nB="two"\nC=\'three\'\nexport D=${A}\n',
+    'BAD KEY=1\n',
+    'Q="unterminated\n',
+    'E=${UNSET:?x}\n',
+    'COMPOSE_PROJECT_NAME=Bad Name\n',
+    'COMPOSE_PROFILES=debug\n',
+  ),
   fc.string({ maxLength: 40 }),
 );
 
 /** Present one time in four. */
-const rarely = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+const rarely = <T>(arb: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 
 // --- the properties -------------------------------------------------------------------------
 // Each property also requires that some of its inputs get far: a generator that produced only
@@ -287,9 +599,14 @@ describe('loadProject on generated input', () => {
   it('resolves or rejects with a LoadError for documents built from Compose keys', async () => {
     const outcomes = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(documentText, fc.option(documentText, { nil: undefined, freq: 2 }), rarely(envText), async (compose, other, dotenv) => {
-        await check({ compose, other, dotenv, appEnv: 'APP=1\n' }, outcomes);
-      }),
+      fc.asyncProperty(
+        documentText,
+        fc.option(documentText, { nil: undefined, freq: 2 }),
+        rarely(envText),
+        async (compose, other, dotenv) => {
+          await check({ compose, other, dotenv, appEnv: 'APP=1\n' }, outcomes);
+        },
+      ),
       { seed: SEED, numRuns: 150 * RUNS, endOnFailure: true },
     );
     expect(outcomes.get('ok') ?? 0).toBeGreaterThanOrEqual(10 * RUNS);
@@ -309,9 +626,14 @@ describe('loadProject on generated input', () => {
 
   it('resolves or rejects with a LoadError for random bytes and characters, alone or as a value', async () => {
     const outcomes = new Map<string, number>();
-    const characters = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }));
+    const characters = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+    );
     // Random characters are almost never a compose file; as a quoted value in one, they often load.
-    const inValue = characters.map((s) => `services:\n  web:\n    image: nginx\n    labels:\n      note: ${JSON.stringify(s)}\n`);
+    const inValue = characters.map(
+      (s) => `services:\n  web:\n    image: nginx\n    labels:\n      note: ${JSON.stringify(s)}\n`,
+    );
     const bytes = fc.oneof(fc.uint8Array({ maxLength: 400 }), characters, inValue);
     await fc.assert(
       fc.asyncProperty(bytes, rarely(fc.uint8Array({ maxLength: 100 })), async (compose, dotenv) => {

@@ -10,29 +10,56 @@ function merged(base: Dict, override: Dict): Dict {
   return (out.services as Dict).web as Dict;
 }
 
-const port = (published: string, target: number, extra: Dict = {}) => ({ mode: 'ingress', target, published, protocol: 'tcp', ...extra });
-const bind = (source: string, target: string, extra: Dict = {}) => ({ type: 'bind', source, target, bind: { create_host_path: true }, ...extra });
+const port = (published: string, target: number, extra: Dict = {}) => ({
+  mode: 'ingress',
+  target,
+  published,
+  protocol: 'tcp',
+  ...extra,
+});
+const bind = (source: string, target: string, extra: Dict = {}) => ({
+  type: 'bind',
+  source,
+  target,
+  bind: { create_host_path: true },
+  ...extra,
+});
 
 describe('mappings, scalars, sequences', () => {
   it('merges mappings deeply and replaces scalars', () => {
-    expect(mergeCompose({ services: { foo: { key1: 'value1', key2: 'value2' } } }, { services: { foo: { key2: 'VALUE', key3: 'value3' } } })).toEqual({
+    expect(
+      mergeCompose(
+        { services: { foo: { key1: 'value1', key2: 'value2' } } },
+        { services: { foo: { key2: 'VALUE', key3: 'value3' } } },
+      ),
+    ).toEqual({
       services: { foo: { key1: 'value1', key2: 'VALUE', key3: 'value3' } },
     });
   });
 
   it('appends sequences', () => {
-    expect(merged({ volumes_from: ['a'], device_cgroup_rules: ['c 1:3 mr'] }, { volumes_from: ['b'], device_cgroup_rules: ['c 1:3 mr'] })).toEqual({
+    expect(
+      merged(
+        { volumes_from: ['a'], device_cgroup_rules: ['c 1:3 mr'] },
+        { volumes_from: ['b'], device_cgroup_rules: ['c 1:3 mr'] },
+      ),
+    ).toEqual({
       volumes_from: ['a', 'b'],
       device_cgroup_rules: ['c 1:3 mr', 'c 1:3 mr'],
     });
   });
 
   it('keeps the earlier value when the override is null', () => {
-    expect(merged({ image: 'x', deploy: { replicas: 2 } }, { image: null, deploy: null })).toEqual({ image: 'x', deploy: { replicas: 2 } });
+    expect(merged({ image: 'x', deploy: { replicas: 2 } }, { image: null, deploy: null })).toEqual({
+      image: 'x',
+      deploy: { replicas: 2 },
+    });
   });
 
   it('merges extension keys like any other mapping', () => {
-    expect(mergeCompose({ 'x-common': { a: 1, b: [1] } }, { 'x-common': { b: [2] } })).toEqual({ 'x-common': { a: 1, b: [1, 2] } });
+    expect(mergeCompose({ 'x-common': { a: 1, b: [1] } }, { 'x-common': { b: [2] } })).toEqual({
+      'x-common': { a: 1, b: [1, 2] },
+    });
   });
 
   it('refuses to merge a list over a mapping', () => {
@@ -66,9 +93,20 @@ describe('unique resources', () => {
     expect(
       merged(
         { ports: [port('8080', 80), port('9090', 90)] },
-        { ports: [port('8080', 80, { mode: 'host' }), port('8080', 80, { protocol: 'udp' }), port('9090', 90, { host_ip: '127.0.0.1' })] },
+        {
+          ports: [
+            port('8080', 80, { mode: 'host' }),
+            port('8080', 80, { protocol: 'udp' }),
+            port('9090', 90, { host_ip: '127.0.0.1' }),
+          ],
+        },
       ).ports,
-    ).toEqual([port('8080', 80, { mode: 'host' }), port('9090', 90), port('8080', 80, { protocol: 'udp' }), port('9090', 90, { host_ip: '127.0.0.1' })]);
+    ).toEqual([
+      port('8080', 80, { mode: 'host' }),
+      port('9090', 90),
+      port('8080', 80, { protocol: 'udp' }),
+      port('9090', 90, { host_ip: '127.0.0.1' }),
+    ]);
   });
 
   it('treats a missing host IP as 0.0.0.0', () => {
@@ -89,27 +127,48 @@ describe('unique resources', () => {
   it('keeps one secret or config per target, a missing target being derived from the source', () => {
     const web = merged(
       { secrets: [{ source: 's' }, { source: 't', target: '/t' }], configs: [{ source: 'c' }] },
-      { secrets: [{ source: 's', target: '/run/secrets/s', mode: 0o400 }, { source: 'u', target: '/t' }], configs: [{ source: 'c', target: '/c', uid: '1' }] },
+      {
+        secrets: [
+          { source: 's', target: '/run/secrets/s', mode: 0o400 },
+          { source: 'u', target: '/t' },
+        ],
+        configs: [{ source: 'c', target: '/c', uid: '1' }],
+      },
     );
-    expect(web.secrets).toEqual([{ source: 's', target: '/run/secrets/s', mode: 0o400 }, { source: 'u', target: '/t' }]);
+    expect(web.secrets).toEqual([
+      { source: 's', target: '/run/secrets/s', mode: 0o400 },
+      { source: 'u', target: '/t' },
+    ]);
     expect(web.configs).toEqual([{ source: 'c', target: '/c', uid: '1' }]);
   });
 
   it('removes duplicates within a single file merged into nothing', () => {
-    const out = mergeCompose({}, { services: { web: { ports: [port('80', 80), port('80', 80)], dns: ['1.1.1.1', '1.1.1.1'] } } });
+    const out = mergeCompose(
+      {},
+      { services: { web: { ports: [port('80', 80), port('80', 80)], dns: ['1.1.1.1', '1.1.1.1'] } } },
+    );
     expect(out).toEqual({ services: { web: { ports: [port('80', 80)], dns: ['1.1.1.1'] } } });
   });
 });
 
 describe('merged by key', () => {
   it('merges environment by key, a later null winning', () => {
-    expect(merged({ environment: { A: '1', B: '2' } }, { environment: { B: null, C: '3' } }).environment).toEqual({ A: '1', B: null, C: '3' });
+    expect(merged({ environment: { A: '1', B: '2' } }, { environment: { B: null, C: '3' } }).environment).toEqual({
+      A: '1',
+      B: null,
+      C: '3',
+    });
   });
 
   it('merges labels, annotations, sysctls, build args and logging options by key', () => {
     expect(
       merged(
-        { labels: { a: '1', b: '2' }, annotations: { x: '1' }, sysctls: { s: '1' }, build: { context: '/a', args: { A: '1', B: null } } },
+        {
+          labels: { a: '1', b: '2' },
+          annotations: { x: '1' },
+          sysctls: { s: '1' },
+          build: { context: '/a', args: { A: '1', B: null } },
+        },
         { labels: { b: '3' }, annotations: { y: '2' }, sysctls: { s: '2' }, build: { args: { B: 'x' } } },
       ),
     ).toEqual({
@@ -121,7 +180,12 @@ describe('merged by key', () => {
   });
 
   it('gathers the IPs of each extra host', () => {
-    expect(merged({ extra_hosts: { a: ['1.1.1.1'], b: ['::1'] } }, { extra_hosts: { a: ['1.1.1.1', '2.2.2.2'], c: ['3.3.3.3'] } }).extra_hosts).toEqual({
+    expect(
+      merged(
+        { extra_hosts: { a: ['1.1.1.1'], b: ['::1'] } },
+        { extra_hosts: { a: ['1.1.1.1', '2.2.2.2'], c: ['3.3.3.3'] } },
+      ).extra_hosts,
+    ).toEqual({
       a: ['1.1.1.1', '2.2.2.2'],
       b: ['::1'],
       c: ['3.3.3.3'],
@@ -129,7 +193,12 @@ describe('merged by key', () => {
   });
 
   it('replaces a ulimit and merges the others by name', () => {
-    expect(merged({ ulimits: { nofile: { soft: 1, hard: 2 }, nproc: { soft: 5, hard: 5 } } }, { ulimits: { nofile: { soft: 3, hard: 4 } } }).ulimits).toEqual({
+    expect(
+      merged(
+        { ulimits: { nofile: { soft: 1, hard: 2 }, nproc: { soft: 5, hard: 5 } } },
+        { ulimits: { nofile: { soft: 3, hard: 4 } } },
+      ).ulimits,
+    ).toEqual({
       nofile: { soft: 3, hard: 4 },
       nproc: { soft: 5, hard: 5 },
     });
@@ -139,7 +208,12 @@ describe('merged by key', () => {
     expect(
       merged(
         { depends_on: { db: { condition: 'service_healthy', required: true, restart: true } } },
-        { depends_on: { db: { condition: 'service_started', required: true }, cache: { condition: 'service_started', required: false } } },
+        {
+          depends_on: {
+            db: { condition: 'service_started', required: true },
+            cache: { condition: 'service_started', required: false },
+          },
+        },
       ).depends_on,
     ).toEqual({
       db: { condition: 'service_started', required: true, restart: true },
@@ -149,9 +223,14 @@ describe('merged by key', () => {
 
   it('merges networks, a null entry keeping the earlier options', () => {
     expect(
-      merged({ networks: { front: { aliases: ['a'] }, back: null } }, { networks: { front: null, back: { aliases: ['b'] }, other: null } }).networks,
+      merged(
+        { networks: { front: { aliases: ['a'] }, back: null } },
+        { networks: { front: null, back: { aliases: ['b'] }, other: null } },
+      ).networks,
     ).toEqual({ front: { aliases: ['a'] }, back: { aliases: ['b'] }, other: null });
-    expect(merged({ networks: { front: { aliases: ['a'] } } }, { networks: { front: { aliases: ['a', 'b'] } } }).networks).toEqual({
+    expect(
+      merged({ networks: { front: { aliases: ['a'] } } }, { networks: { front: { aliases: ['a', 'b'] } } }).networks,
+    ).toEqual({
       front: { aliases: ['a', 'b'] },
     });
   });
@@ -160,19 +239,27 @@ describe('merged by key', () => {
 describe('logging', () => {
   it('merges options for the same driver', () => {
     expect(
-      merged({ logging: { driver: 'syslog', options: { a: '1', b: '2' } } }, { logging: { driver: 'syslog', options: { b: '3' } } }).logging,
+      merged(
+        { logging: { driver: 'syslog', options: { a: '1', b: '2' } } },
+        { logging: { driver: 'syslog', options: { b: '3' } } },
+      ).logging,
     ).toEqual({ driver: 'syslog', options: { a: '1', b: '3' } });
   });
 
   it('merges options when a file names no driver', () => {
-    expect(merged({ logging: { options: { 'max-size': '10m' } } }, { logging: { options: { 'max-file': '3' } } }).logging).toEqual({
+    expect(
+      merged({ logging: { options: { 'max-size': '10m' } } }, { logging: { options: { 'max-file': '3' } } }).logging,
+    ).toEqual({
       options: { 'max-size': '10m', 'max-file': '3' },
     });
   });
 
   it('replaces the options along with a different driver', () => {
     expect(
-      merged({ logging: { driver: 'local', options: { 'max-size': '10m' } } }, { logging: { driver: 'syslog', options: { 'syslog-address': 'x' } } }).logging,
+      merged(
+        { logging: { driver: 'local', options: { 'max-size': '10m' } } },
+        { logging: { driver: 'syslog', options: { 'syslog-address': 'x' } } },
+      ).logging,
     ).toEqual({ driver: 'syslog', options: { 'syslog-address': 'x' } });
   });
 });
@@ -221,8 +308,14 @@ describe('lists without duplicates', () => {
         },
         {
           tmpfs: ['/run:size=2m'],
-          devices: [{ source: '/dev/b', target: '/dev/x', permissions: 'r' }, { source: '/dev/c', target: '/dev/c', permissions: 'rwm' }],
-          env_file: [{ path: '/p/.env', required: false }, { path: '/p/other.env', required: true }],
+          devices: [
+            { source: '/dev/b', target: '/dev/x', permissions: 'r' },
+            { source: '/dev/c', target: '/dev/c', permissions: 'rwm' },
+          ],
+          env_file: [
+            { path: '/p/.env', required: false },
+            { path: '/p/other.env', required: true },
+          ],
         },
       ),
     ).toEqual({
@@ -242,25 +335,43 @@ describe('lists without duplicates', () => {
 describe('!reset and !override', () => {
   it('drops values marked !reset', () => {
     expect(
-      merged({ image: 'myapp', ports: [port('8080', 80)], environment: { FOO: 'BAR', KEEP: '1' } }, { ports: new ResetTag(), environment: { FOO: new ResetTag() } }),
+      merged(
+        { image: 'myapp', ports: [port('8080', 80)], environment: { FOO: 'BAR', KEEP: '1' } },
+        { ports: new ResetTag(), environment: { FOO: new ResetTag() } },
+      ),
     ).toEqual({ image: 'myapp', environment: { KEEP: '1' } });
   });
 
   it('drops a whole service', () => {
-    expect(mergeCompose({ services: { a: { image: 'a' }, b: { image: 'b' } } }, { services: { b: new ResetTag() } })).toEqual({ services: { a: { image: 'a' } } });
+    expect(
+      mergeCompose({ services: { a: { image: 'a' }, b: { image: 'b' } } }, { services: { b: new ResetTag() } }),
+    ).toEqual({ services: { a: { image: 'a' } } });
   });
 
   it('replaces values marked !override instead of merging them', () => {
     expect(
       merged(
         { ports: [port('8080', 80)], environment: { A: '1' }, deploy: { replicas: 2, labels: { x: '1' } } },
-        { ports: new OverrideTag([port('8443', 443)]), environment: new OverrideTag({ B: '2' }), deploy: new OverrideTag({ replicas: 3 }) },
+        {
+          ports: new OverrideTag([port('8443', 443)]),
+          environment: new OverrideTag({ B: '2' }),
+          deploy: new OverrideTag({ replicas: 3 }),
+        },
       ),
     ).toEqual({ ports: [port('8443', 443)], environment: { B: '2' }, deploy: { replicas: 3 } });
   });
 
   it('strips the markers when nothing earlier had the key', () => {
-    expect(merged({ image: 'x' }, { ports: new ResetTag(), command: new OverrideTag(['a']), deploy: { labels: new OverrideTag({ x: '1' }), mode: new ResetTag() } })).toEqual({
+    expect(
+      merged(
+        { image: 'x' },
+        {
+          ports: new ResetTag(),
+          command: new OverrideTag(['a']),
+          deploy: { labels: new OverrideTag({ x: '1' }), mode: new ResetTag() },
+        },
+      ),
+    ).toEqual({
       image: 'x',
       command: ['a'],
       deploy: { labels: { x: '1' } },
@@ -269,7 +380,16 @@ describe('!reset and !override', () => {
 
   it('strips markers from a single file', () => {
     expect(
-      stripMergeTags({ services: { web: { image: 'x', ports: new ResetTag(), environment: new OverrideTag({ A: '1', B: new ResetTag() }), dns: [new ResetTag(), 'a'] } } }),
+      stripMergeTags({
+        services: {
+          web: {
+            image: 'x',
+            ports: new ResetTag(),
+            environment: new OverrideTag({ A: '1', B: new ResetTag() }),
+            dns: [new ResetTag(), 'a'],
+          },
+        },
+      }),
     ).toEqual({ services: { web: { image: 'x', environment: { A: '1' }, dns: ['a'] } } });
   });
 });
@@ -277,7 +397,11 @@ describe('!reset and !override', () => {
 describe('networks', () => {
   it('merges IPAM configs by subnet, a new subnet replacing the old', () => {
     const base = { networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/16', gateway: '10.0.0.1' }] } } } };
-    expect(mergeCompose(base, { networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/16', ip_range: '10.0.1.0/24' }] } } } })).toEqual({
+    expect(
+      mergeCompose(base, {
+        networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/16', ip_range: '10.0.1.0/24' }] } } },
+      }),
+    ).toEqual({
       networks: { n: { ipam: { config: [{ subnet: '10.0.0.0/16', gateway: '10.0.0.1', ip_range: '10.0.1.0/24' }] } } },
     });
     expect(mergeCompose(base, { networks: { n: { ipam: { config: [{ subnet: '172.28.0.0/16' }] } } } })).toEqual({

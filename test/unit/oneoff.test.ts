@@ -34,7 +34,15 @@ describe('oneOffService', () => {
   });
 
   it('applies the command line: command, env over the service env, labels, user, workdir', () => {
-    const s = oneOffService(web, { tty: true, interactive: false, command: ['sh'], env: { B: 'x', C: '3' }, labels: { extra: 'y' }, user: 'nobody', workdir: '/tmp' });
+    const s = oneOffService(web, {
+      tty: true,
+      interactive: false,
+      command: ['sh'],
+      env: { B: 'x', C: '3' },
+      labels: { extra: 'y' },
+      user: 'nobody',
+      workdir: '/tmp',
+    });
     expect(s.command).toEqual(['sh']);
     expect(s.environment).toEqual({ A: '1', B: 'x', C: '3' });
     expect(s.labels).toEqual({ team: 'a', extra: 'y' });
@@ -42,14 +50,21 @@ describe('oneOffService', () => {
   });
 
   it('an entrypoint without a command clears the command, as Compose does', () => {
-    expect(oneOffService(web, { tty: false, interactive: true, entrypoint: ['env'] })).toMatchObject({ entrypoint: ['env'], command: [] });
-    expect(oneOffService(web, { tty: false, interactive: true, entrypoint: ['sh', '-c'], command: ['id'] })).toMatchObject({ entrypoint: ['sh', '-c'], command: ['id'] });
+    expect(oneOffService(web, { tty: false, interactive: true, entrypoint: ['env'] })).toMatchObject({
+      entrypoint: ['env'],
+      command: [],
+    });
+    expect(
+      oneOffService(web, { tty: false, interactive: true, entrypoint: ['sh', '-c'], command: ['id'] }),
+    ).toMatchObject({ entrypoint: ['sh', '-c'], command: ['id'] });
   });
 
   it('publishes the service ports only with servicePorts, else only the given ones', () => {
     const published = parsePortArgs(['127.0.0.1:9000:80']);
     expect(oneOffService(web, { tty: false, interactive: true, servicePorts: true }).ports).toEqual(web.ports);
-    expect(oneOffService(web, { tty: false, interactive: true, ports: published }).ports).toEqual([{ mode: 'ingress', host_ip: '127.0.0.1', target: 80, published: '9000', protocol: 'tcp' }]);
+    expect(oneOffService(web, { tty: false, interactive: true, ports: published }).ports).toEqual([
+      { mode: 'ingress', host_ip: '127.0.0.1', target: 80, published: '9000', protocol: 'tcp' },
+    ]);
   });
 
   it('adds -v volumes, replacing a service volume with the same target', () => {
@@ -72,8 +87,17 @@ describe('names and labels', () => {
     const slug = newSlug();
     expect(slug).toMatch(/^[0-9a-f]{64}$/);
     expect(oneOffName('proj', 'web', slug)).toBe(`proj-web-run-${slug.slice(0, 12)}`);
-    const loaded = { project: { name: 'proj' }, workingDir: '/p', configFiles: ['/p/compose.yaml'], envFiles: [] } as unknown as LoadedProject;
-    const labels = containerLabels(loaded, { ...web, depends_on: { db: { condition: 'service_healthy', required: true, restart: true } } } as Service, { number: 1, imageId: 'sha256:abc', oneoffSlug: slug });
+    const loaded = {
+      project: { name: 'proj' },
+      workingDir: '/p',
+      configFiles: ['/p/compose.yaml'],
+      envFiles: [],
+    } as unknown as LoadedProject;
+    const labels = containerLabels(
+      loaded,
+      { ...web, depends_on: { db: { condition: 'service_healthy', required: true, restart: true } } } as Service,
+      { number: 1, imageId: 'sha256:abc', oneoffSlug: slug },
+    );
     expect(labels).toMatchObject({
       [Label.project]: 'proj',
       [Label.service]: 'web',
@@ -92,9 +116,19 @@ describe('resourcesOnly', () => {
   it('keeps the network and volume steps of a plan and drops container steps', () => {
     const plan = resourcesOnly({
       nodes: [
-        { id: 'network:default', step: { kind: 'create-network', key: 'default', name: 'p_default' }, reason: '', after: [] },
+        {
+          id: 'network:default',
+          step: { kind: 'create-network', key: 'default', name: 'p_default' },
+          reason: '',
+          after: [],
+        },
         { id: 'volume:data', step: { kind: 'create-volume', key: 'data', name: 'p_data' }, reason: '', after: [] },
-        { id: 'container:web:1', step: { kind: 'start-container', service: 'web', number: 1, container: { id: 'x', name: 'p-web-1' } }, reason: '', after: [] },
+        {
+          id: 'container:web:1',
+          step: { kind: 'start-container', service: 'web', number: 1, container: { id: 'x', name: 'p-web-1' } },
+          reason: '',
+          after: [],
+        },
         { id: 'ready:web', step: { kind: 'service-ready', service: 'web' }, reason: '', after: ['container:web:1'] },
       ],
       warnings: ['w'],

@@ -36,10 +36,21 @@ describe('the progress renderer', () => {
   it('masks the text of every event before it is drawn', () => {
     const out = capture();
     const renderer = createRenderer(out.stream, 'plain', (text) => text.replaceAll(PASSWORD, MASK));
-    renderer.listener({ type: 'step', id: 'start:web', kind: 'start-container', resource: 'Container p-web-1', status: 'failed', text: 'Error', reason: '', error: `exec: "/x-${PASSWORD}": not found` });
+    renderer.listener({
+      type: 'step',
+      id: 'start:web',
+      kind: 'start-container',
+      resource: 'Container p-web-1',
+      status: 'failed',
+      text: 'Error',
+      reason: '',
+      error: `exec: "/x-${PASSWORD}": not found`,
+    });
     renderer.listener({ type: 'warning', message: `w ${PASSWORD}` });
     renderer.listener({ type: 'output', service: 'web', line: `token ${PASSWORD}` });
-    expect(out.text()).toBe(` Container p-web-1  Error: exec: "/x-${MASK}": not found\nwarning: w ${MASK}\nweb | token ${MASK}\n`);
+    expect(out.text()).toBe(
+      ` Container p-web-1  Error: exec: "/x-${MASK}": not found\nwarning: w ${MASK}\nweb | token ${MASK}\n`,
+    );
   });
 });
 
@@ -54,16 +65,32 @@ describe('the berth command', () => {
   it('masks a .env password in an error raised after loading, as in one the loader words itself', async () => {
     // container_name is checked after merging: the message quotes the interpolated value, which the edge masks.
     const dir = tempTree({
-      'compose.yaml': lines('services:', '  web:', '    image: busybox', '    container_name: "c-${DB_PASSWORD}"', '    scale: 2'),
+      'compose.yaml': lines(
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    container_name: "c-${DB_PASSWORD}"',
+        '    scale: 2',
+      ),
       '.env': `DB_PASSWORD=${PASSWORD}\n`,
     });
     const result = await run(['--project-directory', dir, 'config']);
     expect(result.code).toBe(1);
-    expect(result.err).toBe(`error: ${dir}/compose.yaml:4:21: services.web.container_name: container_name "c-${MASK}" cannot be used with more than one replica: container names must be unique\n`);
+    expect(result.err).toBe(
+      `error: ${dir}/compose.yaml:4:21: services.web.container_name: container_name "c-${MASK}" cannot be used with more than one replica: container names must be unique\n`,
+    );
   });
 
   it('prints a *_FILE variable, a path, as it is', async () => {
-    const dir = tempTree({ 'compose.yaml': lines('services:', '  db:', '    image: busybox', '    environment:', '      POSTGRES_PASSWORD_FILE: /run/secrets/db-password-file') });
+    const dir = tempTree({
+      'compose.yaml': lines(
+        'services:',
+        '  db:',
+        '    image: busybox',
+        '    environment:',
+        '      POSTGRES_PASSWORD_FILE: /run/secrets/db-password-file',
+      ),
+    });
     const result = await run(['--project-directory', dir, 'config']);
     expect(result.out).toContain('POSTGRES_PASSWORD_FILE: /run/secrets/db-password-file');
   });

@@ -14,19 +14,34 @@ const options: Record<string, OptionSpec> = {
 
 describe('splitPassthrough', () => {
   it('ends berth options at the service: the command keeps its own dashes', () => {
-    expect(splitPassthrough(options, ['-T', 'web', 'sh', '-c', 'exit 3'], 1)).toEqual({ own: ['-T', 'web'], rest: ['sh', '-c', 'exit 3'] });
+    expect(splitPassthrough(options, ['-T', 'web', 'sh', '-c', 'exit 3'], 1)).toEqual({
+      own: ['-T', 'web'],
+      rest: ['sh', '-c', 'exit 3'],
+    });
   });
 
   it('skips the values of string options, in every spelling', () => {
-    expect(splitPassthrough(options, ['-e', 'A=1', '--user', 'root', '--index=2', '-uroot', '-dTe', 'B=2', 'web', 'ls', '-l'], 1)).toEqual({
+    expect(
+      splitPassthrough(
+        options,
+        ['-e', 'A=1', '--user', 'root', '--index=2', '-uroot', '-dTe', 'B=2', 'web', 'ls', '-l'],
+        1,
+      ),
+    ).toEqual({
       own: ['-e', 'A=1', '--user', 'root', '--index=2', '-uroot', '-dTe', 'B=2', 'web'],
       rest: ['ls', '-l'],
     });
   });
 
   it('drops a -- between the service and the command, and reads a service given after --', () => {
-    expect(splitPassthrough(options, ['web', '--', 'sh', '-c', 'x'], 1)).toEqual({ own: ['web'], rest: ['sh', '-c', 'x'] });
-    expect(splitPassthrough(options, ['-d', '--', 'web', '--help'], 1)).toEqual({ own: ['-d', '--', 'web'], rest: ['--help'] });
+    expect(splitPassthrough(options, ['web', '--', 'sh', '-c', 'x'], 1)).toEqual({
+      own: ['web'],
+      rest: ['sh', '-c', 'x'],
+    });
+    expect(splitPassthrough(options, ['-d', '--', 'web', '--help'], 1)).toEqual({
+      own: ['-d', '--', 'web'],
+      rest: ['--help'],
+    });
   });
 
   it('passes nothing through when no service is given', () => {

@@ -9,13 +9,17 @@ describe('PlanGraph', () => {
   it('refuses an edge to a step that is not in the plan, naming both steps', () => {
     const b = new PlanGraph<Step>();
     b.add('network', work, 'not found');
-    expect(() => b.add('container', work, 'not found', ['network', 'netwrok'])).toThrow('plan step "container" waits on "netwrok", not in the plan before it');
+    expect(() => b.add('container', work, 'not found', ['network', 'netwrok'])).toThrow(
+      'plan step "container" waits on "netwrok", not in the plan before it',
+    );
     expect(b.has('container')).toBe(false);
   });
 
   it('refuses an edge to a step added later, so every plan lists its steps in an order that could run', () => {
     const b = new PlanGraph<Step>();
-    expect(() => b.add('remove', work, 'down', ['stop'])).toThrow('plan step "remove" waits on "stop", not in the plan before it');
+    expect(() => b.add('remove', work, 'down', ['stop'])).toThrow(
+      'plan step "remove" waits on "stop", not in the plan before it',
+    );
   });
 
   it('keeps the first of two adds of one id, and drops repeated edges', () => {
@@ -50,7 +54,12 @@ describe('formatPlanGraph', () => {
     b.add('web', work, 'not found', ['ready:db', 'db', 'ready:idle']);
     b.warnings.push('careful');
     expect(formatPlanGraph(b.plan(), (n) => n.step.kind === 'mark')).toBe(
-      ['db work (not found)', 'cache work (not found)', 'web work (not found) after db, cache', 'warning: careful'].join('\n'),
+      [
+        'db work (not found)',
+        'cache work (not found)',
+        'web work (not found) after db, cache',
+        'warning: careful',
+      ].join('\n'),
     );
   });
 

@@ -32,14 +32,23 @@ function container(svc: Service, number: number, extra: Partial<ObservedContaine
 function observed(containers: ObservedContainer[] = [], extra: Partial<Observed> = {}): Observed {
   return {
     containers,
-    networks: { p_default: { id: 'n1', name: 'p_default', project: 'p', key: 'default', configHash: networkConfigHash({ name: 'p_default' }) } },
+    networks: {
+      p_default: {
+        id: 'n1',
+        name: 'p_default',
+        project: 'p',
+        key: 'default',
+        configHash: networkConfigHash({ name: 'p_default' }),
+      },
+    },
     volumes: {},
     images: { busybox: 'sha256:img' },
     ...extra,
   };
 }
 
-const steps = (plan: Plan) => plan.nodes.filter((n) => n.step.kind !== 'service-ready').map((n) => `${n.id} ${n.step.kind}`);
+const steps = (plan: Plan) =>
+  plan.nodes.filter((n) => n.step.kind !== 'service-ready').map((n) => `${n.id} ${n.step.kind}`);
 const node = (plan: Plan, id: string) => plan.nodes.find((n) => n.id === id)!;
 
 describe('planUp', () => {
@@ -48,7 +57,12 @@ describe('planUp', () => {
 
   it('creates the network, then every container, dependencies first', () => {
     const plan = planUp(project([web, db]), observed([], { networks: {} }));
-    expect(steps(plan)).toEqual(['network:default create-network', 'container:db:1 create-container', 'await:db:service_healthy await-service', 'container:web:1 create-container']);
+    expect(steps(plan)).toEqual([
+      'network:default create-network',
+      'container:db:1 create-container',
+      'await:db:service_healthy await-service',
+      'container:web:1 create-container',
+    ]);
     expect(node(plan, 'container:db:1').after).toEqual(['network:default']);
     expect(node(plan, 'await:db:service_healthy').after).toEqual(['ready:db']);
     expect(node(plan, 'container:web:1').after).toEqual(['network:default', 'await:db:service_healthy']);
@@ -96,7 +110,11 @@ describe('planUp', () => {
   });
 
   it('recreates a service sharing the network namespace of a recreated one', () => {
-    const sidecar = service('sidecar', { network_mode: 'service:db', networks: undefined, depends_on: { db: { condition: 'service_started', required: true } } });
+    const sidecar = service('sidecar', {
+      network_mode: 'service:db',
+      networks: undefined,
+      depends_on: { db: { condition: 'service_started', required: true } },
+    });
     const newDb = service('db', { environment: { V: '2' } });
     const plan = planUp(project([sidecar, newDb]), observed([container(sidecar, 1), container(db, 1)]));
     expect(node(plan, 'container:sidecar:1').reason).toBe('shares a namespace or volumes with recreated service "db"');
@@ -106,7 +124,12 @@ describe('planUp', () => {
     const up3 = planUp(project([db]), observed([container(db, 1)]), { scale: { db: 3 } });
     expect(steps(up3)).toEqual(['container:db:2 create-container', 'container:db:3 create-container']);
     const down1 = planUp(project([db]), observed([container(db, 1), container(db, 2), container(db, 3)]));
-    expect(steps(down1)).toEqual(['stop:p-db-2 stop-container', 'remove:p-db-2 remove-container', 'stop:p-db-3 stop-container', 'remove:p-db-3 remove-container']);
+    expect(steps(down1)).toEqual([
+      'stop:p-db-2 stop-container',
+      'remove:p-db-2 remove-container',
+      'stop:p-db-3 stop-container',
+      'remove:p-db-3 remove-container',
+    ]);
   });
 
   it('warns about orphans, and removes them only when asked', () => {
@@ -115,11 +138,17 @@ describe('planUp', () => {
     const warned = planUp(project([db]), snapshot);
     expect(steps(warned)).toEqual([]);
     expect(warned.warnings[0]).toMatch(/orphan containers \(p-gone-1\).*--remove-orphans/);
-    expect(steps(planUp(project([db]), snapshot, { removeOrphans: true }))).toEqual(['stop:p-gone-1 stop-container', 'remove:p-gone-1 remove-container']);
+    expect(steps(planUp(project([db]), snapshot, { removeOrphans: true }))).toEqual([
+      'stop:p-gone-1 stop-container',
+      'remove:p-gone-1 remove-container',
+    ]);
   });
 
   it('never treats one-off containers as orphans', () => {
-    const plan = planUp(project([db]), observed([container(db, 1), container(service('db'), 1, { oneoff: true, name: 'p-db-run-1' })]));
+    const plan = planUp(
+      project([db]),
+      observed([container(db, 1), container(service('db'), 1, { oneoff: true, name: 'p-db-run-1' })]),
+    );
     expect(plan.warnings).toEqual([]);
   });
 
@@ -128,12 +157,16 @@ describe('planUp', () => {
     const plan = planUp(project([web, db, other]), observed([]), { services: ['web'] });
     expect(steps(plan)).not.toContain('container:other:1 create-container');
     expect(steps(plan)).toContain('container:db:1 create-container');
-    expect(steps(planUp(project([web, db, other]), observed([]), { services: ['web'], noDeps: true }))).toEqual(['container:web:1 create-container']);
+    expect(steps(planUp(project([web, db, other]), observed([]), { services: ['web'], noDeps: true }))).toEqual([
+      'container:web:1 create-container',
+    ]);
   });
 
   it('refuses a missing external network before changing anything', () => {
     const p = project([db], { networks: { default: { name: 'shared', external: true } } });
-    expect(() => planUp(p, observed([], { networks: {} }))).toThrow(/network "shared" is declared as external, but could not be found/);
+    expect(() => planUp(p, observed([], { networks: {} }))).toThrow(
+      /network "shared" is declared as external, but could not be found/,
+    );
   });
 
   it('recreates a project network whose config changed, before the containers on it, which are kept', () => {
@@ -143,13 +176,18 @@ describe('planUp', () => {
     expect(node(plan, 'network:default').reason).toBe('network config changed');
 
     const changedDb = service('db', { labels: { v: '2' } });
-    const both = planUp(project([web, changedDb], { networks: p.networks }), observed([container(web, 1), container(db, 1)]));
+    const both = planUp(
+      project([web, changedDb], { networks: p.networks }),
+      observed([container(web, 1), container(db, 1)]),
+    );
     expect(node(both, 'container:db:1').after).toContain('network:default');
   });
 
   it('never recreates an external network, whatever its labels say', () => {
     const p = project([db], { networks: { default: { name: 'shared', external: true } } });
-    const snapshot = observed([container(db, 1)], { networks: { shared: { id: 'n2', name: 'shared', project: 'p', key: 'default', configHash: 'different' } } });
+    const snapshot = observed([container(db, 1)], {
+      networks: { shared: { id: 'n2', name: 'shared', project: 'p', key: 'default', configHash: 'different' } },
+    });
     expect(steps(planUp(p, snapshot))).toEqual([]);
     expect(steps(planUp(p, snapshot, { forceRecreate: true }))).toEqual(['container:db:1 recreate-container']);
   });
@@ -157,7 +195,12 @@ describe('planUp', () => {
   it('never recreates a volume whose config changed: it warns', () => {
     const withVolume = service('db', { volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
     const p = project([withVolume], { volumes: { data: { name: 'p_data', driver: 'local' } } });
-    const plan = planUp(p, observed([container(withVolume, 1)], { volumes: { p_data: { name: 'p_data', project: 'p', key: 'data', configHash: 'different' } } }));
+    const plan = planUp(
+      p,
+      observed([container(withVolume, 1)], {
+        volumes: { p_data: { name: 'p_data', project: 'p', key: 'data', configHash: 'different' } },
+      }),
+    );
     expect(steps(plan)).toEqual([]);
     expect(plan.warnings[0]).toMatch(/volume "p_data" exists with a different configuration; keeping it/);
   });
@@ -187,7 +230,9 @@ describe('planImages', () => {
   });
 
   it('refuses a missing image with pull_policy never, naming the service', () => {
-    expect(() => planImages(project([service('db', { pull_policy: 'never' })]), { images: {} })).toThrow(/service "db": image "busybox" is not present and pull_policy is "never"/);
+    expect(() => planImages(project([service('db', { pull_policy: 'never' })]), { images: {} })).toThrow(
+      /service "db": image "busybox" is not present and pull_policy is "never"/,
+    );
   });
 });
 
@@ -197,7 +242,9 @@ describe('planDown, planStop, planRemove', () => {
 
   it('stops dependents before their dependencies, then removes networks; volumes only with -v', () => {
     const p = project([web, db], { volumes: { data: { name: 'p_data' }, ext: { name: 'ext', external: true } } });
-    const snapshot = observed([container(web, 1), container(db, 1)], { volumes: { p_data: { name: 'p_data', project: 'p' }, ext: { name: 'ext' } } });
+    const snapshot = observed([container(web, 1), container(db, 1)], {
+      volumes: { p_data: { name: 'p_data', project: 'p' }, ext: { name: 'ext' } },
+    });
     const plan = planDown(p, snapshot);
     expect(node(plan, 'stop:p-db-1').after).toEqual(['stop:p-web-1']);
     expect(node(plan, 'network:default').after.sort()).toEqual(['remove:p-db-1', 'remove:p-web-1']);
@@ -207,11 +254,18 @@ describe('planDown, planStop, planRemove', () => {
     expect(steps(withVolumes)).not.toContain('volume:ext remove-volume');
   });
 
-  it('keeps the containers\' anonymous volumes unless -v, as Docker Compose does', () => {
+  it("keeps the containers' anonymous volumes unless -v, as Docker Compose does", () => {
     const snapshot = observed([container(web, 1), container(db, 1, { oneoff: true, number: 2, name: 'p-db-run-1' })]);
-    const removals = (plan: Plan) => plan.nodes.flatMap((n) => (n.step.kind === 'remove-container' ? [`${n.id} ${n.step.volumes}`] : []));
-    expect(removals(planDown(project([web, db]), snapshot)).sort()).toEqual(['remove:p-db-run-1 false', 'remove:p-web-1 false']);
-    expect(removals(planDown(project([web, db]), snapshot, { volumes: true })).sort()).toEqual(['remove:p-db-run-1 true', 'remove:p-web-1 true']);
+    const removals = (plan: Plan) =>
+      plan.nodes.flatMap((n) => (n.step.kind === 'remove-container' ? [`${n.id} ${n.step.volumes}`] : []));
+    expect(removals(planDown(project([web, db]), snapshot)).sort()).toEqual([
+      'remove:p-db-run-1 false',
+      'remove:p-web-1 false',
+    ]);
+    expect(removals(planDown(project([web, db]), snapshot, { volumes: true })).sort()).toEqual([
+      'remove:p-db-run-1 true',
+      'remove:p-web-1 true',
+    ]);
   });
 
   it('with services named, removes them and their dependents, keeping what the other services still use', () => {
@@ -229,13 +283,25 @@ describe('planDown, planStop, planRemove', () => {
       'volume:cache remove-volume',
     ]);
     const withDependents = steps(planDown(p, snapshot, { services: ['db'], volumes: true }));
-    expect(withDependents).toEqual(expect.arrayContaining(['remove:p-web-1 remove-container', 'remove:p-db-1 remove-container', 'network:default remove-network', 'volume:data remove-volume', 'volume:cache remove-volume']));
+    expect(withDependents).toEqual(
+      expect.arrayContaining([
+        'remove:p-web-1 remove-container',
+        'remove:p-db-1 remove-container',
+        'network:default remove-network',
+        'volume:data remove-volume',
+        'volume:cache remove-volume',
+      ]),
+    );
     expect(() => planDown(p, snapshot, { services: ['nope'] })).toThrow(/no such service: "nope"/);
   });
 
   it('never removes networks that belong to another project or are external', () => {
-    const p = project([db], { networks: { default: { name: 'p_default' }, shared: { name: 'shared', external: true } } });
-    const snapshot = observed([], { networks: { p_default: { id: 'x', name: 'p_default', project: 'other' }, shared: { id: 'y', name: 'shared' } } });
+    const p = project([db], {
+      networks: { default: { name: 'p_default' }, shared: { name: 'shared', external: true } },
+    });
+    const snapshot = observed([], {
+      networks: { p_default: { id: 'x', name: 'p_default', project: 'other' }, shared: { id: 'y', name: 'shared' } },
+    });
     expect(steps(planDown(p, snapshot))).toEqual([]);
   });
 
@@ -247,7 +313,11 @@ describe('planDown, planStop, planRemove', () => {
   it('rm removes stopped containers only, unless asked to stop them first', () => {
     const snapshot = observed([container(web, 1), container(db, 1, { state: 'exited' })]);
     expect(steps(planRemove(project([web, db]), snapshot))).toEqual(['remove:p-db-1 remove-container']);
-    expect(steps(planRemove(project([web, db]), snapshot, { stop: true }))).toEqual(['stop:p-web-1 stop-container', 'remove:p-web-1 remove-container', 'remove:p-db-1 remove-container']);
+    expect(steps(planRemove(project([web, db]), snapshot, { stop: true }))).toEqual([
+      'stop:p-web-1 stop-container',
+      'remove:p-web-1 remove-container',
+      'remove:p-db-1 remove-container',
+    ]);
   });
 });
 
@@ -255,7 +325,10 @@ describe('planDown, planStop, planRemove', () => {
 // the order as well as the steps. The expected texts are written from what the plan must be.
 describe('formatPlan (golden plans)', () => {
   it('web waits for a healthy db: network and volume first, then db, the wait, and both web replicas', () => {
-    const web = service('web', { deploy: { replicas: 2 }, depends_on: { db: { condition: 'service_healthy', required: true } } });
+    const web = service('web', {
+      deploy: { replicas: 2 },
+      depends_on: { db: { condition: 'service_healthy', required: true } },
+    });
     const db = service('db', { volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
     const plan = planUp(project([web, db], { volumes: { data: { name: 'p_data' } } }), observed([], { networks: {} }));
     expect(formatPlan(plan)).toBe(
@@ -274,7 +347,10 @@ describe('formatPlan (golden plans)', () => {
     const db = service('db');
     const app = service('app', { depends_on: { db: { condition: 'service_started', required: true, restart: true } } });
     const web = service('web', { depends_on: { db: { condition: 'service_started', required: true } } });
-    const plan = planUp(project([app, web, service('db', { environment: { V: '2' } })]), observed([container(app, 1), container(web, 1), container(db, 1)]));
+    const plan = planUp(
+      project([app, web, service('db', { environment: { V: '2' } })]),
+      observed([container(app, 1), container(web, 1), container(db, 1)]),
+    );
     expect(formatPlan(plan)).toBe(
       [
         'container:db:1 recreate-container (config hash changed)',
@@ -285,7 +361,10 @@ describe('formatPlan (golden plans)', () => {
 
   it('scaling down removes the highest numbers, each stopped before it is removed, and recreates the one kept', () => {
     const db = service('db');
-    const plan = planUp(project([service('db', { environment: { V: '2' } })]), observed([container(db, 1), container(db, 2), container(db, 3)]));
+    const plan = planUp(
+      project([service('db', { environment: { V: '2' } })]),
+      observed([container(db, 1), container(db, 2), container(db, 3)]),
+    );
     expect(formatPlan(plan)).toBe(
       [
         'stop:p-db-2 stop-container (scaled down)',
@@ -298,10 +377,18 @@ describe('formatPlan (golden plans)', () => {
   });
 
   it('down stops every web replica before any db replica, removes each container after its stop, and the network and volume last', () => {
-    const web = service('web', { deploy: { replicas: 2 }, depends_on: { db: { condition: 'service_started', required: true } } });
-    const db = service('db', { deploy: { replicas: 2 }, volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
+    const web = service('web', {
+      deploy: { replicas: 2 },
+      depends_on: { db: { condition: 'service_started', required: true } },
+    });
+    const db = service('db', {
+      deploy: { replicas: 2 },
+      volumes: [{ type: 'volume', source: 'data', target: '/data' }],
+    });
     const p = project([web, db], { volumes: { data: { name: 'p_data' } } });
-    const snapshot = observed([container(web, 1), container(web, 2), container(db, 1), container(db, 2)], { volumes: { p_data: { name: 'p_data', project: 'p' } } });
+    const snapshot = observed([container(web, 1), container(web, 2), container(db, 1), container(db, 2)], {
+      volumes: { p_data: { name: 'p_data', project: 'p' } },
+    });
     const removals = 'remove:p-web-1, remove:p-web-2, remove:p-db-1, remove:p-db-2';
     expect(formatPlan(planDown(p, snapshot, { volumes: true }))).toBe(
       [

@@ -6,12 +6,9 @@ import { allProfiles, applyProfiles, isServiceEnabled } from '../../src/loader/p
 import type { Service } from '../../src/model/types.js';
 import { tempTree, rejection, lines } from './loader-helpers.js';
 
-
-
 const project = (compose: string) => tempTree({ 'compose.yaml': compose });
-const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, projectName: 'p', ...options });
-
-
+const load = (cwd: string, options: LoadOptions = {}) =>
+  loadProject({ cwd, environment: {}, projectName: 'p', ...options });
 
 const COMPOSE = lines(
   'services:',
@@ -44,7 +41,11 @@ describe('isServiceEnabled and applyProfiles', () => {
 
   it('lists every profile once, sorted', () => {
     const group = { a: { profiles: ['z', 'b'] }, b: {}, c: { profiles: ['b'] } } as unknown as Record<string, Service>;
-    expect(allProfiles([group, { d: { profiles: ['a'] } } as unknown as Record<string, Service>])).toEqual(['a', 'b', 'z']);
+    expect(allProfiles([group, { d: { profiles: ['a'] } } as unknown as Record<string, Service>])).toEqual([
+      'a',
+      'b',
+      'z',
+    ]);
   });
 });
 
@@ -56,8 +57,15 @@ describe('profiles through loadProject', () => {
   });
 
   it('enables services with any active profile', async () => {
-    expect(Object.keys((await load(project(COMPOSE), { profiles: ['ops'] })).project.services)).toEqual(['web', 'tools']);
-    expect(Object.keys((await load(project(COMPOSE), { profiles: ['debug'] })).project.services)).toEqual(['web', 'debug', 'both']);
+    expect(Object.keys((await load(project(COMPOSE), { profiles: ['ops'] })).project.services)).toEqual([
+      'web',
+      'tools',
+    ]);
+    expect(Object.keys((await load(project(COMPOSE), { profiles: ['debug'] })).project.services)).toEqual([
+      'web',
+      'debug',
+      'both',
+    ]);
   });
 
   it('enables every service with "*"', async () => {
@@ -73,7 +81,16 @@ describe('profiles through loadProject', () => {
   });
 
   it('rejects a required dependency on a disabled service, naming its profiles', async () => {
-    const dir = project(lines('services:', '  web:', '    image: x', '    depends_on:', '      - tools', '  tools: {image: x, profiles: [tools, ops]}'));
+    const dir = project(
+      lines(
+        'services:',
+        '  web:',
+        '    image: x',
+        '    depends_on:',
+        '      - tools',
+        '  tools: {image: x, profiles: [tools, ops]}',
+      ),
+    );
     const err = await rejection(load(dir));
     expect(err.code).toBe('reference');
     expect(err.message).toBe(
@@ -84,7 +101,15 @@ describe('profiles through loadProject', () => {
   });
 
   it('rejects a namespace shared with a disabled service the same way, at the field that names it', async () => {
-    const dir = project(lines('services:', '  web:', '    image: x', '    network_mode: service:vpn', '  vpn: {image: x, profiles: [vpn]}'));
+    const dir = project(
+      lines(
+        'services:',
+        '  web:',
+        '    image: x',
+        '    network_mode: service:vpn',
+        '  vpn: {image: x, profiles: [vpn]}',
+      ),
+    );
     const err = await rejection(load(dir));
     expect(err.message).toBe(
       `${join(dir, 'compose.yaml')}:4:19: services.web.network_mode: service "web" depends on "vpn", which is disabled: enable one of its profiles (vpn)`,
@@ -92,15 +117,36 @@ describe('profiles through loadProject', () => {
   });
 
   it('drops an optional dependency on a disabled service, with a warning', async () => {
-    const dir = project(lines('services:', '  web:', '    image: x', '    depends_on:', '      tools: {condition: service_started, required: false}', '  tools: {image: x, profiles: [tools]}'));
+    const dir = project(
+      lines(
+        'services:',
+        '  web:',
+        '    image: x',
+        '    depends_on:',
+        '      tools: {condition: service_started, required: false}',
+        '  tools: {image: x, profiles: [tools]}',
+      ),
+    );
     const warnings: string[] = [];
     const { project: p } = await load(dir, { onWarning: (m) => warnings.push(m) });
     expect(p.services.web.depends_on).toEqual({});
-    expect(warnings).toEqual(['service "web" has an optional dependency on "tools", which is not part of the project; ignored']);
+    expect(warnings).toEqual([
+      'service "web" has an optional dependency on "tools", which is not part of the project; ignored',
+    ]);
   });
 
   it('does not check the references of a disabled service', async () => {
-    const dir = project(lines('services:', '  web: {image: x}', '  broken:', '    image: x', '    profiles: [never]', '    networks: [undefined-net]', '    depends_on: [ghost]'));
+    const dir = project(
+      lines(
+        'services:',
+        '  web: {image: x}',
+        '  broken:',
+        '    image: x',
+        '    profiles: [never]',
+        '    networks: [undefined-net]',
+        '    depends_on: [ghost]',
+      ),
+    );
     expect(Object.keys((await load(dir)).project.services)).toEqual(['web']);
   });
 });

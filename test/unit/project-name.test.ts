@@ -8,13 +8,10 @@ import { loadProject, type LoadOptions } from '../../src/loader/index.js';
 import { normalizeProjectName, resolveProjectName } from '../../src/loader/project-name.js';
 import { tempTree, rejection } from './loader-helpers.js';
 
-
-
 const project = (dirName: string, compose: string, dotenv?: string) =>
   tempTree({ 'compose.yaml': compose, ...(dotenv === undefined ? {} : { '.env': dotenv }) }, dirName);
 const SERVICES = 'services:\n  web:\n    image: x\n';
 const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, ...options });
-
 
 describe('normalizeProjectName', () => {
   it.each([
@@ -66,7 +63,9 @@ describe('resolveProjectName', () => {
   });
 
   it('rejects a directory whose name normalizes to nothing', () => {
-    expect(() => resolveProjectName({ workingDir: '/work/...' })).toThrow(/cannot derive a project name from the directory/);
+    expect(() => resolveProjectName({ workingDir: '/work/...' })).toThrow(
+      /cannot derive a project name from the directory/,
+    );
   });
 });
 
@@ -75,7 +74,7 @@ describe('project names through loadProject', () => {
     expect((await load(project('My_App.v2', SERVICES))).project.name).toBe('my_appv2');
   });
 
-  it('uses the --project-directory base name, not the compose file\'s directory', async () => {
+  it("uses the --project-directory base name, not the compose file's directory", async () => {
     const dir = project('files', SERVICES);
     mkdirSync(join(dir, 'Real.Project'));
     expect((await load(dir, { projectDirectory: 'Real.Project' })).project.name).toBe('realproject');
@@ -96,7 +95,9 @@ describe('project names through loadProject', () => {
     const dir = project('dir', `name: fromfile\n${SERVICES}`, 'COMPOSE_PROJECT_NAME=fromdotenv\n');
     expect((await load(dir)).project.name).toBe('fromdotenv');
     expect((await load(dir, { environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name).toBe('fromshell');
-    expect((await load(dir, { projectName: 'fromflag', environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name).toBe('fromflag');
+    expect(
+      (await load(dir, { projectName: 'fromflag', environment: { COMPOSE_PROJECT_NAME: 'fromshell' } })).project.name,
+    ).toBe('fromflag');
   });
 
   it('names resources after the project', async () => {
@@ -122,6 +123,8 @@ describe('project names through loadProject', () => {
     const err = await rejection(load(dir));
     expect(err.code).toBe('project-name');
     expect(err.position).toEqual({ file: join(dir, 'compose.yaml'), line: 4, column: 7 });
-    expect(err.message).toMatch(new RegExp(`^${join(dir, 'compose.yaml')}:4:7: name: invalid project name "My Project" \\(from name\\)`));
+    expect(err.message).toMatch(
+      new RegExp(`^${join(dir, 'compose.yaml')}:4:7: name: invalid project name "My Project" \\(from name\\)`),
+    );
   });
 });

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { isSensitiveName, MASK, MIN_MASKED_LENGTH, projectSecrets, Redactor, redactProject } from '../../src/model/redact.js';
+import {
+  isSensitiveName,
+  MASK,
+  MIN_MASKED_LENGTH,
+  projectSecrets,
+  Redactor,
+  redactProject,
+} from '../../src/model/redact.js';
 import type { Project } from '../../src/model/types.js';
 
 describe('redactProject', () => {
   const project: Project = {
     name: 'p',
     services: {
-      db: { name: 'db', environment: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_USER: 'app', API_TOKEN: 't0k', UNSET_SECRET: null }, build: { context: '/x', args: { NPM_TOKEN: 'abc', VERSION: '1' } } },
+      db: {
+        name: 'db',
+        environment: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_USER: 'app', API_TOKEN: 't0k', UNSET_SECRET: null },
+        build: { context: '/x', args: { NPM_TOKEN: 'abc', VERSION: '1' } },
+      },
       web: { name: 'web' },
     },
     networks: {},
@@ -17,7 +28,12 @@ describe('redactProject', () => {
 
   it('masks credential-like variables, build args and secret contents, and nothing else', () => {
     const out = redactProject(project);
-    expect(out.services.db.environment).toEqual({ POSTGRES_PASSWORD: MASK, POSTGRES_USER: 'app', API_TOKEN: MASK, UNSET_SECRET: null });
+    expect(out.services.db.environment).toEqual({
+      POSTGRES_PASSWORD: MASK,
+      POSTGRES_USER: 'app',
+      API_TOKEN: MASK,
+      UNSET_SECRET: null,
+    });
     expect(out.services.db.build?.args).toEqual({ NPM_TOKEN: MASK, VERSION: '1' });
     expect(out.secrets.inline.content).toBe(MASK);
     expect(out.secrets.file).toEqual({ name: 'p_file', file: '/run/pw' });
@@ -33,7 +49,9 @@ describe('redactProject', () => {
 
 describe('isSensitiveName', () => {
   it('names credentials, but not the *_FILE variables that hold their paths', () => {
-    expect(['DB_PASSWORD', 'POSTGRES_PASSWD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'api_key'].filter(isSensitiveName)).toHaveLength(5);
+    expect(
+      ['DB_PASSWORD', 'POSTGRES_PASSWD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'api_key'].filter(isSensitiveName),
+    ).toHaveLength(5);
     expect(['POSTGRES_PASSWORD_FILE', 'API_TOKEN_FILE', 'DB_USER', 'DATABASE_URL'].filter(isSensitiveName)).toEqual([]);
   });
 });
@@ -74,28 +92,54 @@ describe('projectSecrets', () => {
       services: {
         db: {
           name: 'db',
-          environment: { POSTGRES_PASSWORD: 'from-service', POSTGRES_PASSWORD_FILE: '/run/secrets/pw', POSTGRES_USER: 'app', EMPTY_TOKEN: null },
+          environment: {
+            POSTGRES_PASSWORD: 'from-service',
+            POSTGRES_PASSWORD_FILE: '/run/secrets/pw',
+            POSTGRES_USER: 'app',
+            EMPTY_TOKEN: null,
+          },
           build: { context: '/x', args: { NPM_TOKEN: 'from-args', VERSION: '1.2.3' } },
           post_start: [{ command: ['true'], environment: { HOOK_SECRET: 'from-hook' } }],
         },
       },
       networks: {},
       volumes: {},
-      secrets: { inline: { name: 'p_inline', content: 'from-content' }, env: { name: 'p_env', environment: 'PLAIN_NAME' } },
+      secrets: {
+        inline: { name: 'p_inline', content: 'from-content' },
+        env: { name: 'p_env', environment: 'PLAIN_NAME' },
+      },
       configs: { app: { name: 'p_app', content: 'not a secret' } },
     };
     const environment = { DB_PASSWORD: 'from-dotenv', PLAIN_NAME: 'from-env-secret', HOME: '/root' };
     const disabledServices = { off: { name: 'off', environment: { OFF_TOKEN: 'from-disabled' } } };
     expect(projectSecrets({ project, environment, disabledServices }).sort()).toEqual(
-      ['from-args', 'from-content', 'from-disabled', 'from-dotenv', 'from-env-secret', 'from-hook', 'from-service'].sort(),
+      [
+        'from-args',
+        'from-content',
+        'from-disabled',
+        'from-dotenv',
+        'from-env-secret',
+        'from-hook',
+        'from-service',
+      ].sort(),
     );
   });
 });
 
 describe('redactProject on hooks', () => {
   it('masks credential-like variables of post_start and pre_stop hooks', () => {
-    const service = { name: 'db', post_start: [{ command: ['true'], environment: { HOOK_TOKEN: 'tok3n', MODE: 'x' } }] };
-    const out = redactProject({ name: 'p', services: { db: service }, networks: {}, volumes: {}, secrets: {}, configs: {} });
+    const service = {
+      name: 'db',
+      post_start: [{ command: ['true'], environment: { HOOK_TOKEN: 'tok3n', MODE: 'x' } }],
+    };
+    const out = redactProject({
+      name: 'p',
+      services: { db: service },
+      networks: {},
+      volumes: {},
+      secrets: {},
+      configs: {},
+    });
     expect(out.services.db.post_start?.[0].environment).toEqual({ HOOK_TOKEN: MASK, MODE: 'x' });
   });
 });

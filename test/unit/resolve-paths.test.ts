@@ -3,40 +3,60 @@ import type { Dict } from '../../src/loader/paths.js';
 import { resolveRelativePaths } from '../../src/loader/resolve-paths.js';
 
 const resolve = (d: Dict) => resolveRelativePaths(d, '/proj', '/home/u');
-const web = (fields: Dict) => ((resolve({ services: { web: fields } }).services as Dict).web as Dict);
+const web = (fields: Dict) => (resolve({ services: { web: fields } }).services as Dict).web as Dict;
 
 describe('resolveRelativePaths', () => {
   it('resolves local build contexts and leaves the dockerfile relative to them', () => {
-    expect(web({ build: { context: './app', dockerfile: 'Dockerfile.dev' } }).build).toEqual({ context: '/proj/app', dockerfile: 'Dockerfile.dev' });
+    expect(web({ build: { context: './app', dockerfile: 'Dockerfile.dev' } }).build).toEqual({
+      context: '/proj/app',
+      dockerfile: 'Dockerfile.dev',
+    });
     expect(web({ build: { context: '.' } }).build).toEqual({ context: '/proj' });
     expect(web({ build: { context: '../up' } }).build).toEqual({ context: '/up' });
     expect(web({ build: { context: '~/src' } }).build).toEqual({ context: '/home/u/src' });
     expect(web({ build: { context: '/abs/./x' } }).build).toEqual({ context: '/abs/./x' });
   });
 
-  it.each(['https://github.com/a/b.git#main', 'git@github.com:a/b.git', 'github.com/a/b', 'git://host/repo', 'ssh://git@host/repo'])(
-    'leaves the remote context %s as written',
-    (context) => {
-      expect(web({ build: { context } }).build).toEqual({ context });
-    },
-  );
+  it.each([
+    'https://github.com/a/b.git#main',
+    'git@github.com:a/b.git',
+    'github.com/a/b',
+    'git://host/repo',
+    'ssh://git@host/repo',
+  ])('leaves the remote context %s as written', (context) => {
+    expect(web({ build: { context } }).build).toEqual({ context });
+  });
 
   it('resolves local additional contexts only', () => {
     expect(
-      web({ build: { context: '.', additional_contexts: { a: '../a', img: 'docker-image://alpine', svc: 'service:base', url: 'https://x/y.tar' } } }).build,
-    ).toEqual({ context: '/proj', additional_contexts: { a: '/a', img: 'docker-image://alpine', svc: 'service:base', url: 'https://x/y.tar' } });
+      web({
+        build: {
+          context: '.',
+          additional_contexts: { a: '../a', img: 'docker-image://alpine', svc: 'service:base', url: 'https://x/y.tar' },
+        },
+      }).build,
+    ).toEqual({
+      context: '/proj',
+      additional_contexts: { a: '/a', img: 'docker-image://alpine', svc: 'service:base', url: 'https://x/y.tar' },
+    });
   });
 
   it('resolves env files, label files, extends and watch paths', () => {
     expect(
       web({
-        env_file: [{ path: '.env', required: true }, { path: '/etc/app.env', required: false }],
+        env_file: [
+          { path: '.env', required: true },
+          { path: '/etc/app.env', required: false },
+        ],
         label_file: ['./labels'],
         extends: { service: 'base', file: 'common.yml' },
         develop: { watch: [{ path: './src', action: 'sync', target: '/app' }] },
       }),
     ).toEqual({
-      env_file: [{ path: '/proj/.env', required: true }, { path: '/etc/app.env', required: false }],
+      env_file: [
+        { path: '/proj/.env', required: true },
+        { path: '/etc/app.env', required: false },
+      ],
       label_file: ['/proj/labels'],
       extends: { service: 'base', file: '/proj/common.yml' },
       develop: { watch: [{ path: '/proj/src', action: 'sync', target: '/app' }] },
@@ -67,7 +87,10 @@ describe('resolveRelativePaths', () => {
 
   it('resolves secret and config files, not other sources', () => {
     expect(
-      resolve({ secrets: { s: { file: './s.txt' }, e: { environment: 'TOKEN' } }, configs: { c: { file: 'conf/app.ini' }, x: { external: true } } }),
+      resolve({
+        secrets: { s: { file: './s.txt' }, e: { environment: 'TOKEN' } },
+        configs: { c: { file: 'conf/app.ini' }, x: { external: true } },
+      }),
     ).toEqual({
       secrets: { s: { file: '/proj/s.txt' }, e: { environment: 'TOKEN' } },
       configs: { c: { file: '/proj/conf/app.ini' }, x: { external: true } },
@@ -76,8 +99,16 @@ describe('resolveRelativePaths', () => {
 
   it('resolves include entries', () => {
     expect(
-      resolve({ include: [{ path: ['a/compose.yml', 'oci://registry/app:1'], env_file: ['a/.env'], project_directory: 'a' }] }).include,
-    ).toEqual([{ path: ['/proj/a/compose.yml', 'oci://registry/app:1'], env_file: ['/proj/a/.env'], project_directory: '/proj/a' }]);
+      resolve({
+        include: [{ path: ['a/compose.yml', 'oci://registry/app:1'], env_file: ['a/.env'], project_directory: 'a' }],
+      }).include,
+    ).toEqual([
+      {
+        path: ['/proj/a/compose.yml', 'oci://registry/app:1'],
+        env_file: ['/proj/a/.env'],
+        project_directory: '/proj/a',
+      },
+    ]);
   });
 
   it('resolves the device of a local volume bound to a host directory', () => {
@@ -97,10 +128,21 @@ describe('resolveRelativePaths', () => {
   });
 
   it('leaves empty paths and everything else untouched, and does not modify its input', () => {
-    const input = { services: { web: { image: 'x', working_dir: 'rel', env_file: [{ path: '', required: true }], build: { context: 'app' } } } };
+    const input = {
+      services: {
+        web: { image: 'x', working_dir: 'rel', env_file: [{ path: '', required: true }], build: { context: 'app' } },
+      },
+    };
     const copy = structuredClone(input);
     expect(resolve(input)).toEqual({
-      services: { web: { image: 'x', working_dir: 'rel', env_file: [{ path: '', required: true }], build: { context: '/proj/app' } } },
+      services: {
+        web: {
+          image: 'x',
+          working_dir: 'rel',
+          env_file: [{ path: '', required: true }],
+          build: { context: '/proj/app' },
+        },
+      },
     });
     expect(input).toEqual(copy);
   });

@@ -17,9 +17,21 @@ function stack(services: Service[], extra: Partial<Project> = {}): DesiredStack 
 /** What the swarm holds after `desired` was deployed: every hash and name matching. */
 function deployed(desired: DesiredStack, overrides: Partial<ObservedService>[] = []): ObservedStack {
   const networks: Record<string, ObservedNetwork> = Object.fromEntries(
-    desired.networks.map((n) => [n.name, { id: `net-${n.key}`, name: n.name, driver: 'overlay', scope: 'swarm', namespace: 'shop', key: n.key, configHash: n.configHash }]),
+    desired.networks.map((n) => [
+      n.name,
+      {
+        id: `net-${n.key}`,
+        name: n.name,
+        driver: 'overlay',
+        scope: 'swarm',
+        namespace: 'shop',
+        key: n.key,
+        configHash: n.configHash,
+      },
+    ]),
   );
-  const objects = (list: DesiredStack['secrets']) => Object.fromEntries(list.map((o) => [o.name, { id: `id-${o.name}`, name: o.name, namespace: 'shop', key: o.key }]));
+  const objects = (list: DesiredStack['secrets']) =>
+    Object.fromEntries(list.map((o) => [o.name, { id: `id-${o.name}`, name: o.name, namespace: 'shop', key: o.key }]));
   return {
     services: desired.services.map((s, i) => ({
       id: `svc-${s.key}`,
@@ -62,7 +74,11 @@ describe('planDeploy', () => {
       'service:web create-service',
       'service:worker create-service',
     ]);
-    expect(node(plan, 'service:web').after).toEqual(['network:default', `secret:${secret.name}`, `config:${config.name}`]);
+    expect(node(plan, 'service:web').after).toEqual([
+      'network:default',
+      `secret:${secret.name}`,
+      `config:${config.name}`,
+    ]);
     expect(node(plan, 'service:worker').after).toEqual(['network:default']);
     expect(plan.nodes.every((n) => n.reason === 'not found')).toBe(true);
   });
@@ -79,7 +95,10 @@ describe('planDeploy', () => {
     const after = stack([service('web', { environment: { MODE: 'new' } }), service('worker')]);
     const plan = planDeploy(after, deployed(before));
     expect(steps(plan)).toEqual(['service:web update-service']);
-    expect(node(plan, 'service:web')).toMatchObject({ step: { kind: 'update-service', id: 'svc-web', version: 10, name: 'shop_web' }, reason: 'config hash changed' });
+    expect(node(plan, 'service:web')).toMatchObject({
+      step: { kind: 'update-service', id: 'svc-web', version: 10, name: 'shop_web' },
+      reason: 'config hash changed',
+    });
   });
 
   it('updates a service when only its replica count changes (a scale, no task replaced)', () => {
@@ -94,11 +113,19 @@ describe('planDeploy', () => {
     const [oldSecret] = before.secrets;
     const [newSecret] = after.secrets;
     const plan = planDeploy(after, deployed(before));
-    expect(steps(plan)).toEqual([`secret:${newSecret.name} create-secret`, 'service:web update-service', `remove-secret:${oldSecret.name} remove-secret`]);
+    expect(steps(plan)).toEqual([
+      `secret:${newSecret.name} create-secret`,
+      'service:web update-service',
+      `remove-secret:${oldSecret.name} remove-secret`,
+    ]);
     expect(node(plan, `secret:${newSecret.name}`).reason).toBe(`content changed (was ${oldSecret.name})`);
     expect(node(plan, 'service:web').after).toEqual([`secret:${newSecret.name}`]);
     expect(node(plan, 'service:web').reason).toBe(`config hash changed (now uses secret ${newSecret.name})`);
-    expect(node(plan, `remove-secret:${oldSecret.name}`)).toMatchObject({ step: { id: `id-${oldSecret.name}` }, reason: `replaced by ${newSecret.name}`, after: ['service:web'] });
+    expect(node(plan, `remove-secret:${oldSecret.name}`)).toMatchObject({
+      step: { id: `id-${oldSecret.name}` },
+      reason: `replaced by ${newSecret.name}`,
+      after: ['service:web'],
+    });
   });
 
   it('takes over a service deployed without berth (no config hash) with an update', () => {
@@ -122,7 +149,9 @@ describe('planDeploy', () => {
     const observed = deployed(before);
     const kept = planDeploy(after, observed);
     expect(steps(kept)).toEqual([]);
-    expect(kept.warnings).toEqual(['found services that are not in the compose file (shop_web): deploy with --prune to remove them']);
+    expect(kept.warnings).toEqual([
+      'found services that are not in the compose file (shop_web): deploy with --prune to remove them',
+    ]);
 
     const pruned = planDeploy(after, observed, { prune: true });
     expect(steps(pruned)).toEqual([
@@ -130,34 +159,53 @@ describe('planDeploy', () => {
       `remove-secret:${before.secrets[0].name} remove-secret`,
       `remove-config:${before.configs[0].name} remove-config`,
     ]);
-    expect(node(pruned, `remove-secret:${before.secrets[0].name}`)).toMatchObject({ reason: 'no longer used', after: ['remove-service:web'] });
+    expect(node(pruned, `remove-secret:${before.secrets[0].name}`)).toMatchObject({
+      reason: 'no longer used',
+      after: ['remove-service:web'],
+    });
   });
 
   it('removes a network of the stack that no service uses any more', () => {
     const before = stack([service('web', { networks: { back: null } })], { networks: { back: { name: 'shop_back' } } });
     const after = stack([service('web')]);
-    const plan = planDeploy(after, { ...deployed(before), networks: { ...deployed(before).networks, ...deployed(after).networks } });
+    const plan = planDeploy(after, {
+      ...deployed(before),
+      networks: { ...deployed(before).networks, ...deployed(after).networks },
+    });
     expect(steps(plan)).toEqual(['service:web update-service', 'remove-network:shop_back remove-network']);
     expect(node(plan, 'remove-network:shop_back').after).toEqual(['service:web']);
   });
 
   it('uses an existing external network, and refuses a missing one or a local bridge network', () => {
-    const desired = stack([service('web', { networks: { shared: null } })], { networks: { shared: { name: 'shared', external: true } } });
+    const desired = stack([service('web', { networks: { shared: null } })], {
+      networks: { shared: { name: 'shared', external: true } },
+    });
     const overlay = { id: 'n', name: 'shared', driver: 'overlay', scope: 'swarm' };
-    expect(steps(planDeploy(desired, { ...empty, networks: { shared: overlay } }))).toEqual(['service:web create-service']);
-    expect(() => planDeploy(desired, empty)).toThrow('network "shared" is declared as external, but could not be found');
-    expect(() => planDeploy(desired, { ...empty, networks: { shared: { ...overlay, driver: 'bridge', scope: 'local' } } })).toThrow(/is a bridge network of scope "local"/);
+    expect(steps(planDeploy(desired, { ...empty, networks: { shared: overlay } }))).toEqual([
+      'service:web create-service',
+    ]);
+    expect(() => planDeploy(desired, empty)).toThrow(
+      'network "shared" is declared as external, but could not be found',
+    );
+    expect(() =>
+      planDeploy(desired, { ...empty, networks: { shared: { ...overlay, driver: 'bridge', scope: 'local' } } }),
+    ).toThrow(/is a bridge network of scope "local"/);
   });
 
   it('refuses to deploy over a same-named bridge network left by `berth up`', () => {
     const desired = stack([service('web')]);
     const local = { id: 'n', name: 'shop_default', driver: 'bridge', scope: 'local' };
-    expect(() => planDeploy(desired, { ...empty, networks: { shop_default: local } })).toThrow(/already exists as a bridge network .* remove it first \("berth down"\)/);
+    expect(() => planDeploy(desired, { ...empty, networks: { shop_default: local } })).toThrow(
+      /already exists as a bridge network .* remove it first \("berth down"\)/,
+    );
   });
 
   it('warns, and changes nothing, when the last update of an unchanged service is paused', () => {
     const desired = stack([service('web')]);
-    const plan = planDeploy(desired, deployed(desired, [{ updateState: 'paused', updateMessage: 'update paused due to failure' }]));
+    const plan = planDeploy(
+      desired,
+      deployed(desired, [{ updateState: 'paused', updateMessage: 'update paused due to failure' }]),
+    );
     expect(plan.nodes).toEqual([]);
     expect(plan.warnings[0]).toMatch(/^service "web": its last update is paused \(update paused due to failure\)/);
   });
@@ -169,7 +217,7 @@ describe('planDeploy', () => {
 });
 
 describe('formatSwarmPlan (golden plan)', () => {
-  it('a secret rotation: the new secret, then the update that uses it, then the old secret\'s removal', () => {
+  it("a secret rotation: the new secret, then the update that uses it, then the old secret's removal", () => {
     const before = withSecret('old');
     const after = withSecret('new');
     const [oldSecret] = before.secrets;
@@ -185,7 +233,7 @@ describe('formatSwarmPlan (golden plan)', () => {
 });
 
 describe('planUndeploy', () => {
-  it('removes every service, then the stack\'s secrets, configs and networks, and nothing of other stacks', () => {
+  it("removes every service, then the stack's secrets, configs and networks, and nothing of other stacks", () => {
     const desired = withSecret('s');
     const observed = deployed(desired);
     observed.networks.other = { id: 'o', name: 'other_default', driver: 'overlay', scope: 'swarm', namespace: 'other' };

@@ -126,6 +126,8 @@ describe('COMPOSE_PARALLEL_LIMIT (and --parallel)', () => {
   });
 
   it.each(['0', '-2', '1.5', 'many'])('refuses %j, saying what it takes', (value) => {
-    expect(() => engineThrottle({ COMPOSE_PARALLEL_LIMIT: value })).toThrow(/COMPOSE_PARALLEL_LIMIT \(--parallel\) must be a whole number of at least 1, or -1/);
+    expect(() => engineThrottle({ COMPOSE_PARALLEL_LIMIT: value })).toThrow(
+      /COMPOSE_PARALLEL_LIMIT \(--parallel\) must be a whole number of at least 1, or -1/,
+    );
   });
 });

@@ -11,7 +11,12 @@ import { resolveRelativePaths } from '../../src/loader/resolve-paths.js';
 import { DROP, mapDict, mapList } from '../../src/loader/tree.js';
 
 describe('PathTable', () => {
-  const table = new PathTable({ 'services.*.ports': 'any-ports', 'services.web.ports': 'web-ports', 'services.*.ports.*': 'port', 'volumes.*': 'volume' });
+  const table = new PathTable({
+    'services.*.ports': 'any-ports',
+    'services.web.ports': 'web-ports',
+    'services.*.ports.*': 'port',
+    'volumes.*': 'volume',
+  });
 
   it('finds the first row that matches, as the rows are written', () => {
     expect(table.lookup(['services', 'db', 'ports'])).toBe('any-ports');

@@ -167,7 +167,8 @@ const INVALID: Invalid[] = [
     name: 'an unknown dependency condition',
     yaml: 'services:\n  web:\n    depends_on:\n      db:\n        condition: service_ready\n',
     path: 'services.web.depends_on.db.condition',
-    detail: 'expected one of "service_started", "service_healthy" or "service_completed_successfully", got "service_ready"',
+    detail:
+      'expected one of "service_started", "service_healthy" or "service_completed_successfully", got "service_ready"',
     line: 5,
     column: 20,
   },

@@ -48,7 +48,8 @@ describe('develop.watch ignore patterns (.dockerignore-like)', () => {
     expect(isAlwaysIgnored('.git')).toBe(true);
     expect(isAlwaysIgnored('sub/.git/HEAD')).toBe(true);
     expect(isAlwaysIgnored('.github/workflows')).toBe(false);
-    for (const f of ['a/.index.html.swp', 'index.html~', '.#index.html', '#index.html#', '4913', 'x.js___jb_tmp___']) expect(isEphemeral(f)).toBe(true);
+    for (const f of ['a/.index.html.swp', 'index.html~', '.#index.html', '#index.html#', '4913', 'x.js___jb_tmp___'])
+      expect(isEphemeral(f)).toBe(true);
     expect(isEphemeral('index.html')).toBe(false);
   });
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchRule } from '../../src/model/types.js';
-import { accepts, changesText, collapseNested, compileRule, containerPath, planBatch, relativeTo, skipsDirectory, type SyncItem } from '../../src/watch/rules.js';
+import {
+  accepts,
+  changesText,
+  collapseNested,
+  compileRule,
+  containerPath,
+  planBatch,
+  relativeTo,
+  skipsDirectory,
+  type SyncItem,
+} from '../../src/watch/rules.js';
 
 const rules = (list: WatchRule[]) => list.map(compileRule);
 
@@ -10,10 +20,12 @@ describe('develop.watch rules: host paths to container paths and actions', () =>
     expect(containerPath(rule, '/proj/site/index.html')).toBe('/www/index.html');
     expect(containerPath(rule, '/proj/site/a/b.css')).toBe('/www/a/b.css');
     expect(containerPath(rule, '/proj/site')).toBe('/www');
-    expect(containerPath({ path: '/proj/package.json', action: 'sync', target: '/app/package.json' }, '/proj/package.json')).toBe('/app/package.json');
+    expect(
+      containerPath({ path: '/proj/package.json', action: 'sync', target: '/app/package.json' }, '/proj/package.json'),
+    ).toBe('/app/package.json');
   });
 
-  it('paths outside the rule path, or that only share a prefix with it, are not the rule\'s', () => {
+  it("paths outside the rule path, or that only share a prefix with it, are not the rule's", () => {
     expect(relativeTo('/proj/site', '/proj/site-old/x')).toBeUndefined();
     expect(relativeTo('/proj/site', '/proj/x')).toBeUndefined();
     expect(relativeTo('/proj/site', '/proj/site/x/y')).toBe('x/y');
@@ -21,7 +33,9 @@ describe('develop.watch rules: host paths to container paths and actions', () =>
   });
 
   it('ignore patterns are relative to the rule path; include keeps only matching paths', () => {
-    const [c] = rules([{ path: '/p/src', action: 'sync', target: '/app', ignore: ['*.bak', 'cache/'], include: undefined }]);
+    const [c] = rules([
+      { path: '/p/src', action: 'sync', target: '/app', ignore: ['*.bak', 'cache/'], include: undefined },
+    ]);
     expect(accepts(c, '/p/src/a.js')).toBe(true);
     expect(accepts(c, '/p/src/a.bak')).toBe(false);
     expect(accepts(c, '/p/src/cache/x')).toBe(false);
@@ -42,12 +56,19 @@ describe('develop.watch rules: host paths to container paths and actions', () =>
     expect(skipsDirectory(c, '/p/node_modules')).toBe(true);
     expect(skipsDirectory(c, '/p/.git')).toBe(true);
     expect(skipsDirectory(c, '/p/src')).toBe(false);
-    const [reopened] = rules([{ path: '/p', action: 'sync', target: '/app', ignore: ['node_modules', '!node_modules/mine'] }]);
+    const [reopened] = rules([
+      { path: '/p', action: 'sync', target: '/app', ignore: ['node_modules', '!node_modules/mine'] },
+    ]);
     expect(skipsDirectory(reopened, '/p/node_modules')).toBe(false);
   });
 
   it('a batch syncs each accepted path once and counts distinct changes', () => {
-    const plan = planBatch(rules([{ path: '/p/site', action: 'sync', target: '/www', ignore: ['*.bak'] }]), ['/p/site/a.html', '/p/site/a.html', '/p/site/b.bak', '/p/other']);
+    const plan = planBatch(rules([{ path: '/p/site', action: 'sync', target: '/www', ignore: ['*.bak'] }]), [
+      '/p/site/a.html',
+      '/p/site/a.html',
+      '/p/site/b.bak',
+      '/p/other',
+    ]);
     expect(plan.changes).toBe(1);
     expect(plan.sync.map((s) => s.containerPath)).toEqual(['/www/a.html']);
     expect(plan).toMatchObject({ rebuild: false, restart: false, exec: [] });
@@ -81,12 +102,18 @@ describe('develop.watch rules: host paths to container paths and actions', () =>
   });
 
   it('nothing accepted means nothing to do', () => {
-    expect(planBatch(rules([{ path: '/p/site', action: 'sync', target: '/www' }]), ['/p/x', '/p/site/.git/HEAD']).changes).toBe(0);
+    expect(
+      planBatch(rules([{ path: '/p/site', action: 'sync', target: '/www' }]), ['/p/x', '/p/site/.git/HEAD']).changes,
+    ).toBe(0);
   });
 
   it('copies below a directory that is copied whole are dropped', () => {
     const [c] = rules([{ path: '/p', action: 'sync', target: '/app' }]);
-    const item = (hostPath: string): SyncItem => ({ hostPath, containerPath: containerPath(c.rule, hostPath), rule: c });
+    const item = (hostPath: string): SyncItem => ({
+      hostPath,
+      containerPath: containerPath(c.rule, hostPath),
+      rule: c,
+    });
     const kept = collapseNested([item('/p/a/x'), item('/p/a'), item('/p/ab'), item('/p/b/y')]);
     expect(kept.map((k) => k.containerPath)).toEqual(['/app/a', '/app/ab', '/app/b/y']);
   });

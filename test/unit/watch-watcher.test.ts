@@ -18,7 +18,14 @@ describe('watching a tree of files', () => {
     mkdirSync(join(dir, 'a/b'), { recursive: true });
     mkdirSync(join(dir, 'skipped'));
     const seen = new Set<string>();
-    watcher = await TreeWatcher.start({ root: dir, skipDirectory: (p) => p.endsWith('skipped'), onChange: (p) => seen.add(p), onError: (e) => { throw e; } });
+    watcher = await TreeWatcher.start({
+      root: dir,
+      skipDirectory: (p) => p.endsWith('skipped'),
+      onChange: (p) => seen.add(p),
+      onError: (e) => {
+        throw e;
+      },
+    });
     expect(watcher.directories).toBe(3);
     writeFileSync(join(dir, 'a/b/file'), 'x');
     writeFileSync(join(dir, 'skipped/file'), 'x');
@@ -35,7 +42,13 @@ describe('watching a tree of files', () => {
     const file = join(dir, 'package.json');
     writeFileSync(file, '{}');
     const seen: string[] = [];
-    watcher = await TreeWatcher.start({ root: file, onChange: (p) => seen.push(p), onError: (e) => { throw e; } });
+    watcher = await TreeWatcher.start({
+      root: file,
+      onChange: (p) => seen.push(p),
+      onError: (e) => {
+        throw e;
+      },
+    });
     writeFileSync(join(dir, 'other'), 'x');
     writeFileSync(join(dir, 'package.json.new'), '{"a":1}');
     rmSync(file);
@@ -46,8 +59,12 @@ describe('watching a tree of files', () => {
 
   it('a missing path and a tree over the directory bound are refused at start', async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-watch-'));
-    await expect(TreeWatcher.start({ root: join(dir, 'nope'), onChange: () => {}, onError: () => {} })).rejects.toThrow(/no such file or directory/);
+    await expect(TreeWatcher.start({ root: join(dir, 'nope'), onChange: () => {}, onError: () => {} })).rejects.toThrow(
+      /no such file or directory/,
+    );
     for (let i = 0; i < 5; i++) mkdirSync(join(dir, `d${i}`));
-    await expect(TreeWatcher.start({ root: dir, maxDirectories: 3, onChange: () => {}, onError: () => {} })).rejects.toThrow(/more than 3 directories/);
+    await expect(
+      TreeWatcher.start({ root: dir, maxDirectories: 3, onChange: () => {}, onError: () => {} }),
+    ).rejects.toThrow(/more than 3 directories/);
   });
 });
