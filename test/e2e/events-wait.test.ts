@@ -4,6 +4,16 @@ import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
 import { useProject, type TestProject } from './harness.js';
 
+/** One line of `events --json`. */
+interface EventLine {
+  time: string;
+  type: string;
+  action: string;
+  id: string;
+  service: string;
+  attributes: Record<string, string>;
+}
+
 interface Streamed {
   child: ChildProcess;
   lines: () => string[];
@@ -52,20 +62,7 @@ describe('events and wait', () => {
     const [web] = await project.containers('web');
     await project.engine.getContainer(web.Id).stop();
     await project.engine.getContainer(web.Id).start();
-    const parsed = () =>
-      stream
-        .lines()
-        .map(
-          (l) =>
-            JSON.parse(l) as {
-              time: string;
-              type: string;
-              action: string;
-              id: string;
-              service: string;
-              attributes: Record<string, string>;
-            },
-        );
+    const parsed = () => stream.lines().map((l) => JSON.parse(l) as EventLine);
     await expect
       .poll(
         () =>
