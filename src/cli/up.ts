@@ -5,6 +5,7 @@ import { stop } from '../api/lifecycle.js';
 import type { Engine } from '../engine/connect.js';
 import { attachToProject } from './attach.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
+import { MAX_REPLICAS } from '../model/limits.js';
 
 export default defineCommand({
   name: 'up',
@@ -135,6 +136,8 @@ function parseScale(ctx: CliContext, values: string[] | undefined): Record<strin
     values.map((v) => {
       const m = /^([^=]+)=(\d+)$/.exec(v);
       if (!m) ctx.usage(`--scale expects SERVICE=NUM, got "${v}"`);
+      if (Number(m[2]) > MAX_REPLICAS)
+        ctx.usage(`--scale ${m[1]}=${m[2]}: at most ${MAX_REPLICAS} replicas of a service`);
       return [m[1], Number(m[2])];
     }),
   );

@@ -53,6 +53,15 @@ describe('unbounded input is refused before anything is created', () => {
     await expectNothingCreated(project);
   });
 
+  it('a --scale past the limit is refused before anything is created, naming the limit', async () => {
+    project = await useProject('bounded-input');
+    project.write('compose.yaml', text(...APP));
+    const result = await project.cli(['up', '-d', '--scale', 'app=99999999999999999999']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--scale app=99999999999999999999: at most 1000 replicas of a service');
+    await expectNothingCreated(project);
+  });
+
   it('a dependency chain of 10 000 services plans a dry run, the deepest dependency first', async () => {
     project = await useProject('bounded-input');
     const n = 10_000;
