@@ -1,7 +1,7 @@
 // `berth run SERVICE [COMMAND...]`: a one-off container of a service; exits with its exit code.
 import { run, withServiceEnabled } from '../api/run.js';
 import { envArgs } from '../engine/env-args.js';
-import { splitShellWords } from '../loader/canonical.js';
+import { splitShellWords } from '../loader/short-syntax/shell-words.js';
 import { defineCommand, type CliContext } from './command.js';
 
 export default defineCommand({

@@ -4,8 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { BerthError, ServiceError } from '../errors.js';
-import { toCanonical } from '../loader/canonical.js';
-import { resolveRelativePaths } from '../loader/resolve-paths.js';
+import { resolveBindSource } from '../loader/resolve-paths.js';
+import { parsePortSpec } from '../loader/short-syntax/ports.js';
+import { parseVolume } from '../loader/short-syntax/volumes.js';
 import type { LoadedProject, PortConfig, Service, ServiceVolume } from '../model/types.js';
 import { imageRef } from '../model/naming.js';
 import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
@@ -71,35 +72,22 @@ export function oneOffName(project: string, service: string, slug: string): stri
 /** `-v` values in the short syntax, bind sources made absolute against `cwd`. */
 export function parseVolumeArgs(values: readonly string[], cwd: string): ServiceVolume[] {
   return values.map((value) => {
-    const canonical = shortSyntax('volumes', value, '-v/--volume');
-    const resolved = resolveRelativePaths({ services: { run: { volumes: [canonical] } } }, cwd) as {
-      services: { run: { volumes: ServiceVolume[] } };
-    };
-    return resolved.services.run.volumes[0];
+    const mount = resolveBindSource(parseFlag('-v/--volume', value, parseVolume), cwd);
+    return mount as unknown as ServiceVolume;
   });
 }
 
 /** `-p` values in the short syntax (`[ip:][host:]container[/protocol]`, ranges too). */
 export function parsePortArgs(values: readonly string[]): PortConfig[] {
-  return values.flatMap((value) => {
-    const parsed = toCanonicalList('ports', value, '-p/--publish');
-    return parsed as PortConfig[];
-  });
+  return values.flatMap((value) => parseFlag('-p/--publish', value, parsePortSpec) as unknown as PortConfig[]);
 }
 
-function shortSyntax(field: 'volumes', value: string, flag: string): unknown {
-  return toCanonicalList(field, value, flag)[0];
-}
-
-function toCanonicalList(field: 'volumes' | 'ports', value: string, flag: string): unknown[] {
+/** A flag's value read by its short-syntax parser; a fault names the flag and the value. */
+function parseFlag<T>(flag: string, value: string, parse: (spec: string) => T): T {
   try {
-    const model = toCanonical({ services: { run: { [field]: [value] } } }) as {
-      services: { run: Record<string, unknown[]> };
-    };
-    return model.services.run[field];
+    return parse(value);
   } catch (err) {
-    const detail = (err as { detail?: string }).detail ?? (err as Error).message;
-    throw new BerthError('usage', `${flag} "${value}": ${detail}`);
+    throw new BerthError('usage', `${flag} "${value}": ${(err as Error).message}`);
   }
 }
 

@@ -1,8 +1,8 @@
 // Canonical form: every Compose short syntax in one file expanded to the long form of the
 // model (src/model/types.ts), still as plain data. One table of rules keyed by path; a field
-// with a short syntax is a row. Output matches compose-go's canonical and default passes.
-import { isIP } from 'node:net';
-import { posix } from 'node:path';
+// with a short syntax is a row, and the larger syntaxes (ports, volumes, command strings,
+// extra hosts, devices) have their parsers in short-syntax/, which `run` uses for its flags too.
+// Output matches compose-go's canonical and default passes.
 import { LoadError } from '../errors.js';
 import type { Locate } from './locate.js';
 import { formatPath, isDict, type Dict, type PathSegment } from './paths.js';
@@ -10,6 +10,12 @@ import { OverrideTag, ResetTag } from './parse.js';
 import { PathTable, sameFor, type Cursor } from './path-table.js';
 import { mapDict, mapList } from './tree.js';
 import { formatDuration, parseBytes, parseDuration } from '../model/units.js';
+import { parseDevice } from './short-syntax/devices.js';
+import { parseExtraHosts } from './short-syntax/extra-hosts.js';
+import { parsePortSpec } from './short-syntax/ports.js';
+import { splitShellWords } from './short-syntax/shell-words.js';
+import { ValueError } from './short-syntax/value-error.js';
+import { parseVolume } from './short-syntax/volumes.js';
 
 /** Expands one file's short syntax. `!override` values are expanded inside; `!reset` is kept. */
 export function toCanonical(file: Dict, locate?: Locate): Dict {
@@ -45,19 +51,7 @@ export function toCanonical(file: Dict, locate?: Locate): Dict {
   return walk(file, RULES.root) as Dict;
 }
 
-/** A value its syntax cannot describe; `at` locates it below the path of the rule that failed. */
-class ValueError extends Error {
-  constructor(
-    message: string,
-    readonly at: PathSegment[] = [],
-  ) {
-    super(message);
-  }
-}
-
 type Rule = (value: unknown) => unknown;
-
-const isTag = (value: unknown) => value instanceof ResetTag || value instanceof OverrideTag;
 
 const scalarString = (value: unknown) =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
@@ -116,53 +110,10 @@ const shellCommand: Rule = (value) => {
   return Array.isArray(value) ? value.map(scalarString) : value;
 };
 
-/** Splits a command string into argv as Compose does: quotes and backslashes, no expansion. */
-export function splitShellWords(line: string): string[] {
-  const args: string[] = [];
-  let word = '';
-  let started = false; // a word exists, even an empty one ('' or "")
-  let quote: string | undefined;
-  let escaped = false;
-  for (const char of line) {
-    if (escaped) {
-      word += char === 't' ? '\t' : char === 'n' ? '\n' : char;
-      escaped = false;
-      started = true;
-    } else if (char === '\\' && quote !== "'") {
-      escaped = true;
-    } else if (quote) {
-      if (char === quote) quote = undefined;
-      else word += char;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-      started = true;
-    } else if (char === ' ' || char === '\t' || char === '\r' || char === '\n') {
-      if (started) args.push(word);
-      word = '';
-      started = false;
-    } else if (';&|<>'.includes(char)) {
-      // Compose silently drops everything from the operator on; refusing is kinder.
-      throw new Error(
-        `the command "${line}" uses the shell operator "${char}", which only a shell understands: ` +
-          'write it as ["sh", "-c", "..."]',
-      );
-    } else {
-      word += char;
-      started = true;
-    }
-  }
-  if (quote) throw new Error(`the command "${line}" has an unterminated ${quote} quote`);
-  if (escaped) throw new Error(`the command "${line}" ends with a lone backslash`);
-  if (started) args.push(word);
-  return args;
-}
-
 const envFile: Rule = (value) => {
   if (typeof value === 'string') return { path: value, required: true };
   return isDict(value) ? { ...value, required: value.required ?? true } : value;
 };
-
-const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
 const expandPorts: Rule = (value) => {
   if (!Array.isArray(value)) return value;
@@ -177,59 +128,6 @@ const expandPorts: Rule = (value) => {
   });
 };
 
-/** `[ip:][host[-range]:]container[-range][/protocol]`, one entry per container port. */
-function parsePortSpec(spec: string): Dict[] {
-  const parts = spec.split(':');
-  const container = parts[parts.length - 1];
-  const host = parts.length >= 2 ? parts[parts.length - 2] : '';
-  let ip = parts.slice(0, -2).join(':');
-  const [portText, protocolText = ''] = splitOnce(container, '/');
-  const protocol = protocolText.toLowerCase() || 'tcp';
-  if (!portText) throw new Error(`invalid port "${spec}": no container port`);
-  if (!PROTOCOLS.has(protocol)) {
-    throw new Error(`invalid port "${spec}": protocol "${protocolText}" is not tcp, udp or sctp`);
-  }
-  if (ip.startsWith('[')) {
-    if (!ip.endsWith(']')) throw new Error(`invalid port "${spec}": unclosed [ in IP address ${ip}`);
-    ip = ip.slice(1, -1);
-  }
-  if (ip && isIP(ip) === 0) throw new Error(`invalid port "${spec}": "${ip}" is not an IP address`);
-
-  const [start, end] = portRange(portText, spec);
-  const [hostStart, hostEnd] = host ? portRange(host, spec) : [0, 0];
-  // A host range may serve a single container port; otherwise the two ranges pair up.
-  if (host && end - start !== hostEnd - hostStart && end !== start) {
-    throw new Error(`invalid port "${spec}": container ports ${portText} and host ports ${host} differ in length`);
-  }
-  const count = end - start + 1;
-  const entries: { key: string; port: Dict }[] = [];
-  for (let i = 0; i < count; i++) {
-    const port: Dict = { mode: 'ingress' };
-    if (ip) port.host_ip = ip;
-    port.target = start + i;
-    if (host) port.published = count === 1 && hostStart !== hostEnd ? `${hostStart}-${hostEnd}` : String(hostStart + i);
-    port.protocol = protocol;
-    entries.push({ key: `${start + i}/${protocol}`, port });
-  }
-  // Compose sorts the ports of one spec as "<port>/<protocol>" strings: 10000 comes before 9999.
-  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((e) => e.port);
-}
-
-function portRange(text: string, spec: string): [number, number] {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
-  const start = Number(match?.[1]);
-  const end = match?.[2] === undefined ? start : Number(match[2]);
-  if (!match || start > 65535 || end > 65535 || end < start) {
-    throw new Error(`invalid port "${spec}": "${text}" is not a port (0-65535) or a range such as 8000-8010`);
-  }
-  return [start, end];
-}
-
-function splitOnce(text: string, separator: string): [string, string?] {
-  const at = text.indexOf(separator);
-  return at === -1 ? [text] : [text.slice(0, at), text.slice(at + 1)];
-}
-
 const portDefaults: Rule = (value) => {
   if (!isDict(value)) return value;
   const port: Dict = { mode: 'ingress', ...value, protocol: value.protocol ?? 'tcp' };
@@ -238,59 +136,7 @@ const portDefaults: Rule = (value) => {
   return port;
 };
 
-const PROPAGATIONS = new Set(['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave']);
-
 const volumeMount: Rule = (value) => (typeof value === 'string' ? parseVolume(value) : value);
-
-/** `[source:]target[:options]`; a source starting with `.`, `/`, `~` (or a drive) is a bind. */
-function parseVolume(spec: string): Dict {
-  if (spec.length === 0) throw new Error('invalid volume "": the volume is empty');
-  if (spec.length <= 2) return { type: 'volume', target: spec };
-  const fields = [''];
-  for (const char of spec) {
-    const last = fields[fields.length - 1];
-    // `C:` is a Windows drive, not a separator.
-    if (char === ':' && !(last.length === 1 && /\p{L}/u.test(last))) fields.push('');
-    else fields[fields.length - 1] = last + char;
-  }
-  if (fields.includes('')) throw new Error(`invalid volume "${spec}": empty section between colons`);
-  if (fields.length > 3) throw new Error(`invalid volume "${spec}": too many colons`);
-  const [source, target] = fields.length === 1 ? [undefined, fields[0]] : fields;
-
-  let readOnly = false;
-  let nocopy = false;
-  let bind: Dict | undefined;
-  for (const option of (fields[2] ?? '').split(',')) {
-    if (option === 'ro') readOnly = true;
-    else if (option === 'rw') readOnly = false;
-    else if (option === 'nocopy') nocopy = true;
-    else if (PROPAGATIONS.has(option)) bind = { ...bind, propagation: option };
-    else if (option === 'z' || option === 'Z') bind = { ...bind, selinux: option };
-    // Compose ignores any other option (consistency modes and the like).
-  }
-
-  const isBind = source !== undefined && isFilePath(source);
-  const mount: Dict = { type: isBind ? 'bind' : 'volume' };
-  if (source !== undefined) mount.source = source;
-  mount.target = cleanPath(target);
-  if (readOnly) mount.read_only = true;
-  // The short syntax creates a missing host path, as docker-compose v1 did.
-  if (isBind) mount.bind = { ...bind, create_host_path: true };
-  else if (bind) mount.bind = bind;
-  if (nocopy) mount.volume = { nocopy: true };
-  else if (!isBind) mount.volume = {};
-  return mount;
-}
-
-function isFilePath(source: string): boolean {
-  return /^[./~]/.test(source) || source.startsWith('\\\\') || /^\p{L}:/u.test(source);
-}
-
-/** Go's path.Clean: `/data/` -> `/data`. */
-function cleanPath(p: string): string {
-  const normalized = posix.normalize(p);
-  return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
-}
 
 const bindDefaults: Rule = (value) =>
   isDict(value) && value.create_host_path === undefined ? { ...value, create_host_path: true } : value;
@@ -299,13 +145,7 @@ const deviceMapping: Rule = (value) => {
   if (isDict(value) && typeof value.source === 'string') {
     return { ...value, target: value.target ?? value.source, permissions: value.permissions ?? 'rwm' };
   }
-  if (typeof value !== 'string') return value;
-  const parts = value.split(':');
-  if (parts.length > 3) {
-    throw new Error(`invalid device "${value}": too many colons, use the long syntax (source, target, permissions)`);
-  }
-  const [source, target, permissions = 'rwm'] = parts;
-  return { source, target: target || source, permissions };
+  return typeof value === 'string' ? parseDevice(value) : value;
 };
 
 /** `count: all`, or neither count nor device_ids, means every device: -1. */
@@ -321,32 +161,6 @@ const deviceRequest: Rule = (value) => {
   if (count === 'all') return { ...value, count: -1 };
   if (typeof count === 'string' && /^\d+$/.test(count)) return { ...value, count: Number(count) };
   return value;
-};
-
-const extraHosts: Rule = (value) => {
-  const hosts: Dict = {};
-  const add = (host: string, ips: string[], at: PathSegment) => {
-    if (host === '' || /[:=]/.test(host)) throw new ValueError(`invalid extra host name "${host}"`, [at]);
-    // `[::1]` -> `::1`
-    const bare = ips.map((ip) => (ip.length > 2 && ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip));
-    hosts[host] = [...((hosts[host] as string[] | undefined) ?? []), ...bare];
-  };
-  if (Array.isArray(value)) {
-    value.forEach((entry, i) => {
-      const text = String(entry);
-      const [host, ips] = splitOnce(text, text.includes('=') ? '=' : ':');
-      if (ips === undefined) throw new ValueError(`invalid extra host "${text}": expected host=ip or host:ip`, [i]);
-      add(host, ips.split(','), i);
-    });
-  } else if (isDict(value)) {
-    for (const [host, ips] of Object.entries(value)) {
-      if (isTag(ips)) hosts[host] = ips;
-      else add(host, Array.isArray(ips) ? ips.map(String) : [ips === null ? '' : String(ips)], host);
-    }
-  } else {
-    return value;
-  }
-  return hosts;
 };
 
 const sshKeys: Rule = (value) => {
@@ -397,7 +211,7 @@ const RULES = new PathTable<Rule>({
   'services.*.build.additional_contexts': keyValueList((entry, i) => {
     throw new ValueError(`invalid additional context "${entry}": expected name=location`, [i]);
   }),
-  'services.*.build.extra_hosts': extraHosts,
+  'services.*.build.extra_hosts': parseExtraHosts,
   'services.*.build.secrets.*': (v) => (typeof v === 'string' ? { source: v } : v),
   'services.*.build.ssh': sshKeys,
   'services.*.build.ulimits.*': (v) => (typeof v === 'number' ? { soft: v, hard: v } : v),
@@ -410,7 +224,7 @@ const RULES = new PathTable<Rule>({
   'services.*.env_file': stringToList,
   'services.*.env_file.*': envFile,
   'services.*.expose.*': scalarString,
-  'services.*.extra_hosts': extraHosts,
+  'services.*.extra_hosts': parseExtraHosts,
   'services.*.gpus': (v) => (typeof v === 'string' ? [{}] : v),
   'services.*.gpus.*': deviceRequest,
   'services.*.group_add.*': scalarString,

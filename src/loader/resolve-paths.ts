@@ -51,6 +51,11 @@ const bindSource: Resolver = (value, dirs) =>
     ? { ...value, source: absPath(value.source, dirs) }
     : value;
 
+/** One mount with its bind source made absolute, for a mount given outside a file (`run -v`). */
+export function resolveBindSource(mount: Dict, baseDir: string, homeDir: string = homedir()): Dict {
+  return bindSource(mount, { base: baseDir, home: homeDir }) as Dict;
+}
+
 /** A `local` volume with `o: bind` is a bind mount of `device`. */
 const localBindDevice: Resolver = (value, dirs) => {
   if (!isDict(value) || value.driver !== 'local' || !isDict(value.driver_opts)) return value;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoadError } from '../../src/errors.js';
-import { splitShellWords, toCanonical } from '../../src/loader/canonical.js';
+import { toCanonical } from '../../src/loader/canonical.js';
+import { splitShellWords } from '../../src/loader/short-syntax/shell-words.js';
 import type { Dict } from '../../src/loader/paths.js';
 import { OverrideTag, ResetTag } from '../../src/loader/parse.js';
 
