@@ -123,16 +123,18 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   return { create, connectAfterCreate, injectFiles };
 }
 
-/** env_file values, overridden by `environment`; a null value passes berth's own through, or drops the variable. */
+/**
+ * env_file values, overridden by `environment`; a null value passes berth's own through. One
+ * berth does not have either goes as a bare name, which the engine reads as "unset": the
+ * image's own value is removed too, as with Compose.
+ */
 function environment(input: ContainerSpecInput): string[] | undefined {
   // A Map: variable names are user data and must not reach Object.prototype.
-  const env = new Map(Object.entries(input.envFromFiles));
+  const env = new Map<string, string | undefined>(Object.entries(input.envFromFiles));
   for (const [key, value] of Object.entries(input.service.environment ?? {})) {
-    const resolved = value ?? input.hostEnv[key];
-    if (resolved === undefined) env.delete(key);
-    else env.set(key, resolved);
+    env.set(key, value ?? input.hostEnv[key]);
   }
-  return env.size ? [...env].map(([key, value]) => `${key}=${value}`) : undefined;
+  return env.size ? [...env].map(([key, value]) => (value === undefined ? key : `${key}=${value}`)) : undefined;
 }
 
 function healthcheck(check: Healthcheck | undefined): Dockerode.HealthConfig | undefined {

@@ -292,7 +292,7 @@ describe('containerSpec: command, entrypoint and environment', () => {
     expect(containerSpec(input({ command: [], entrypoint: [] })).create).toMatchObject({ Cmd: [], Entrypoint: [] });
   });
 
-  it('takes env files first, environment over them, and null from the host or not at all', () => {
+  it('takes env files first, environment over them, and null from the host or else as a bare name (unset)', () => {
     const { create } = containerSpec(
       input(
         { environment: { B: 'from-environment', C: null, D: null, E: null } },
@@ -302,7 +302,7 @@ describe('containerSpec: command, entrypoint and environment', () => {
         },
       ),
     );
-    expect(create.Env).toEqual(['A=from-file', 'B=from-environment', 'C=from-host']);
+    expect(create.Env).toEqual(['A=from-file', 'B=from-environment', 'E', 'C=from-host', 'D']);
   });
 });
 
