@@ -1,5 +1,7 @@
 // `down`: stop and remove the project's containers and networks; volumes and images only when asked.
+import { BerthError } from '../errors.js';
 import { connectEngine } from '../engine/connect.js';
+import { PRE_STOP_FAILED } from '../engine/hooks.js';
 import { lockProject } from '../engine/lock.js';
 import { observe } from '../engine/observe.js';
 import type { LoadedProject } from '../model/types.js';
@@ -28,10 +30,32 @@ export async function down(loaded: LoadedProject, options: DownOptions = {}): Pr
   const events = new ContainerEvents(engine, project.name);
   try {
     const plan = planDown(project, await observe(engine, project), options);
-    await runPlan(plan, actionContext(engine, loaded, events, options), options.onEvent, options.signal);
+    const results = await runPlan(
+      plan,
+      actionContext(engine, loaded, events, options),
+      options.onEvent,
+      options.signal,
+    );
+    failOnPreStopHooks(plan, results);
     return plan;
   } finally {
     events.close();
     await release();
+  }
+}
+
+/** Once everything is down: a failed `pre_stop` hook (already shown as a warning) fails the command, as Compose's does. */
+function failOnPreStopHooks(plan: Plan, results: Map<string, unknown>): void {
+  const services = new Set(
+    plan.nodes.flatMap((n) =>
+      n.step.kind === 'stop-container' && results.get(n.id) === PRE_STOP_FAILED ? [n.step.service] : [],
+    ),
+  );
+  if (services.size) {
+    const names = [...services].map((s) => `"${s}"`).join(', ');
+    throw new BerthError(
+      'engine',
+      `pre_stop hooks of service ${names} failed (see the warnings above); everything else was taken down`,
+    );
   }
 }

@@ -88,9 +88,11 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
           ctx.engine.getContainer(step.container.id).restart({ t: stopSeconds(ctx, project.services[step.service]) }),
         );
         return runPostStartHooks(ctx, project.services[step.service], step.container.id);
-      case 'stop-container':
-        await runPreStopHooks(ctx, project.services[step.service], step.container.id);
-        return stopContainer(ctx, project.services[step.service], step.container.id);
+      case 'stop-container': {
+        const hooks = await runPreStopHooks(ctx, project.services[step.service], step.container.id);
+        await stopContainer(ctx, project.services[step.service], step.container.id);
+        return hooks;
+      }
       case 'remove-container':
         return removeContainer(ctx, step.container.id, step.volumes);
       case 'await-service':

@@ -117,16 +117,21 @@ export async function runPostStartHooks(
   }
 }
 
+/** A stop step's result when a `pre_stop` hook failed: the stop went on, and `down` fails once it is done. */
+export const PRE_STOP_FAILED = 'pre-stop-failed';
+
 /**
  * Before a container stops: each `pre_stop` hook in order. A failing hook is a warning and the
- * stop goes on; a container that is not running (or gone) has nothing to run them in.
+ * stop goes on (the result says so); a container that is not running (or gone) has nothing to
+ * run them in.
  */
 export async function runPreStopHooks(
   ctx: HookContext,
   service: Service | undefined,
   containerId: string,
-): Promise<void> {
+): Promise<typeof PRE_STOP_FAILED | undefined> {
   const hooks = service?.pre_stop ?? [];
+  let failed = false;
   for (const [i, hook] of hooks.entries()) {
     const what = describeHook('pre_stop', i, hook);
     let result: HookResult;
@@ -134,10 +139,15 @@ export async function runPreStopHooks(
       result = await runHook(ctx.engine, containerId, hook, ctx.loaded.environment);
     } catch (err) {
       const status = engineStatus(err);
-      if (status === 404 || status === 409) return;
+      if (status === 404 || status === 409) break;
       ctx.warn(`service "${service!.name}": ${what} could not run: ${engineMessage(err)}`);
+      failed = true;
       continue;
     }
-    if (result.exitCode !== 0) ctx.warn(`service "${service!.name}": ${failureMessage(what, result)}`);
+    if (result.exitCode !== 0) {
+      ctx.warn(`service "${service!.name}": ${failureMessage(what, result)}`);
+      failed = true;
+    }
   }
+  return failed ? PRE_STOP_FAILED : undefined;
 }
