@@ -1,5 +1,5 @@
 // `berth up`: converge the project; attached (the default) streams logs until Ctrl-C.
-import { formatPlan } from '../reconcile/plan.js';
+import { dryRunLines } from '../progress/dry-run.js';
 import { up } from '../api/up.js';
 import { stop } from '../api/lifecycle.js';
 import type { Engine } from '../engine/connect.js';
@@ -111,9 +111,8 @@ export default defineCommand({
     });
     await renderer.finish();
     if (opts['dry-run'] || ctx.globals.dryRun) {
-      ctx.stdout.write(
-        `${[formatPlan(result.images), formatPlan(result.plan)].filter(Boolean).join('\n') || 'nothing to do'}\n`,
-      );
+      const lines = [...dryRunLines(result.images), ...dryRunLines(result.plan)];
+      ctx.stdout.write(ctx.redactor().text(`${lines.join('\n') || 'nothing to do'}\n`));
       return 0;
     }
     if (opts.detach || opts.wait || opts['no-start']) return 0;

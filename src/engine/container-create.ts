@@ -4,8 +4,9 @@
 import type Docker from 'dockerode';
 import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import { implicitDependencies } from '../loader/normalize.js';
-import { serviceConfigHash } from '../model/hash.js';
-import { Label, projectLabels } from '../model/labels.js';
+import { encodeConfigLabel } from '../model/config-label.js';
+import { hashedServiceConfig, serviceConfigHash } from '../model/hash.js';
+import { BerthLabel, Label, projectLabels } from '../model/labels.js';
 import type { LoadedProject, Service } from '../model/types.js';
 import type { Engine } from './connect.js';
 import type { ContainerSpec } from './convert.js';
@@ -33,6 +34,7 @@ export function containerLabels(
     [Label.configHash]: serviceConfigHash(service, loaded),
     [Label.dependsOn]: dependsOn,
     [Label.image]: options.imageId,
+    [BerthLabel.config]: encodeConfigLabel(hashedServiceConfig(service, loaded)),
   };
 }
 

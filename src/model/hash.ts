@@ -38,6 +38,11 @@ export interface FileSources {
  * in Compose. A file-backed one is bind-mounted, so its changes show without that.
  */
 export function serviceConfigHash(service: Service, sources?: FileSources): string {
+  return sha256(canonicalJson(hashedServiceConfig(service, sources)));
+}
+
+/** What the service's config hash covers, as plain data: also what a recreate's reasons are computed from. */
+export function hashedServiceConfig(service: Service, sources?: FileSources): Record<string, unknown> {
   const kept = Object.fromEntries(Object.entries(withoutExtensions(service)).filter(([key]) => !NOT_HASHED.has(key)));
   if (service.deploy) {
     const { replicas: _replicas, ...deploy } = service.deploy;
@@ -46,7 +51,7 @@ export function serviceConfigHash(service: Service, sources?: FileSources): stri
   const copied = sources ? copiedContentDigests(service, sources) : {};
   // Only when there is some: the hash of every other service stays what it always was.
   if (Object.keys(copied).length) kept['copied-content'] = copied;
-  return sha256(canonicalJson(kept));
+  return kept;
 }
 
 function copiedContentDigests(service: Service, { project, environment }: FileSources): Record<string, string> {

@@ -21,6 +21,12 @@ export const Label = {
   slug: `${P}slug`,
 } as const;
 
+/** berth's own labels, beside Compose's: Compose ignores them. */
+export const BerthLabel = {
+  /** The service config the container was created from (model/config-label.ts). */
+  config: 'dev.berth.config',
+} as const;
+
 /** The Docker Compose version berth declares compatibility with in the `version` label. */
 export const COMPOSE_VERSION = '2.30.0';
 

@@ -56,7 +56,7 @@ export function plainLine(event: ProgressEvent): string | undefined {
   switch (event.type) {
     case 'step':
       if (event.status === 'failed') return ` ${event.resource}  Error: ${event.error ?? 'failed'}`;
-      return event.text ? ` ${event.resource}  ${event.text}` : undefined;
+      return event.text ? stepTitle(event) : undefined;
     case 'warning':
       return `warning: ${event.message}`;
     case 'output':
@@ -64,6 +64,17 @@ export function plainLine(event: ProgressEvent): string | undefined {
     case 'plan':
       return undefined;
   }
+}
+
+/** Replacing or restarting something the user has running is said with why, the first time. */
+const EXPLAINED = new Set(['recreate-container', 'recreate-network', 'restart-container']);
+
+/** ` Container proj-web-1  Recreating (environment.DEBUG: "0" -> "1")` */
+function stepTitle(event: Extract<ProgressEvent, { type: 'step' }>, always = false): string {
+  const shown =
+    EXPLAINED.has(event.kind) && (always || event.status === 'started') && !event.text.includes(event.reason);
+  const why = shown ? ` (${event.reason})` : '';
+  return ` ${event.resource}  ${event.text}${why}`;
 }
 
 /** A step's task line: created when the plan is announced, settled by the step's events. */
@@ -121,7 +132,7 @@ function listrRenderer(stream: NodeJS.WriteStream): Renderer {
     }
     if (event.type === 'step') {
       const line = lines.get(event.id);
-      line?.setTitle(`${event.resource}  ${event.text}`);
+      line?.setTitle(stepTitle(event, true).trimStart());
       if (event.status === 'done') line?.settle();
       if (event.status === 'failed' || event.status === 'cancelled') line?.settle(new Error(event.error ?? event.text));
       return;

@@ -4,11 +4,19 @@
 // waits only on steps added before it, so a mistyped edge fails the test that builds it.
 import { BerthError } from '../errors.js';
 import { ServiceGraph } from '../graph/graph.js';
-import { networkConfigHash, serviceConfigHash, volumeConfigHash } from '../model/hash.js';
+import { decodeConfigLabel, storableConfig } from '../model/config-label.js';
+import {
+  hashedServiceConfig,
+  networkConfigHash,
+  serviceConfigHash,
+  volumeConfigHash,
+  type FileSources,
+} from '../model/hash.js';
 import type { DependencyCondition, Project, Service } from '../model/types.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { containerName, imageRef, replicaCount } from '../model/naming.js';
 import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from './plan-graph.js';
+import { describeChanges, diffConfig, shortImageId } from './config-diff.js';
 
 export type Step =
   | { kind: 'create-network'; key: string; name: string }
@@ -161,8 +169,11 @@ class UpPlanner {
     const name = service.name;
     const existing = this.byService.get(name) ?? [];
     const want = options.scale?.[name] ?? replicaCount(service);
-    const hash = serviceConfigHash(service, { project, environment: options.environment ?? {} });
-    const image = this.observed.images[imageRef(project.name, service)];
+    const sources = { project, environment: options.environment ?? {} };
+    const wanted = {
+      hash: serviceConfigHash(service, sources),
+      image: this.observed.images[imageRef(project.name, service)],
+    };
     const start = !options.noStart;
     // An interrupted replace can leave two containers with one number: keep the properly named one.
     const sorted = [...existing].sort(
@@ -203,7 +214,7 @@ class UpPlanner {
       const id = `container:${name}:${c.number}`;
       const expectedName = containerName(project.name, service, c.number);
       const why =
-        recreateReason(c, hash, image, options, recreatedDeps, service) ??
+        recreateReason(c, { ...wanted, service, sources }, options, recreatedDeps) ??
         (c.name !== expectedName && !options.noRecreate
           ? `container is named ${c.name}, not ${expectedName} (an interrupted replace?)`
           : undefined);
@@ -361,24 +372,41 @@ function dependencyNodes(
   return ids;
 }
 
-function recreateReason(
+/** What the container should be now: its config hash, image ID, and what the hash covers. */
+export interface WantedContainer {
+  hash: string;
+  image?: string;
+  service: Service;
+  sources: FileSources;
+}
+
+/** Why a container is replaced, in the words the user reads; undefined when it is kept. */
+export function recreateReason(
   c: ObservedContainer,
-  hash: string,
-  image: string | undefined,
-  options: UpPlanOptions,
+  wanted: WantedContainer,
+  options: Pick<UpPlanOptions, 'noRecreate' | 'forceRecreate'>,
   recreatedDeps: string[],
-  service: Service,
 ): string | undefined {
+  const { hash, image, service } = wanted;
   if (options.noRecreate) return undefined;
   if (options.forceRecreate) return '--force-recreate';
-  if (c.configHash !== hash) return 'config hash changed';
-  if (image && c.imageLabel && c.imageLabel !== image) return 'image changed';
+  if (c.configHash !== hash) return configChanges(c, wanted) ?? 'config hash changed';
+  if (image && c.imageLabel && c.imageLabel !== image)
+    return `image: ${shortImageId(c.imageLabel)} -> ${shortImageId(image)}`;
   const shares = [service.network_mode, service.ipc, service.pid, ...(service.volumes_from ?? [])]
     .filter((v): v is string => !!v)
     .map((v) => v.replace(/^service:/, '').split(':')[0]);
   const shared = recreatedDeps.find((d) => shares.includes(d));
   if (shared) return `shares a namespace or volumes with recreated service "${shared}"`;
   return undefined;
+}
+
+/** The attributes that differ from the config stored on the container; undefined when it has none (made by Compose or an older berth). */
+function configChanges(c: ObservedContainer, wanted: WantedContainer): string | undefined {
+  const stored = decodeConfigLabel(c.labels);
+  if (stored === undefined) return undefined;
+  const changes = diffConfig(stored, storableConfig(hashedServiceConfig(wanted.service, wanted.sources)));
+  return changes.length ? describeChanges(changes) : undefined;
 }
 
 function planOrphans(

@@ -78,10 +78,10 @@ describe('unbounded input is refused before anything is created', () => {
     const result = await project.cli(['up', '--dry-run']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const creates = result.stdout.split('\n').filter((l) => /^container:s\d+:1 create-container/.test(l));
+    const creates = result.stdout.split('\n').filter((l) => /^ Container \S+-s\d+-1 {2}Create /.test(l));
     expect(creates).toHaveLength(n);
-    expect(creates[0]).toMatch(new RegExp(`^container:s${n - 1}:1 `));
-    expect(creates[n - 1]).toMatch(/^container:s0:1 /);
+    expect(creates[0]).toContain(`-s${n - 1}-1  Create`);
+    expect(creates[n - 1]).toContain(`-s0-1  Create`);
     await expectNothingCreated(project);
   }, 120_000);
 });

@@ -83,7 +83,9 @@ describe('planUp', () => {
 
   it('recreates when the image changed, and on --force-recreate; never with --no-recreate', () => {
     const snapshot = observed([container(web, 1, { imageLabel: 'sha256:old' }), container(db, 1)]);
-    expect(node(planUp(project([web, db]), snapshot), 'container:web:1').reason).toBe('image changed');
+    expect(node(planUp(project([web, db]), snapshot), 'container:web:1').reason).toBe(
+      'image: sha256:old -> sha256:img',
+    );
     expect(steps(planUp(project([web, db]), snapshot, { noRecreate: true }))).toEqual([]);
     const forced = planUp(project([web, db]), observed([container(web, 1), container(db, 1)]), { forceRecreate: true });
     expect(steps(forced).filter((s) => s.includes('recreate'))).toHaveLength(2);
