@@ -1,15 +1,8 @@
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
+import { nanos } from './engine-time.js';
 import { useProject, type TestProject } from './harness.js';
-
-/** An engine timestamp (RFC 3339 with up to nanoseconds) as nanoseconds since the epoch. */
-function nanos(timestamp: string): bigint {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(timestamp);
-  if (!m) throw new Error(`not an engine timestamp: "${timestamp}"`);
-  const seconds = BigInt(Date.parse(`${m[1]}${m[3]}`) / 1000);
-  return seconds * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
-}
 
 const NEVER_STARTED = '0001-01-01T00:00:00Z';
 

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, up } from '../../src/index.js';
+import { nanos } from './engine-time.js';
 import { freePort, repoRoot, useProject, type TestProject } from './harness.js';
 
 /** A container that never started: the engine's zero time. */
@@ -36,8 +37,8 @@ describe('example: ml-pipeline', () => {
     expect(ingest.State).toMatchObject({ Status: 'exited', ExitCode: 0 });
     expect(train.State).toMatchObject({ Status: 'exited', ExitCode: 0 });
     expect(serve.State).toMatchObject({ Status: 'running', Health: { Status: 'healthy' } });
-    expect(Date.parse(train.State.StartedAt)).toBeGreaterThanOrEqual(Date.parse(ingest.State.FinishedAt));
-    expect(Date.parse(serve.State.StartedAt)).toBeGreaterThanOrEqual(Date.parse(train.State.FinishedAt));
+    expect(nanos(train.State.StartedAt)).toBeGreaterThan(nanos(ingest.State.FinishedAt));
+    expect(nanos(serve.State.StartedAt)).toBeGreaterThan(nanos(train.State.FinishedAt));
 
     // The GPU reservation reached the engine, and the engine told train which device it got
     // (the test bed's stand-in driver grants no real device, so train used the CPU).

@@ -55,8 +55,20 @@ describe('exec', () => {
     );
     expect((await project.cli(['exec', '-T', 'web', 'hostname'])).stdout).toBe(`${one.Id.slice(0, 12)}\n`);
 
-    const detached = await project.cli(['exec', '-d', 'web', '--', 'sh', '-c', 'sleep 1; touch /tmp/done']);
+    // The command ends only once the test creates /tmp/go (or after 60 s, so a blocking exec -d
+    // still returns, and fails the check below).
+    const detached = await project.cli([
+      'exec',
+      '-d',
+      'web',
+      '--',
+      'sh',
+      '-c',
+      'i=0; while [ ! -f /tmp/go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; touch /tmp/done',
+    ]);
     expect(detached).toMatchObject({ code: 0, stdout: '' });
+    expect(await project.exec(one.Id, ['ls', '/tmp'])).not.toContain('done');
+    await project.exec(one.Id, ['touch', '/tmp/go']);
     await expect.poll(() => project.exec(one.Id, ['ls', '/tmp']), { timeout: 10_000 }).toContain('done');
   });
 
@@ -68,7 +80,7 @@ describe('exec', () => {
 
     await project.up();
     const unknown = await project.cli(['exec', '-T', 'nope', 'true']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: web)');
 
     const index = await project.cli(['exec', '-T', '--index', '3', 'web', 'true']);

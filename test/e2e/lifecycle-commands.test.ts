@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { nanos } from './engine-time.js';
 import { idsByName, useProject, type TestProject } from './harness.js';
 
 describe('create, start, stop, restart, rm and ps', () => {
@@ -12,7 +13,7 @@ describe('create, start, stop, restart, rm and ps', () => {
     expect((await project.cli(['start'])).code).toBe(0);
     const cache = await project.engine.getContainer((await project.containers('cache'))[0].Id).inspect();
     const web = await project.engine.getContainer((await project.containers('web'))[0].Id).inspect();
-    expect(Date.parse(web.State.StartedAt)).toBeGreaterThanOrEqual(Date.parse(cache.State.StartedAt));
+    expect(nanos(web.State.StartedAt)).toBeGreaterThan(nanos(cache.State.StartedAt));
     expect([cache.State.Running, web.State.Running]).toEqual([true, true]);
   });
 

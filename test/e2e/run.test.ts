@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
+import { nanos } from './engine-time.js';
 import { useProject, type TestProject } from './harness.js';
 
 describe('run', () => {
@@ -18,10 +19,15 @@ describe('run', () => {
     const db = (await project.containers('db'))[0];
     const dbState = await project.engine.getContainer(db.Id).inspect();
     expect(dbState.State.Health?.Status).toBe('healthy');
+    const log = dbState.State.Health!.Log;
+    const firstPass = log.findIndex((probe) => probe.ExitCode === 0);
+    // A failing probe before the first passing one: db was not healthy when run started it.
+    expect(firstPass, JSON.stringify(log)).toBeGreaterThan(0);
 
     const [oneOff, ...others] = await project.containers('app');
     expect(others).toHaveLength(0);
     const info = await project.engine.getContainer(oneOff.Id).inspect();
+    expect(nanos(info.State.StartedAt)).toBeGreaterThan(nanos(log[firstPass].End));
     expect(info.Name).toMatch(new RegExp(`^/${project.name}-app-run-[0-9a-f]{12}$`));
     expect(info.Config.Labels).toMatchObject({
       [Label.project]: project.name,
@@ -130,7 +136,7 @@ describe('run', () => {
   it('run fails for an unknown service, for conflicting flags, and when the image cannot be pulled', async () => {
     project = await useProject('run');
     const unknown = await project.cli(['run', 'nope']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: app, db)');
 
     const conflict = await project.cli(['run', '--service-ports', '-p', '9000:80', 'app']);

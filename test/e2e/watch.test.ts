@@ -93,6 +93,10 @@ describe('watch and up --watch (develop.watch)', () => {
     const web = await webContainer();
     writeFileSync(join(project.dir, 'site/index.html'), 'v3\n');
     await expect.poll(() => catIn(web, '/www/index.html'), poll).toBe('v3\n');
+    // A line the container writes to its own output (PID 1's stdout) after the sync is shown:
+    // the output is still followed while watching.
+    await project.exec(web, ['sh', '-c', 'echo "after sync $((6 * 7))" > /proc/1/fd/1']);
+    await expect.poll(() => running!.stdout(), poll).toMatch(/^web-1 +\| after sync 42$/m);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(130);
     expect((await project.engine.getContainer(web).inspect()).State.Running).toBe(false);
@@ -127,8 +131,18 @@ describe('watch and up --watch (develop.watch)', () => {
         )
         .toBe(404);
       expect(running.stdout()).toMatch(/Rebuilding service "app" after 1 change/);
-      expect(running.stderr()).not.toMatch(/Step \d+\/\d+/);
+      // The Dockerfile's COPY step is named in the build output (classic and BuildKit alike).
+      expect(running.stderr()).not.toContain('COPY message.txt');
 
+      running.child.kill('SIGINT');
+      expect(await running.exited).toBe(0);
+
+      // Without --quiet, the same rebuild shows its build output.
+      running = spawnCli(project, ['watch', '--no-up']);
+      await expect.poll(() => running!.stdout(), poll).toContain('Watch enabled');
+      writeFileSync(join(project.dir, 'app/message.txt'), 'third\n');
+      await expect.poll(() => running!.stdout(), poll).toMatch(/Rebuilding service "app" after 1 change/);
+      await expect.poll(() => running!.stderr(), poll).toContain('COPY message.txt');
       running.child.kill('SIGINT');
       expect(await running.exited).toBe(0);
     } finally {
