@@ -9,12 +9,14 @@ import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
 import { isReported } from '../progress/events.js';
 import { imageRef, replicaCount } from '../model/naming.js';
-import { planImages, planUp, selectServices, type Plan, type UpPlanOptions } from '../reconcile/plan.js';
+import { planImages, planUp, selectServices, type Plan, type PlanNode, type UpPlanOptions } from '../reconcile/plan.js';
+import { isJob } from '../reconcile/jobs.js';
+import { probeGpus } from '../engine/gpu-probe.js';
 import {
   checkAllPresent,
   ContainerEvents,
+  completedSuccessfully,
   isRunningOrHealthy,
-  runningOrCompleted,
   withLastLogs,
 } from '../engine/wait.js';
 import { actionContext } from './context.js';
@@ -67,18 +69,20 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     await runPlan(images, ctx, options.onEvent, options.signal);
     // Only new images change what the engine holds; otherwise the first snapshot is current.
     let plan = planUp(project, images.nodes.length ? await observe(engine, project, refs) : before, planOptions);
-    if (plan.nodes.some(isReported)) {
+    if (plan.nodes.some(changes)) {
       // Something will change: take the project's lock, then plan again from what the engine
       // holds now (a run that waited sees what the other run made).
       const release = await lockProject(engine, project.name, options);
       try {
         plan = planUp(project, await observe(engine, project, refs), planOptions);
+        await probeGpus(engine, project, startingServices(plan));
         await runPlan(plan, ctx, options.onEvent, options.signal);
       } finally {
         await release();
       }
     } else {
-      for (const message of plan.warnings) options.onEvent?.({ type: 'warning', message });
+      // Nothing changes; the run still says which jobs it kept and why.
+      await runPlan(plan, ctx, options.onEvent, options.signal);
     }
     if (options.wait && !options.noStart)
       await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);
@@ -88,7 +92,20 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
   }
 }
 
-/** `up --wait`: every selected service running (healthy when it has a healthcheck). */
+/** A step that changes the engine (a kept job changes nothing). */
+function changes(node: PlanNode): boolean {
+  return isReported(node) && node.step.kind !== 'keep-job';
+}
+
+/** Services the plan starts a container of: their GPU requests are probed before anything runs. */
+function startingServices(plan: Plan): string[] {
+  const kinds = new Set(['create-container', 'recreate-container', 'start-container', 'restart-container']);
+  return [
+    ...new Set(plan.nodes.flatMap((n) => (kinds.has(n.step.kind) && 'service' in n.step ? [n.step.service] : []))),
+  ];
+}
+
+/** `up --wait`: every selected service running (healthy when it has a healthcheck), every job completed. */
 async function waitForServices(
   engine: Engine,
   loaded: LoadedProject,
@@ -103,14 +120,7 @@ async function waitForServices(
     all: true,
     filters: { label: [`${Label.project}=${project.name}`, `${Label.oneoff}=False`] },
   });
-  const awaitedToComplete = new Set(
-    [...selected].flatMap((s) =>
-      graph
-        .dependents(s)
-        .filter((d) => graph.dependency(d, s)?.condition === 'service_completed_successfully')
-        .map(() => s),
-    ),
-  );
+  const jobs = new Set([...selected].filter((s) => isJob(project.services[s], graph)));
   const timeout = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
   for (const s of selected) checkAllPresent(s, scale?.[s] ?? replicaCount(project.services[s]), containers);
   await Promise.all(
@@ -118,7 +128,7 @@ async function waitForServices(
       .filter((c) => selected.has(c.Labels[Label.service]))
       .map(async (c) => {
         const service = c.Labels[Label.service];
-        const predicate = awaitedToComplete.has(service) ? runningOrCompleted : isRunningOrHealthy;
+        const predicate = jobs.has(service) ? completedSuccessfully : isRunningOrHealthy;
         try {
           await events.waitFor(c.Id, predicate, timeout);
         } catch (err) {
@@ -126,10 +136,21 @@ async function waitForServices(
           throw new ServiceError(
             err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine',
             service,
-            await withLastLogs(engine, c.Id, `not ready: ${(err as Error).message}`),
+            await withLastLogs(
+              engine,
+              c.Id,
+              `not ready: ${(err as Error).message}${jobHint((err as Error).message, jobs.has(service))}`,
+            ),
             { cause: err },
           );
         }
       }),
   );
+}
+
+/** A one-shot that exited 0 and that nothing waits for is not a job unless marked: say how to mark it. */
+function jobHint(message: string, job: boolean): string {
+  return !job && /exited with code 0$/.test(message)
+    ? ' (a one-shot service? mark it `x-berth: {job: true}` so that exiting 0 counts as done)'
+    : '';
 }

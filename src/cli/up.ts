@@ -21,6 +21,11 @@ export default defineCommand({
     },
     'no-recreate': { type: 'boolean', description: 'Never recreate existing containers' },
     'no-deps': { type: 'boolean', description: 'Do not start linked services' },
+    from: {
+      type: 'string',
+      description: 'Re-run this stage and everything downstream of it; upstream stages are left alone',
+      value: 'SERVICE',
+    },
     'no-start': { type: 'boolean', description: 'Create the containers without starting them' },
     'remove-orphans': {
       type: 'boolean',
@@ -80,6 +85,7 @@ export default defineCommand({
     const connecting = ctx.connect();
     const loaded = await ctx.load();
     if (exitCodeFrom) ctx.service(loaded.project, exitCodeFrom);
+    if (opts.from) ctx.service(loaded.project, opts.from);
     if (opts.watch) (await import('../api/watch.js')).watchedServices(loaded, services);
     const engine = await connecting;
     const renderer = ctx.renderer();
@@ -96,6 +102,7 @@ export default defineCommand({
       signal: ctx.signal,
       services,
       noDeps: opts['no-deps'],
+      from: opts.from,
       forceRecreate: opts['force-recreate'],
       noRecreate: opts['no-recreate'],
       noStart: opts['no-start'],

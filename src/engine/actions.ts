@@ -98,6 +98,7 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
       case 'await-service':
         return awaitService(ctx, step.service, step.condition, step.required);
       case 'service-ready':
+      case 'keep-job':
         return;
       case 'remove-network':
         return removeNetworks(ctx, step.name);

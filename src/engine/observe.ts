@@ -2,7 +2,7 @@
 // works only from this snapshot, so planning stays a pure function.
 import { Label } from '../model/labels.js';
 import type { Project } from '../model/types.js';
-import type { Observed, ObservedResource } from '../reconcile/observed.js';
+import type { Observed, ObservedContainer, ObservedResource } from '../reconcile/observed.js';
 import type { Engine } from './connect.js';
 import { isNotFound } from '../errors.js';
 
@@ -21,23 +21,24 @@ export async function observe(
     volumeNames.length ? engine.listVolumes({ filters: { name: volumeNames } }) : { Volumes: [] },
     Promise.all(imageRefs.map(async (ref) => [ref, await imageId(engine, ref)] as const)),
   ]);
+  // Only containers a Compose tool created: they have a config hash (a container of a
+  // project's image inherits the image's project label, but not this one).
+  const ours = containers.filter((c) => c.Labels[Label.service] && c.Labels[Label.configHash]);
+  const runs = await Promise.all(ours.map((c) => lastRun(engine, c.Id)));
   return {
-    containers: containers
-      // Only containers a Compose tool created: they have a config hash (a container of a
-      // project's image inherits the image's project label, but not this one).
-      .filter((c) => c.Labels[Label.service] && c.Labels[Label.configHash])
-      .map((c) => ({
-        id: c.Id,
-        name: (c.Names[0] ?? '').replace(/^\//, ''),
-        service: c.Labels[Label.service],
-        number: Number(c.Labels[Label.containerNumber] ?? 0),
-        oneoff: c.Labels[Label.oneoff] === 'True',
-        configHash: c.Labels[Label.configHash],
-        imageId: c.ImageID,
-        imageLabel: c.Labels[Label.image],
-        state: c.State,
-        labels: c.Labels,
-      })),
+    containers: ours.map((c, i) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      service: c.Labels[Label.service],
+      number: Number(c.Labels[Label.containerNumber] ?? 0),
+      oneoff: c.Labels[Label.oneoff] === 'True',
+      configHash: c.Labels[Label.configHash],
+      imageId: c.ImageID,
+      imageLabel: c.Labels[Label.image],
+      state: c.State,
+      labels: c.Labels,
+      ...runs[i],
+    })),
     networks: Object.fromEntries(
       networks
         .filter((n) => networkNames.includes(n.Name))
@@ -54,6 +55,26 @@ export async function observe(
 
 function resource(name: string, labels: Record<string, string>, keyLabel: string): ObservedResource {
   return { name, configHash: labels[Label.configHash], key: labels[keyLabel], project: labels[Label.project] };
+}
+
+/** Exit code and start/finish times: the list API gives only a status sentence, so jobs need an inspect. */
+async function lastRun(
+  engine: Engine,
+  id: string,
+): Promise<Pick<ObservedContainer, 'exitCode' | 'startedAt' | 'finishedAt'>> {
+  try {
+    const { State } = await engine.getContainer(id).inspect();
+    const ran = !State.StartedAt.startsWith('0001-');
+    return {
+      exitCode: ran ? State.ExitCode : undefined,
+      startedAt: ran ? State.StartedAt : undefined,
+      finishedAt: State.FinishedAt.startsWith('0001-') ? undefined : State.FinishedAt,
+    };
+  } catch (err) {
+    // Removed since the list: the plan treats it as it was listed, with no run known.
+    if (isNotFound(err)) return {};
+    throw err;
+  }
 }
 
 async function imageId(engine: Engine, ref: string): Promise<string | undefined> {

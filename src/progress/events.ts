@@ -44,6 +44,7 @@ export function stepResource(step: Step): string {
     case 'restart-container':
     case 'stop-container':
     case 'remove-container':
+    case 'keep-job':
       return `Container ${step.container.name}`;
     case 'await-service':
     case 'service-ready':
@@ -68,6 +69,7 @@ const WORDS: Record<Step['kind'], [started: string, done: string]> = {
   'remove-network': ['Removing', 'Removed'],
   'remove-volume': ['Removing', 'Removed'],
   'remove-image': ['Removing', 'Removed'],
+  'keep-job': ['Checking', 'Kept'],
 };
 
 /** The status word for a step event: Creating, Created, Kept, Error, ... */
@@ -79,7 +81,8 @@ export function statusText(node: PlanNode, status: StepStatus, result?: unknown)
     const startsToo = (step.kind === 'create-container' || step.kind === 'recreate-container') && step.start;
     if (step.kind === 'await-service') return step.condition === 'service_healthy' ? 'Healthy' : 'Exited';
     if (result === KEPT) return 'Kept';
-    return startsToo ? 'Started' : done;
+    const word = startsToo ? 'Started' : done;
+    return step.kind === 'keep-job' || ('explain' in step && step.explain) ? `${word} (${node.reason})` : word;
   }
   return status === 'failed' ? 'Error' : 'Cancelled';
 }

@@ -13,6 +13,11 @@ export interface ObservedContainer {
   imageLabel?: string;
   state: string;
   labels: Record<string, string>;
+  /** The last run's exit code; absent for a container that never ran. */
+  exitCode?: number;
+  /** Engine timestamps (RFC 3339, nanoseconds) of the last start and finish; absent when never. */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export interface ObservedResource {

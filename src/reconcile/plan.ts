@@ -16,6 +16,8 @@ import type { DependencyCondition, Project, Service } from '../model/types.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { containerName, imageRef, replicaCount } from '../model/naming.js';
 import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from './plan-graph.js';
+import { isJob, jobVerdict, later } from './jobs.js';
+import { describeGpus, gpuWarnings } from './gpus.js';
 import { describeChanges, diffConfig, shortImageId } from './config-diff.js';
 
 export type Step =
@@ -24,10 +26,19 @@ export type Step =
   | { kind: 'create-volume'; key: string; name: string }
   | { kind: 'pull-image'; service: string; image: string }
   | { kind: 'build-image'; service: string; image: string }
-  | { kind: 'create-container'; service: string; number: number; name: string; start: boolean }
-  | { kind: 'recreate-container'; service: string; number: number; name: string; old: ContainerRef; start: boolean }
-  | { kind: 'start-container'; service: string; number: number; container: ContainerRef }
-  | { kind: 'restart-container'; service: string; number: number; container: ContainerRef }
+  | ({ kind: 'create-container'; service: string; number: number; name: string; start: boolean } & Explained)
+  | ({
+      kind: 'recreate-container';
+      service: string;
+      number: number;
+      name: string;
+      old: ContainerRef;
+      start: boolean;
+    } & Explained)
+  | ({ kind: 'start-container'; service: string; number: number; container: ContainerRef } & Explained)
+  | ({ kind: 'restart-container'; service: string; number: number; container: ContainerRef } & Explained)
+  /** A job that is up to date: nothing to do, but the user reads why it was not run again. */
+  | { kind: 'keep-job'; service: string; number: number; container: ContainerRef }
   | { kind: 'stop-container'; service: string; container: ContainerRef }
   | { kind: 'remove-container'; service: string; container: ContainerRef; volumes: boolean }
   | {
@@ -40,6 +51,11 @@ export type Step =
   | { kind: 'remove-network'; key: string; name: string }
   | { kind: 'remove-volume'; key: string; name: string }
   | { kind: 'remove-image'; image: string };
+
+/** `explain`: the progress line shows the step's reason (why a job re-runs, which GPUs a container asks for). */
+interface Explained {
+  explain?: boolean;
+}
 
 export interface ContainerRef {
   id: string;
@@ -63,6 +79,8 @@ export interface UpPlanOptions {
   noCreate?: boolean;
   /** The project's environment: the values of `environment:` secrets and configs count in the config hash. */
   environment?: Record<string, string | undefined>;
+  /** `--from`: re-run this stage and restart everything downstream of it, leaving upstream stages alone. */
+  from?: string;
 }
 
 /** The services `up` acts on: the named ones plus, unless `noDeps`, what they depend on. */
@@ -123,6 +141,10 @@ class UpPlanner {
   private readonly byService: Map<string, ObservedContainer[]>;
   /** Services getting new containers (recreated or created) in this plan. */
   private readonly replaced = new Set<string>();
+  /** Services whose containers start again in this plan: created, recreated, started, restarted or re-run. */
+  private readonly startedAgain = new Set<string>();
+  /** `--from`: the stage and everything downstream of it. */
+  private readonly downstream: Set<string>;
 
   constructor(
     private readonly project: Project,
@@ -131,6 +153,8 @@ class UpPlanner {
   ) {
     this.graph = new ServiceGraph(project);
     this.byService = groupContainers(observed.containers);
+    if (options.from) selectServices(project, this.graph, [options.from], true);
+    this.downstream = options.from ? this.graph.withDependents([options.from]) : new Set();
   }
 
   plan(): Plan {
@@ -138,10 +162,11 @@ class UpPlanner {
     const selected = selectServices(project, graph, options.services, options.noDeps);
     const networkNodes = planNetworks(b, project, observed, selected);
     const volumeNodes = planVolumes(b, project, observed, selected);
-    const touched = new Set<string>();
+    b.warnings.push(...gpuWarnings(project, selected));
+    const touched = this.startedAgain;
     for (const name of graph.order().filter((s) => selected.has(s))) {
       const service = project.services[name];
-      const waits = dependencyNodes(b, graph, name, selected, options.noDeps);
+      const waits = dependencyNodes(b, graph, name, selected);
       const after = [
         ...attachedNetworks(service).flatMap((n) => networkNodes.get(n) ?? []),
         ...namedVolumes(service).flatMap((v) => volumeNodes.get(v) ?? []),
@@ -209,7 +234,21 @@ class UpPlanner {
     }
 
     const recreatedDeps = this.graph.dependencies(name).filter((d) => this.replaced.has(d));
-    const restartDeps = recreatedDeps.filter((d) => this.graph.dependency(name, d)?.restart);
+    const job = isJob(service, this.graph);
+    const gpus = describeGpus(service);
+    // The progress line says which GPUs a container asks for, and why a job runs.
+    const told = (reason: string, isJobStep = false) => ({
+      reason: gpus ? `${reason}; GPUs: ${gpus}` : reason,
+      explain: isJobStep || gpus !== undefined ? true : undefined,
+    });
+    const again = this.graph.dependencies(name).filter((d) => this.startedAgain.has(d));
+    // A dependent reads what its dependency made: restart it when the dependency started again
+    // with `restart: true`, or when it is a job that re-ran (its output changed).
+    const restartDeps = again.filter((d) => {
+      const how = this.graph.dependency(name, d);
+      return how?.restart || how?.condition === 'service_completed_successfully';
+    });
+    const from = this.downstream.has(name) ? options.from : undefined;
     for (const c of keep) {
       const id = `container:${name}:${c.number}`;
       const expectedName = containerName(project.name, service, c.number);
@@ -220,34 +259,62 @@ class UpPlanner {
           : undefined);
       if (why) {
         this.replaced.add(name);
+        const { reason, explain } = told(why, job);
         ids.push(
           b.add(
             id,
-            { kind: 'recreate-container', service: name, number: c.number, name: expectedName, old: ref(c), start },
-            why,
+            {
+              kind: 'recreate-container',
+              service: name,
+              number: c.number,
+              name: expectedName,
+              old: ref(c),
+              start,
+              explain,
+            },
+            reason,
+            after,
+          ),
+        );
+      } else if (job && start) {
+        const verdict = jobVerdict({ container: c, restartedDeps: again, depsReadyAt: this.readyTimes(name), from });
+        if (verdict.upToDate) {
+          b.add(id, { kind: 'keep-job', service: name, number: c.number, container: ref(c) }, verdict.reason);
+          continue;
+        }
+        const { reason, explain } = told(verdict.reason, true);
+        ids.push(
+          b.add(
+            id,
+            { kind: 'start-container', service: name, number: c.number, container: ref(c), explain },
+            reason,
             after,
           ),
         );
       } else if (c.state !== 'running' && start) {
+        const { reason, explain } = told(`container is ${c.state}`);
         ids.push(
           b.add(
             id,
-            { kind: 'start-container', service: name, number: c.number, container: ref(c) },
-            `container is ${c.state}`,
+            { kind: 'start-container', service: name, number: c.number, container: ref(c), explain },
+            reason,
             after,
           ),
         );
-      } else if (restartDeps.length && start) {
+      } else if ((restartDeps.length || from) && start) {
+        const cause = from ? `--from ${from}` : restartDeps.map((d) => this.restartCause(name, d)).join('; ');
+        const { reason, explain } = told(cause, true);
         ids.push(
           b.add(
             id,
-            { kind: 'restart-container', service: name, number: c.number, container: ref(c) },
-            `dependency ${restartDeps.join(', ')} was recreated (restart: true)`,
+            { kind: 'restart-container', service: name, number: c.number, container: ref(c), explain },
+            reason,
             after,
           ),
         );
       }
     }
+    const created = told(existing.length ? 'scaled up' : 'not found');
     let next = Math.max(0, ...existing.map((c) => c.number)) + 1;
     for (let i = keep.length; i < want; i++, next++) {
       const number = next;
@@ -260,14 +327,39 @@ class UpPlanner {
             number,
             name: containerName(project.name, service, number),
             start,
+            explain: created.explain,
           },
-          existing.length ? 'scaled up' : 'not found',
+          created.reason,
           after,
         ),
       );
       this.replaced.add(name);
     }
     return ids;
+  }
+
+  /** Why `name` restarts for its dependency `dep`, which starts again in this plan. */
+  private restartCause(name: string, dep: string): string {
+    const what = this.replaced.has(dep)
+      ? 'was recreated'
+      : isJob(this.project.services[dep], this.graph)
+        ? 're-runs'
+        : 'was restarted';
+    return `dependency ${dep} ${what}${this.graph.dependency(name, dep)?.restart ? ' (restart: true)' : ''}`;
+  }
+
+  /** When each dependency last became ready: a finished container's finish, a running one's start. */
+  private readyTimes(name: string): Record<string, string | undefined> {
+    return Object.fromEntries(
+      this.graph
+        .dependencies(name)
+        .map((d) => [
+          d,
+          (this.byService.get(d) ?? [])
+            .map((c) => (c.state === 'running' ? c.startedAt : c.finishedAt))
+            .reduce<string | undefined>(later, undefined),
+        ]),
+    );
   }
 }
 
@@ -342,14 +434,8 @@ function planVolumes(
 }
 
 /** Nodes a service waits on before its containers may be created or started. */
-function dependencyNodes(
-  b: PlanGraph<Step>,
-  graph: ServiceGraph,
-  name: string,
-  selected: Set<string>,
-  noDeps?: boolean,
-): string[] {
-  if (noDeps) return [];
+function dependencyNodes(b: PlanGraph<Step>, graph: ServiceGraph, name: string, selected: Set<string>): string[] {
+  // Under --no-deps, `selected` holds only the named services: they keep their order among themselves.
   const ids: string[] = [];
   for (const dep of graph.dependencies(name)) {
     if (!selected.has(dep)) continue;
