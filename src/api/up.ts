@@ -54,7 +54,11 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
 
   const events = new ContainerEvents(engine, project.name, options.signal);
   const ctx = actionContext(engine, loaded, events, options);
-  const planOptions: UpPlanOptions = { ...options, environment: loaded.environment };
+  const planOptions: UpPlanOptions = {
+    ...options,
+    environment: loaded.environment,
+    disabled: Object.keys(loaded.disabledServices),
+  };
   try {
     const before = await observe(engine, project, refs);
     const images = planImages(project, before, { services: selected, pull: options.pull, build: options.build });

@@ -1,7 +1,7 @@
 // `berth config`: the normalized model, as `docker compose config` prints it.
 import { serviceConfigHash } from '../model/hash.js';
 import { redactProject } from '../model/redact.js';
-import type { Project } from '../model/types.js';
+import type { Project, Service } from '../model/types.js';
 import { allProfiles } from '../loader/profiles.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { defineCommand } from './command.js';
@@ -12,12 +12,40 @@ export function printableModel(project: Project): Record<string, unknown> {
   const { name, services, networks, volumes, secrets, configs, models, ...extensions } = project;
   const out: Record<string, unknown> = {
     name,
-    services: Object.fromEntries(Object.entries(services).map(([k, s]) => [k, withoutName(s)])),
+    services: Object.fromEntries(Object.entries(services).map(([k, s]) => [k, printableService(withoutName(s))])),
   };
   for (const [key, value] of Object.entries({ networks, volumes, secrets, configs, models })) {
     if (value && Object.keys(value).length) out[key] = value;
   }
   return { ...out, ...extensions };
+}
+
+type Printable = Omit<Service, 'name'>;
+
+/** The forms `docker compose config` prints: extra hosts as `host=ip` lines, an ulimit whose soft and hard agree as one number. */
+function printableService(service: Printable): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...service };
+  if (service.extra_hosts) out.extra_hosts = hostLines(service.extra_hosts);
+  if (service.ulimits) out.ulimits = singleLimits(service.ulimits);
+  if (service.build?.extra_hosts || service.build?.ulimits) {
+    const build: Record<string, unknown> = { ...service.build };
+    if (service.build.extra_hosts) build.extra_hosts = hostLines(service.build.extra_hosts);
+    if (service.build.ulimits) build.ulimits = singleLimits(service.build.ulimits);
+    out.build = build;
+  }
+  return out;
+}
+
+function hostLines(hosts: Record<string, string[]>): string[] {
+  return Object.entries(hosts)
+    .flatMap(([host, ips]) => ips.map((ip) => `${host}=${ip}`))
+    .sort();
+}
+
+function singleLimits(limits: Record<string, { soft: number; hard: number }>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(limits).map(([name, limit]) => [name, limit.soft === limit.hard ? limit.soft : limit]),
+  );
 }
 
 function withoutName<T extends { name: string }>(service: T): Omit<T, 'name'> {

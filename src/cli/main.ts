@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { BerthError, engineMessage } from '../errors.js';
 import { commandHelp, contextFor, parseCommandArgs, type Command } from './command.js';
+import { namedServices } from './named-services.js';
 import { parseGlobals, splitArgs } from './globals.js';
 import { watchInterrupts } from './interrupts.js';
 
@@ -109,7 +110,8 @@ export async function main(
     if (globals.context) (await import('../engine/docker-context.js')).useContextFlag(globals.context);
     const interrupts = watchInterrupts();
     try {
-      const ctx = contextFor(globals, stdout, stderr, interrupts.signal, listCommands);
+      const load = { ...globals.load, services: namedServices(command, positionals) };
+      const ctx = contextFor({ ...globals, load }, stdout, stderr, interrupts.signal, listCommands);
       errors = ctx.stderr;
       return await interrupts.race(command.run(ctx, values as never, positionals));
     } finally {

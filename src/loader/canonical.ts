@@ -17,8 +17,12 @@ import { splitShellWords } from './short-syntax/shell-words.js';
 import { ValueError } from './short-syntax/value-error.js';
 import { parseVolume } from './short-syntax/volumes.js';
 
-/** Expands one file's short syntax. `!override` values are expanded inside; `!reset` is kept. */
-export function toCanonical(file: Dict, locate?: Locate): Dict {
+/**
+ * Expands one file's short syntax. `!override` values are expanded inside; `!reset` is kept.
+ * With `keepUnparsed` (files not interpolated), a value its syntax rejects stays as written, as
+ * compose-go does: `"${PORT}:80"` is not a port until the variable is replaced.
+ */
+export function toCanonical(file: Dict, locate?: Locate, { keepUnparsed = false } = {}): Dict {
   // One path array for the whole walk: it is read only when a rule fails.
   const path: PathSegment[] = [];
   const walk = (value: unknown, cursor: Cursor<Rule>): unknown => {
@@ -32,6 +36,7 @@ export function toCanonical(file: Dict, locate?: Locate): Dict {
       try {
         out = cursor.value(value);
       } catch (err) {
+        if (keepUnparsed) return value;
         const at = err instanceof ValueError ? [...path, ...err.at] : path;
         throw new LoadError('schema', (err as Error).message, { path: formatPath(at), position: locate?.(at) });
       }
@@ -231,6 +236,7 @@ const RULES = new PathTable<Rule>({
   'services.*.healthcheck.test': (v) => (typeof v === 'string' ? ['CMD-SHELL', v] : v),
   'services.*.networks': (v) => (Array.isArray(v) ? Object.fromEntries(v.map((name) => [String(name), null])) : v),
   'services.*.ports': expandPorts,
+  'services.*.pull_policy': (v) => (v === 'if_not_present' ? 'missing' : v),
   'services.*.ports.*': portDefaults,
   'services.*.secrets.*': (v) => (typeof v === 'string' ? { source: v } : v),
   'services.*.ulimits.*': (v) => (typeof v === 'number' ? { soft: v, hard: v } : v),

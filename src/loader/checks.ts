@@ -34,6 +34,13 @@ export function checkProject(project: Project, ctx: CheckContext): void {
       );
     }
   }
+  for (const [name, volume] of Object.entries(project.volumes)) {
+    if (!volume.external) continue;
+    for (const field of ['driver', 'driver_opts', 'labels'] as const) {
+      if (volume[field] !== undefined)
+        fail(ctx, ['volumes', name, field], `volume "${name}" is external: it cannot also set ${field}`);
+    }
+  }
   for (const [name, secret] of Object.entries(project.secrets)) {
     if (!secret.external && secret.file === undefined && secret.environment === undefined) {
       fail(ctx, ['secrets', name], `secret "${name}" must declare either file or environment`);
@@ -94,6 +101,18 @@ function checkDefinition(name: string, service: Service, ctx: CheckContext): voi
       fail(ctx, at(field), `${field} (${own}) and ${twinPath} (${other}) differ: set only one of them`);
     }
   }
+  for (const key of Object.keys(service.environment ?? {})) {
+    if (/\s/.test(key))
+      fail(
+        ctx,
+        at('environment', key),
+        `invalid environment variable name ${JSON.stringify(key)}: a name cannot contain spaces`,
+      );
+  }
+  service.volumes?.forEach((mount, i) => {
+    if (mount.type === 'bind' && !mount.source)
+      fail(ctx, at('volumes', i), `a bind mount needs a source: the host path to mount at ${mount.target}`);
+  });
   service.develop?.watch?.forEach((rule, i) => {
     if (rule.action !== 'rebuild' && !rule.target)
       fail(ctx, at('develop', 'watch', i), `a "${rule.action}" watch rule needs a target`);

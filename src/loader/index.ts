@@ -12,13 +12,13 @@ import { discoverComposeFiles } from './discover.js';
 import { composeSettings, lookupIn, resolveInterpolationEnvironment } from './environment.js';
 import { applyExtends } from './extends.js';
 import { applyIncludes, type IncludeEntry } from './include.js';
-import { InterpolationBudget, interpolateTree } from './interpolate.js';
+import { InterpolationBudget, interpolateString, interpolateTree } from './interpolate.js';
 import { locateAcross, type Locate } from './locate.js';
 import { mergeCompose, stripMergeTags } from './merge.js';
-import { normalizeProject } from './normalize.js';
-import { parseComposeText, type PositionIndex } from './parse.js';
+import { normalizeProject, resolveEnvironments } from './normalize.js';
+import { parseComposeText, type ParsedFile, type PositionIndex } from './parse.js';
 import type { Dict } from './paths.js';
-import { applyProfiles } from './profiles.js';
+import { applyProfiles, withDependencies } from './profiles.js';
 import { resolveProjectName } from './project-name.js';
 import { readRegularFile, readStdin, STDIN } from './read-file.js';
 import { resolveRelativePaths } from './resolve-paths.js';
@@ -36,6 +36,11 @@ export interface LoadOptions {
   envFiles?: string[];
   /** `--profile`. Default: `COMPOSE_PROFILES`. */
   profiles?: string[];
+  /**
+   * Services named on the command line: enabled with their dependencies whatever their
+   * profiles, and the only ones whose env files must exist (default: every enabled service).
+   */
+  services?: string[];
   /** The shell environment. Default: `process.env`. */
   environment?: Record<string, string | undefined>;
   cwd?: string;
@@ -52,6 +57,8 @@ interface Session {
   onEnvironment?: LoadOptions['onEnvironment'];
   positions: PositionIndex[];
   budget: InterpolationBudget;
+  /** Top-level files parsed early for their `name:`, each taken once by loadCanonical. */
+  parsed: Map<string, ParsedFile>;
 }
 
 interface Application {
@@ -93,10 +100,22 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
     onEnvironment: options.onEnvironment,
     positions: [],
     budget,
+    parsed: new Map(),
   };
   session.onEnvironment?.(env.environment);
 
-  const model = await loadApplication({ files, workingDir, environment: env.environment }, session, []);
+  // The name comes first, as in Compose: the files may interpolate ${COMPOSE_PROJECT_NAME}.
+  const fromFiles = await nameInFiles(files, env.environment, session);
+  const projectName = resolveProjectName({
+    flag: options.projectName,
+    env: settings.projectName,
+    file: fromFiles?.name,
+    filePosition: fromFiles?.position,
+    workingDir,
+  });
+  const environment = { ...env.environment, COMPOSE_PROJECT_NAME: projectName };
+
+  const model = await loadApplication({ files, workingDir, environment }, session, []);
   if (Object.keys(model).length === 0) {
     // As Docker Compose: a file left empty by mistake is not an empty project.
     throw new LoadError('schema', 'empty compose file: it defines no services or other resources', {
@@ -104,17 +123,15 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
     });
   }
   const locate = locateAcross(session.positions);
-  const projectName = resolveProjectName({
-    flag: options.projectName,
-    env: settings.projectName,
-    file: typeof model.name === 'string' ? model.name : undefined,
-    filePosition: locate(['name']),
-    workingDir,
-  });
-  const full = normalizeProject(model, { projectName, environment: env.environment, locate, budget });
+  const context = { projectName, environment, locate, budget };
+  const full = normalizeProject(model, context);
   const profiles = options.profiles?.length ? options.profiles : (settings.profiles ?? []);
-  const { enabled, disabled } = applyProfiles(full.services, profiles);
+  const requested = options.services ?? [];
+  const { enabled, disabled } = applyProfiles(full.services, profiles, requested);
   const project = { ...full, services: enabled };
+  const needed = withDependencies(enabled, requested);
+  resolveEnvironments(enabled, context, (name) => !requested.length || needed.has(name));
+  resolveEnvironments(disabled, context, () => false);
   checkProject(project, { locate, disabled, onWarning: options.onWarning });
 
   return {
@@ -122,12 +139,31 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
     workingDir,
     configFiles: files,
     envFiles: env.envFiles,
-    environment: env.environment,
+    environment,
     profiles,
     disabledServices: disabled,
   };
 }
 
+/** The last non-empty top-level `name:` of the files, interpolated, and where it was written. */
+async function nameInFiles(
+  files: string[],
+  environment: Record<string, string>,
+  session: Session,
+): Promise<{ name: string; position: ReturnType<Locate> } | undefined> {
+  let found: { name: string; position: ReturnType<Locate> } | undefined;
+  for (const file of files) {
+    const parsed = await parseFile(file);
+    session.parsed.set(file, parsed);
+    const raw = parsed.data.name;
+    if (typeof raw !== 'string' || raw === '') continue;
+    const name = session.interpolate
+      ? interpolateString(raw, lookupIn(environment), session.onWarning, session.budget)
+      : raw;
+    if (name) found = { name, position: parsed.positions.locate(['name']) };
+  }
+  return found;
+}
 /** `COMPOSE_FILE` set in the env files (by default the `.env` where the search starts), as Docker Compose reads it. */
 function dotenvFiles(
   dir: string,
@@ -144,7 +180,7 @@ async function loadApplication(app: Application, session: Session, stack: readon
   let model: Dict = {};
   for (const file of app.files) {
     try {
-      model = mergeCompose(model, await loadFile(file, app, session, stack));
+      model = mergeCompose(model, await loadFile(file, app, session, stack, model));
     } catch (err) {
       // The merge rules know the path of a conflict, not where it was written.
       if (!(err instanceof LoadError) || err.code !== 'merge' || err.position || !err.path) throw err;
@@ -159,8 +195,15 @@ async function loadApplication(app: Application, session: Session, stack: readon
   return resolveRelativePaths(model, app.workingDir);
 }
 
-async function loadFile(file: string, app: Application, session: Session, stack: readonly string[]): Promise<Dict> {
-  const { data, locate } = await loadCanonical(file, app, session);
+/** `earlier`: the model of the application's files before this one, which this one overrides. */
+async function loadFile(
+  file: string,
+  app: Application,
+  session: Session,
+  stack: readonly string[],
+  earlier: Dict,
+): Promise<Dict> {
+  const { data, locate } = await loadCanonical(file, app, session, earlier);
   const included = await applyIncludes(data, {
     file,
     locate,
@@ -200,15 +243,18 @@ async function loadIncluded(
   );
 }
 
-/** One file up to canonical form: parse, interpolate, cast, validate, expand short syntax. */
+/**
+ * One file up to canonical form: parse, interpolate, cast, validate, expand short syntax. An
+ * override file is validated as completed by the `earlier` files: Compose validates the merge.
+ */
 async function loadCanonical(
   file: string,
   app: Application,
   session: Session,
+  earlier: Dict = {},
 ): Promise<{ data: Dict; locate: Locate }> {
-  const source = { what: 'compose file', code: 'file-not-found' } as const;
-  const bytes = file === STDIN ? await readStdin(source) : readRegularFile(file, source);
-  const parsed = await parseComposeText(decodeUtf8(bytes, file), file);
+  const parsed = session.parsed.get(file) ?? (await parseFile(file));
+  session.parsed.delete(file);
   session.positions.push(parsed.positions);
   const locate: Locate = (path) => parsed.positions.locate(path);
   const lookup = lookupIn(app.environment);
@@ -223,11 +269,17 @@ async function loadCanonical(
     : parsed.data;
   try {
     const data = castKnownTypes(interpolated);
-    validateComposeFile(parsed.hasMergeTags ? stripMergeTags(data) : data, locate);
-    return { data: toCanonical(data, locate), locate };
+    validateComposeFile(parsed.hasMergeTags ? stripMergeTags(data) : data, locate, earlier);
+    return { data: toCanonical(data, locate, { keepUnparsed: !session.interpolate }), locate };
   } catch (err) {
     throw written.requote(err);
   }
+}
+
+async function parseFile(file: string): Promise<ParsedFile> {
+  const source = { what: 'compose file', code: 'file-not-found' } as const;
+  const bytes = file === STDIN ? await readStdin(source) : readRegularFile(file, source);
+  return parseComposeText(decodeUtf8(bytes, file), file);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

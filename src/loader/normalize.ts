@@ -66,7 +66,7 @@ function normalizeService(name: string, raw: Dict, ctx: NormalizeContext): Servi
   if (service.build && !service.build.dockerfile && !service.build.dockerfile_inline) {
     service.build = { ...service.build, dockerfile: 'Dockerfile' };
   }
-  if (service.env_file?.length || service.environment) service.environment = resolveEnvironment(service, ctx);
+  if (service.build?.args) service.build = { ...service.build, args: withCallerValues(service.build.args, ctx) };
   if (service.label_file?.length) service.labels = { ...readKeyValueFiles(service, ctx), ...service.labels };
   const implicit = implicitDependencies(service);
   if (implicit.length) {
@@ -80,24 +80,65 @@ function normalizeService(name: string, raw: Dict, ctx: NormalizeContext): Servi
   return service;
 }
 
-function resolveEnvironment(service: Service, ctx: NormalizeContext): Record<string, string | null> {
-  const lookup = lookupIn(ctx.environment);
+/**
+ * Env files read into each service's `environment`, once profiles have been applied: only the
+ * services about to be used (`needed`) must find their env files, as with Docker Compose, where
+ * a service that is not started may name one that does not exist.
+ */
+export function resolveEnvironments(
+  services: Record<string, Service>,
+  ctx: NormalizeContext,
+  needed: (name: string) => boolean,
+): void {
+  for (const [name, service] of Object.entries(services)) {
+    if (service.env_file?.length || service.environment)
+      service.environment = resolveEnvironment(service, ctx, needed(name));
+  }
+}
+
+function resolveEnvironment(service: Service, ctx: NormalizeContext, needed: boolean): Record<string, string | null> {
   // Entries, not assignment: a variable called `__proto__` must stay a plain key.
   const fromFiles: [string, string][] = [];
   service.env_file?.forEach((ref, i) => {
     const text = readTextFile(ref.path, {
       ...namedAt(service, 'env_file', i, ctx),
       what: 'env file',
-      ifExists: !ref.required,
+      ifExists: !ref.required || !needed,
     });
-    if (text !== undefined)
-      fromFiles.push(...Object.entries(parseDotenv(text, ref.path, lookup, { budget: ctx.budget })));
+    if (text === undefined) return;
+    const vars =
+      ref.format === 'raw'
+        ? parseRawEnvFile(text, ctx)
+        : parseDotenv(text, ref.path, lookupIn(ctx.environment), { budget: ctx.budget });
+    fromFiles.push(...Object.entries(vars));
   });
-  const own = Object.entries(service.environment ?? {}).map(([key, value]): [string, string | null] => [
-    key,
-    value ?? lookup(key) ?? null,
-  ]);
-  return Object.fromEntries([...fromFiles, ...own]);
+  return Object.fromEntries([...fromFiles, ...Object.entries(withCallerValues(service.environment ?? {}, ctx))]);
+}
+
+/** Entries written without a value take the caller's (environment, build args), as in Compose. */
+function withCallerValues(
+  entries: Record<string, string | null>,
+  ctx: NormalizeContext,
+): Record<string, string | null> {
+  const lookup = lookupIn(ctx.environment);
+  return Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, value ?? lookup(key) ?? null]));
+}
+
+/**
+ * `format: raw`, read as `docker run --env-file` reads it: `KEY=VALUE` lines kept as written,
+ * without quotes, escapes or interpolation; a bare `KEY` passes the caller's value when set.
+ */
+function parseRawEnvFile(text: string, ctx: NormalizeContext): Record<string, string> {
+  const lookup = lookupIn(ctx.environment);
+  const entries = text.split(/\r?\n/).flatMap((line): [string, string][] => {
+    const statement = line.trimStart();
+    if (statement === '' || statement.startsWith('#')) return [];
+    const eq = statement.indexOf('=');
+    if (eq !== -1) return [[statement.slice(0, eq), statement.slice(eq + 1)]];
+    const value = lookup(statement.trimEnd());
+    return value === undefined ? [] : [[statement.trimEnd(), value]];
+  });
+  return Object.fromEntries(entries);
 }
 
 function readKeyValueFiles(service: Service, ctx: NormalizeContext): Record<string, string> {

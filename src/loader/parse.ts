@@ -92,7 +92,8 @@ const MAX_ALIASED_TEXT = 64 * 1024 * 1024;
  */
 const MAX_DEPTH = 100;
 const MERGE_TAGS = new Set(['!reset', '!override']);
-const DUPLICATE_KEY = 'Map keys must be unique: each key may appear only once in a mapping';
+const duplicateKey = (name: string, firstLine: number) =>
+  `Map keys must be unique: each key may appear only once in a mapping (${JSON.stringify(name)} is also at line ${firstLine})`;
 const TOO_DEEP = `the file nests deeper than ${MAX_DEPTH} levels`;
 
 export function parseComposeText(text: string, file: string): ParsedFile {
@@ -246,7 +247,10 @@ export function parseComposeText(text: string, file: string): ParsedFile {
       }
       const name = keyName(pair.key);
       if (name === undefined) return fail('a mapping key must be a plain value, not a list or a mapping', pair.key);
-      if (own ? own.has(name) : Object.hasOwn(out, name)) fail(DUPLICATE_KEY, pair.key ?? n);
+      if (own ? own.has(name) : Object.hasOwn(out, name)) {
+        const first = n.items.find((p) => isPair(p) && keyName(p.key) === name)?.key as Node | undefined;
+        fail(duplicateKey(name, at(first?.range?.[0] ?? 0).line), pair.key ?? n);
+      }
       own?.add(name);
       expandedText += name.length;
       const child = key ? `${key}.${name}` : name;

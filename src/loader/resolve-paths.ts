@@ -2,7 +2,7 @@
 // change, a leading `~` is the home directory, and remote references (URLs, git, `service:`
 // build contexts) stay as written. Dockerfiles stay relative to their build context.
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { PathTable, type Cursor } from './path-table.js';
 import { isDict, type Dict } from './paths.js';
 import { mapList, mapDict } from './tree.js';
@@ -33,7 +33,9 @@ const absPath: Resolver = (value, dirs) => {
   if (typeof value !== 'string' || value === '') return value;
   // As compose-go: `~` and `~anything` both start at the home directory.
   const expanded = value.startsWith('~') ? join(dirs.home, value.slice(1)) : value;
-  return isAbsolute(expanded) ? expanded : join(dirs.base, expanded);
+  const joined = isAbsolute(expanded) ? expanded : join(dirs.base, expanded);
+  // As Go's filepath.Join: `./` is the directory itself, without a trailing `/`.
+  return joined.length > 1 && joined.endsWith(sep) && !isAbsolute(value) ? joined.slice(0, -1) : joined;
 };
 
 const REMOTE_PREFIXES = ['github.com/', 'git@', 'service:'];
@@ -44,6 +46,15 @@ const localPath: Resolver = (value, dirs) => {
   const remote =
     typeof value === 'string' && (value.includes('://') || REMOTE_PREFIXES.some((p) => value.startsWith(p)));
   return remote ? value : absPath(value, dirs);
+};
+
+/** A build without `context` builds the project directory, as in Compose. */
+const buildContexts: Resolver = (value, dirs) => {
+  if (!isDict(value)) return value;
+  const out: Dict = { ...value, context: localPath(value.context ?? '.', dirs) };
+  if (isDict(value.additional_contexts))
+    out.additional_contexts = mapDict(value.additional_contexts, (v) => localPath(v, dirs));
+  return out;
 };
 
 const bindSource: Resolver = (value, dirs) =>
@@ -65,8 +76,7 @@ const localBindDevice: Resolver = (value, dirs) => {
 };
 
 const RESOLVERS = new PathTable<Resolver>({
-  'services.*.build.context': localPath,
-  'services.*.build.additional_contexts.*': localPath,
+  'services.*.build': buildContexts,
   'services.*.env_file.*.path': absPath,
   'services.*.label_file.*': absPath,
   'services.*.extends.file': localPath,

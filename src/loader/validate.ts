@@ -5,16 +5,52 @@ import { LoadError } from '../errors.js';
 import { isSensitiveName } from '../model/redact.js';
 import type { Locate } from './locate.js';
 import { formatPath, type PathSegment } from './paths.js';
+import { setKey } from './tree.js';
 import validateSchema from './schema-validator.generated.js';
 
-/** Throws a `schema` LoadError naming the first node of `data` that the Compose format rejects. */
-export function validateComposeFile(data: Record<string, unknown>, locate: Locate): void {
-  if (validateSchema(data)) return;
-  const report = describeFailure(validateSchema.errors ?? [], data);
-  throw new LoadError('schema', report.detail, {
-    position: locate(report.at),
-    path: formatPath(report.path),
-  });
+/**
+ * Throws a `schema` LoadError naming the first node of `data` that the Compose format rejects.
+ * `earlier` is the model of the files `data` overrides: Compose validates the merged model, so
+ * a required attribute they set may be left out here (`depends_on: {db: {required: false}}`).
+ */
+export function validateComposeFile(data: Record<string, unknown>, locate: Locate, earlier: unknown = {}): void {
+  let candidate = data;
+  while (!validateSchema(candidate)) {
+    const completed = inheritRequired(validateSchema.errors ?? [], candidate, earlier);
+    if (!completed) {
+      const report = describeFailure(validateSchema.errors ?? [], candidate);
+      throw new LoadError('schema', report.detail, { position: locate(report.at), path: formatPath(report.path) });
+    }
+    candidate = completed;
+  }
+}
+
+/** `data` with the missing required attribute of `errors` taken from `earlier`, if that has it. */
+function inheritRequired(
+  errors: ErrorObject[],
+  data: Record<string, unknown>,
+  earlier: unknown,
+): Record<string, unknown> | undefined {
+  const error = errors[0];
+  if (error?.keyword !== 'required') return undefined;
+  const path = [...toSegments(error.instancePath, data), String(error.params.missingProperty)];
+  const inherited = path.reduce<unknown>(ownChild, earlier);
+  if (inherited === undefined) return undefined;
+  const withValue = (node: unknown, depth: number): unknown => {
+    if (depth === path.length) return inherited;
+    const child = withValue(ownChild(node, path[depth]), depth + 1);
+    if (Array.isArray(node)) return node.map((item, i) => (i === path[depth] ? child : item));
+    const copy = { ...asRecord(node) };
+    setKey(copy, String(path[depth]), child);
+    return copy;
+  };
+  return withValue(data, 0) as Record<string, unknown>;
+}
+
+/** A child by key or index, never one inherited from Object. */
+function ownChild(node: unknown, segment: PathSegment): unknown {
+  const record = asRecord(node);
+  return Object.hasOwn(record, segment) ? record[segment] : undefined;
 }
 
 interface Report {

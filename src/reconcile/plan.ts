@@ -79,6 +79,8 @@ export interface UpPlanOptions {
   noCreate?: boolean;
   /** The project's environment: the values of `environment:` secrets and configs count in the config hash. */
   environment?: Record<string, string | undefined>;
+  /** Services left out by profiles: their containers are not orphans. */
+  disabled?: readonly string[];
   /** `--from`: re-run this stage and restart everything downstream of it, leaving upstream stages alone. */
   from?: string;
 }
@@ -184,7 +186,7 @@ class UpPlanner {
     }
     b.prune((n) => n.step.kind === 'await-service');
 
-    if (!options.noCreate) planOrphans(b, project, this.byService, options.removeOrphans);
+    if (!options.noCreate) planOrphans(b, project, this.byService, options);
     return b.plan();
   }
 
@@ -499,11 +501,13 @@ function planOrphans(
   b: PlanGraph<Step>,
   project: Project,
   byService: Map<string, ObservedContainer[]>,
-  remove?: boolean,
+  options: Pick<UpPlanOptions, 'removeOrphans' | 'disabled'>,
 ): void {
-  const orphans = [...byService.entries()].filter(([s]) => !project.services[s]).flatMap(([, cs]) => cs);
+  const orphans = [...byService.entries()]
+    .filter(([s]) => !project.services[s] && !options.disabled?.includes(s))
+    .flatMap(([, cs]) => cs);
   if (!orphans.length) return;
-  if (!remove) {
+  if (!options.removeOrphans) {
     b.warnings.push(
       `found orphan containers (${orphans.map((c) => c.name).join(', ')}) for this project: if you removed or renamed their service, run with --remove-orphans to clean them up`,
     );
