@@ -1,4 +1,5 @@
 // `berth config`: the normalized model, as `docker compose config` prints it.
+import { join } from 'node:path';
 import { serviceConfigHash } from '../model/hash.js';
 import { redactProject } from '../model/redact.js';
 import type { Project, Service } from '../model/types.js';
@@ -72,6 +73,17 @@ export default defineCommand({
       description: 'Print credential-like variables and secret contents instead of masking them',
     },
     output: { type: 'string', short: 'o', description: 'Write to this file instead of stdout', value: 'PATH' },
+    explain: {
+      type: 'string',
+      description:
+        'Print where the value at PATH (services.web.environment.X) came from: file and line, what it overrode, its variables',
+      value: 'PATH',
+    },
+    variables: {
+      type: 'boolean',
+      description: 'Print the variables the compose files read, their defaults and whether required',
+    },
+    environment: { type: 'boolean', description: 'Print the environment used for interpolation' },
   },
   async run(ctx, opts, names) {
     const loaded = await (opts['no-interpolate'] ? ctx.loadWith({ interpolate: false }) : ctx.load());
@@ -79,6 +91,22 @@ export default defineCommand({
     for (const name of names) ctx.service(loaded.project, name);
     const selected = names.length ? new ServiceGraph(loaded.project).withDependencies(names) : undefined;
     if (opts.quiet) return 0;
+    if (opts.explain !== undefined || opts.variables || opts.environment) {
+      const { explainText, variablesText, environmentText } = await import('./config-explain.js');
+      const showSecrets = !!opts['show-secrets'];
+      const text = opts.explain
+        ? explainText(opts.explain, {
+            loaded,
+            shell: ctx.globals.load.environment ?? process.env,
+            namedEnvFiles: loaded.envFiles.some((f) => f !== join(loaded.workingDir, '.env')),
+            showSecrets,
+          })
+        : opts.variables
+          ? variablesText(loaded)
+          : environmentText(loaded, showSecrets);
+      await ctx.write(showSecrets ? text : ctx.redactor().text(text), opts.output);
+      return 0;
+    }
     // Masked by name (a credential-like variable, a secret's content), then by value wherever else it was copied.
     const all = opts['show-secrets'] ? loaded.project : ctx.redactor().deep(redactProject(loaded.project));
     const project = selected

@@ -49,9 +49,13 @@ export class InterpolationBudget {
   }
 }
 
+/** A variable an expression reads: `operator` and `operand` as written (`:-`, `dev`), absent for `$VAR` and `${VAR}`. */
+export type VariableUse = (name: string, operator?: string, operand?: string) => void;
+
 interface Context {
   lookup: Lookup;
   onWarning?: (message: string) => void;
+  onVariable?: VariableUse;
   budget: InterpolationBudget;
   lines: LineScanner;
 }
@@ -75,9 +79,11 @@ export function interpolateString(
   lookup: Lookup,
   onWarning?: (message: string) => void,
   budget = new InterpolationBudget(),
+  onVariable?: VariableUse,
 ): string {
   if (!text.includes('$')) return text;
-  const out = substitute(text, 0, text.length, { lookup, onWarning, budget, lines: new LineScanner(text) }, 0);
+  const ctx = { lookup, onWarning, onVariable, budget, lines: new LineScanner(text) };
+  const out = substitute(text, 0, text.length, ctx, 0);
   budget.spend(out.length);
   return out;
 }
@@ -151,11 +157,13 @@ function braced(text: string, start: number, to: number, ctx: Context, depth: nu
     );
   }
   const close = balancedClose(text, start + 1, lastClose);
+  ctx.onVariable?.(name, op, text.slice(operandStart, close));
   const value = OPERATORS[op](ctx.lookup(name), () => substitute(text, operandStart, close, ctx, depth + 1), name);
   return { value, end: close + 1 };
 }
 
 function plain(name: string, ctx: Context): string {
+  ctx.onVariable?.(name);
   const value = ctx.lookup(name);
   if (value === undefined) ctx.onWarning?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
   return value ?? '';
