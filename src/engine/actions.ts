@@ -273,6 +273,7 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     envFromFiles: {},
     inheritedVolumes,
   });
+  for (const message of spec.warnings) ctx.warn(message);
   const mounted = new Set((spec.create.HostConfig?.Mounts ?? []).map((m) => m.Source));
   for (const [target, volume] of Object.entries(inheritedVolumes ?? {})) {
     if (!mounted.has(volume))

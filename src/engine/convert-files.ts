@@ -27,22 +27,35 @@ const kinds = [
 
 const DEFAULT_MODE = 0o444;
 
-export function serviceFiles(input: FilesInput): { mounts: EngineMount[]; injectFiles: InjectFile[] } {
+export interface ServiceFiles {
+  mounts: EngineMount[];
+  injectFiles: InjectFile[];
+  /** What the user asked for that a single host cannot do, for the caller to show. */
+  warnings: string[];
+}
+
+export function serviceFiles(input: FilesInput): ServiceFiles {
   const mounts: EngineMount[] = [];
   const injectFiles: InjectFile[] = [];
+  const warnings: string[] = [];
   for (const { field, noun, dir } of kinds) {
     for (const ref of input.service[field] ?? []) {
       const definition = defined(input, noun, ref.source, input[field][ref.source]);
       const path = targetPath(ref, dir);
       if (definition.file !== undefined) {
         mounts.push({ Type: 'bind', Source: definition.file, Target: path, ReadOnly: true });
+        // As Compose warns: a bind mount shows the host file as it is.
+        if (ref.uid !== undefined || ref.gid !== undefined || ref.mode !== undefined)
+          warnings.push(
+            `service "${input.service.name}": ${noun} "${ref.source}" comes from a file: its \`uid\`, \`gid\` and \`mode\` are not supported, they will be ignored (the container sees the host file's owner and mode)`,
+          );
       } else {
         const content = contentOf(input, noun, ref.source, definition);
         injectFiles.push({ path, content, mode: ref.mode ?? DEFAULT_MODE, uid: ref.uid, gid: ref.gid });
       }
     }
   }
-  return { mounts, injectFiles };
+  return { mounts, injectFiles, warnings };
 }
 
 function defined(input: FilesInput, noun: string, key: string, definition: FileObject | undefined): FileObject {

@@ -23,6 +23,7 @@ export interface StorageSettings {
   Tmpfs?: Record<string, string>;
   VolumesFrom?: string[];
   injectFiles: InjectFile[];
+  warnings: string[];
 }
 
 type Attachment = { bind: string } | { mount: EngineMount };
@@ -48,6 +49,7 @@ export function storageSettings(input: StorageInput): StorageSettings {
     Tmpfs: service.tmpfs?.length ? tmpfsMap(service.tmpfs) : undefined,
     VolumesFrom: volumesFrom.length ? volumesFrom : undefined,
     injectFiles: files.injectFiles,
+    warnings: files.warnings,
   };
 }
 

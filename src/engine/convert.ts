@@ -48,6 +48,8 @@ export interface ContainerSpec {
   connectAfterCreate: { network: string; endpoint: Dockerode.EndpointSettings }[];
   /** Files to copy into the container before start (secrets/configs from `content` or `environment`). */
   injectFiles: InjectFile[];
+  /** Settings a single host ignores, for the caller to show. */
+  warnings: string[];
 }
 
 /** HostConfig fields the engine knows that @types/dockerode lacks. */
@@ -55,7 +57,7 @@ type HostConfig = Dockerode.HostConfig & { CgroupnsMode?: string; Annotations?: 
 
 export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const { service } = input;
-  const { injectFiles, ...storage } = storageSettings(input);
+  const { injectFiles, warnings, ...storage } = storageSettings(input);
   const { connectAfterCreate, NetworkingConfig, NetworkDisabled, MacAddress, ...network } = networkSettings(input);
   const { ExposedPorts, PortBindings } = portSettings(service);
   const namespace = (mode: string | undefined) => namespaceMode(mode, input.containerOf);
@@ -120,7 +122,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     HostConfig,
     NetworkingConfig,
   };
-  return { create, connectAfterCreate, injectFiles };
+  return { create, connectAfterCreate, injectFiles, warnings };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { LoadError } from '../errors.js';
+import { scalarValue } from './file-mode.js';
 import { formatPath, type Dict, type PathSegment } from './paths.js';
 import { mergeKeys, setKey } from './tree.js';
 
@@ -216,7 +217,7 @@ export function parseComposeText(text: string, file: string): ParsedFile {
         return itemValue;
       });
     } else if (isScalar(n)) {
-      value = n.value;
+      value = scalarValue(n, path);
       expandedText += span(n);
     } else value = null;
     if (n.anchor) {

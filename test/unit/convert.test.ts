@@ -528,6 +528,24 @@ describe('containerSpec: secrets and configs', () => {
     expect(injectFiles).toEqual([]);
   });
 
+  it('warns, as Compose does, that uid, gid and mode of a file secret or config are ignored', () => {
+    const quiet = containerSpec(
+      input({ secrets: [{ source: 'db_password' }], configs: [{ source: 'motd', mode: 0o400 }] }, files),
+    );
+    expect(quiet.warnings).toEqual([]);
+    const { warnings } = containerSpec(
+      input({ secrets: [{ source: 'db_password', mode: 0o440 }], configs: [{ source: 'nginx', uid: '101' }] }, files),
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^service "web": secret "db_password" comes from a file: its `uid`, `gid` and `mode` are not supported, they will be ignored/,
+      ),
+      expect.stringMatching(
+        /^service "web": config "nginx" comes from a file: its `uid`, `gid` and `mode` are not supported/,
+      ),
+    ]);
+  });
+
   it('injects content and environment secrets and configs', () => {
     const { create, injectFiles } = containerSpec(
       input(
