@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { build } from 'esbuild';
 
-// The engine client loads BuildKit sessions and progress decoding (gRPC, protobuf), the SSH
-// transport, and a packer for build contexts given as folders; berth uses none of them (classic
-// builder; unix and tcp hosts; it sends build contexts as tar streams of its own), so the CLI
-// bundle leaves them out. Its copy of Node 10's streams gives way to Node's own, which it
+// The engine client loads BuildKit sessions and progress decoding, the SSH transport, and a
+// packer for build contexts given as folders; berth uses none of them (its own build session in
+// src/engine/buildkit*.ts; unix and tcp hosts; it sends build contexts as tar streams of its
+// own), so the CLI bundle leaves them out. Its copy of Node 10's streams gives way to Node's own, which it
 // mirrors: half the engine client's code, and commands that talk to the engine start sooner.
 const unused = {
   name: 'berth-unused-engine-parts',
@@ -45,8 +45,10 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // Native add-ons are optional for the engine client (it falls back to JavaScript).
-  external: ['cpu-features', '*.node'],
+  // Native add-ons are optional for the engine client (it falls back to JavaScript). gRPC and
+  // protobuf serve BuildKit builds only: berth imports them when a build starts, so they are
+  // required from node_modules then, instead of being read and compiled at every start.
+  external: ['cpu-features', '*.node', '@grpc/grpc-js', 'protobufjs'],
   // The sources are ES modules: give them import.meta.url in CommonJS.
   define: { 'import.meta.url': '__berthImportMetaUrl' },
   banner: { js: "const __berthImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

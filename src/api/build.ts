@@ -1,9 +1,11 @@
-// `build`: the images of services that have a build section, independent builds in parallel
-// and each image built once even when several services share it.
+// `build`: the images of services that have a build section, independent builds in parallel,
+// and each distinct build run once even when several services share it.
 import { connectEngine } from '../engine/connect.js';
 import type { LoadedProject } from '../model/types.js';
-import { imageRef } from '../model/naming.js';
-import type { Plan, PlanNode } from '../reconcile/plan.js';
+import { checkBuilds } from '../engine/build.js';
+import { groupBuilds } from '../reconcile/build-groups.js';
+import { addBuilds, type Plan, type Step } from '../reconcile/plan.js';
+import { PlanGraph } from '../reconcile/plan-graph.js';
 import { ContainerEvents } from '../engine/wait.js';
 import { actionContext } from './context.js';
 import { runPlan } from './run-plan.js';
@@ -18,26 +20,18 @@ export interface BuildOptions extends EngineOptions {
 
 export function planBuild(loaded: LoadedProject, services?: string[]): Plan {
   const project = loaded.project;
-  const seen = new Set<string>();
-  const nodes: PlanNode[] = [];
-  for (const [name, service] of Object.entries(project.services)) {
-    if (!service.build || (services?.length && !services.includes(name))) continue;
-    const image = imageRef(project.name, service);
-    if (seen.has(image)) continue;
-    seen.add(image);
-    nodes.push({
-      id: `image:${name}`,
-      step: { kind: 'build-image', service: name, image },
-      reason: 'build',
-      after: [],
-    });
-  }
-  return { nodes, warnings: [] };
+  const b = new PlanGraph<Step>();
+  const wanted = Object.keys(project.services).filter(
+    (name) => project.services[name].build && (!services?.length || services.includes(name)),
+  );
+  addBuilds(b, groupBuilds(project, wanted), () => 'build');
+  return b.plan();
 }
 
 export async function build(loaded: LoadedProject, options: BuildOptions = {}): Promise<Plan> {
   const engine = options.engine ?? (await connectEngine());
   const plan = planBuild(loaded, options.services);
+  await checkBuilds(engine, loaded, plan);
   await runPlan(
     plan,
     actionContext(engine, loaded, new ContainerEvents(engine, loaded.project.name), {

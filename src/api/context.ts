@@ -28,11 +28,13 @@ export function actionContext(
     renewAnonVolumes: options.renewAnonVolumes,
     scale: options.scale,
     onPullProgress: (service, line) => onEvent?.({ type: 'output', service, line }),
-    build: async (service, image) => {
+    build: async (service, image, tags) => {
       await buildImage(engine, {
         service,
         image,
+        tags,
         projectName: loaded.project.name,
+        projectSecrets: loaded.project.secrets,
         hostEnv: loaded.environment,
         ...options.buildOptions,
         onOutput: (line) => onEvent?.({ type: 'output', service: service.name, line }),

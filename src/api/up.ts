@@ -2,6 +2,7 @@
 // one observe -> plan -> execute pass, then, with `wait`, until every service is ready.
 import { BerthError, ServiceError } from '../errors.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
+import { checkBuilds } from '../engine/build.js';
 import { lockProject } from '../engine/lock.js';
 import { observe } from '../engine/observe.js';
 import { ServiceGraph } from '../graph/graph.js';
@@ -70,6 +71,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
       );
     }
     if (options.dryRun) return { images, plan: planUp(project, before, planOptions) };
+    await checkBuilds(engine, loaded, images);
     await runPlan(images, ctx, options.onEvent, options.signal);
     // Only new images change what the engine holds; otherwise the first snapshot is current.
     let plan = planUp(project, images.nodes.length ? await observe(engine, project, refs) : before, planOptions);

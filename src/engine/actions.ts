@@ -37,7 +37,7 @@ export interface ActionContext {
   /** `--scale`: replica counts that override the project's. */
   scale?: Record<string, number>;
   /** Builds a service's image; provided by the build module. */
-  build?: (service: Service, image: string) => Promise<void>;
+  build?: (service: Service, image: string, tags?: string[]) => Promise<void>;
   /** Pull progress, one line per status change. */
   onPullProgress?: (service: string, message: string) => void;
   warn: (message: string) => void;
@@ -76,7 +76,7 @@ export function engineStepRunner(ctx: ActionContext): StepRunner<PlanNode> {
         return pullImage(ctx, step.service, step.image);
       case 'build-image':
         if (!ctx.build) throw new ServiceError('build', step.service, 'building images is not available here');
-        return ctx.build(project.services[step.service], step.image);
+        return ctx.build(project.services[step.service], step.image, step.tags);
       case 'create-container':
         return createContainer(ctx, project.services[step.service], step.number, step.name, step.start);
       case 'recreate-container':

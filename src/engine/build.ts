@@ -1,14 +1,16 @@
-// `build` through the Engine API's classic builder (API 1.41 has no BuildKit session without
-// the buildx machinery): the service's build section becomes `/build` query options, the
-// engine's JSON progress becomes output lines, and a failing step becomes a ServiceError that
-// names the step.
+// `build` through the engine: BuildKit when the engine offers it (the classic builder when it
+// does not, or DOCKER_BUILDKIT=0). The service's build section becomes `/build` query options,
+// the engine's progress becomes output lines, and a failing step becomes a ServiceError that
+// names the step. The BuildKit path is loaded only when it runs (see buildkit.ts).
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
-import { engineMessage, ServiceError } from '../errors.js';
+import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
-import type { BuildConfig, Service } from '../model/types.js';
+import type { BuildConfig, FileObject, LoadedProject, Service } from '../model/types.js';
+import type { Plan } from '../reconcile/plan.js';
 import { contextTar } from './build-context.js';
+import { readBuildMessages } from './build-stream.js';
+import { sessionContent } from './buildkit-inputs.js';
 import type { Engine } from './connect.js';
 
 export interface BuildRequest {
@@ -24,14 +26,20 @@ export interface BuildRequest {
   /** `build --pull` / `--no-cache`, on top of the service's own settings. */
   pull?: boolean;
   noCache?: boolean;
+  /** The project's `secrets:`, which `build.secrets` names. */
+  projectSecrets?: Record<string, FileObject>;
+  /** More tags for the same image: other services that share this build. */
+  tags?: string[];
 }
 
-/** Builds the service's image, tags it with `image` and `build.tags`, and returns its ID. */
+/** Builds the service's image, tags it with `image`, `build.tags` and `tags`, and returns its ID. */
 export async function buildImage(engine: Engine, req: BuildRequest): Promise<string> {
   const { service } = req;
   const build = service.build;
   if (!build) throw new ServiceError('build', service.name, 'has no build section');
-  rejectBuildKitOnly(service.name, build);
+  const builder = await chooseBuilder(engine, req.hostEnv);
+  checkBuild(service, builder);
+  const session = builder.buildKit ? sessionContent(service, req.projectSecrets ?? {}, req.hostEnv) : undefined;
   const platform = buildPlatform(service, build);
 
   let body: NodeJS.ReadableStream;
@@ -54,8 +62,8 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
   }
 
   const query: BuildQuery = {
-    version: '1',
-    t: req.image,
+    // Every tag in one build: no second request writes a tag after the build has ended.
+    t: [...new Set([req.image, ...(build.tags ?? []), ...(req.tags ?? [])])],
     remote,
     dockerfile,
     buildargs: buildArgs(build, req.hostEnv),
@@ -78,28 +86,91 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     forcerm: true,
   };
 
+  const onOutput = masked(req.onOutput ?? (() => undefined), session?.secrets.values() ?? []);
+  onOutput(`Building with ${builder.why}`);
+  const built = session
+    ? await (
+        await import('./buildkit.js')
+      ).buildWithBuildKit(engine, {
+        service: service.name,
+        context: body,
+        query: withoutUnset(query),
+        session,
+        onOutput,
+      })
+    : await buildClassic(engine, service.name, body, query, onOutput);
+  return built ?? (await engine.getImage(req.image).inspect()).Id;
+}
+
+export interface Builder {
+  buildKit: boolean;
+  /** The builder and why, for people: "BuildKit", "the classic builder (DOCKER_BUILDKIT=0)". */
+  why: string;
+}
+
+/** Whether each engine offers BuildKit, asked once per connection. */
+const offersBuildKit = new WeakMap<Engine, Promise<boolean>>();
+
+/**
+ * BuildKit unless DOCKER_BUILDKIT turns it off, or the engine has none: BuildKit came with API
+ * 1.39 on Linux engines; Windows engines and Podman's Docker API build without it.
+ */
+export async function chooseBuilder(engine: Engine, env: Record<string, string | undefined>): Promise<Builder> {
+  const flag = env.DOCKER_BUILDKIT?.trim().toLowerCase();
+  if (flag) {
+    if (['0', 'false'].includes(flag)) return { buildKit: false, why: 'the classic builder (DOCKER_BUILDKIT=0)' };
+    if (!['1', 'true'].includes(flag))
+      throw new BerthError('usage', `DOCKER_BUILDKIT must be 0 or 1, got "${env.DOCKER_BUILDKIT}"`);
+  }
+  let offers = offersBuildKit.get(engine);
+  if (!offers) {
+    offers = engine
+      .version()
+      .then(
+        (v) =>
+          v.Os === 'linux' &&
+          apiAtLeast(v.ApiVersion, 1, 39) &&
+          !(v.Components ?? []).some((c) => /podman/i.test(c.Name)),
+      );
+    offersBuildKit.set(engine, offers);
+  }
+  if (await offers) return { buildKit: true, why: 'BuildKit' };
+  if (flag) throw new BerthError('build', 'DOCKER_BUILDKIT=1, but the engine has no BuildKit builder');
+  return { buildKit: false, why: 'the classic builder (the engine has no BuildKit)' };
+}
+
+function apiAtLeast(version: string, major: number, minor: number): boolean {
+  const [a, b] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+/** Replaces every secret value in a line before anyone sees it. */
+function masked(onOutput: (line: string) => void, secrets: Iterable<Buffer>): (line: string) => void {
+  const values = [...secrets].map((s) => s.toString('utf8').trim()).filter((v) => v.length > 0);
+  if (!values.length) return onOutput;
+  return (line) => onOutput(values.reduce((text, value) => text.split(value).join('***'), line));
+}
+
+async function buildClassic(
+  engine: Engine,
+  service: string,
+  body: NodeJS.ReadableStream,
+  query: BuildQuery,
+  onOutput: (line: string) => void,
+): Promise<string | undefined> {
   let progress: NodeJS.ReadableStream;
   try {
-    progress = await engine.buildImage(body, withoutUnset(query) as Docker.ImageBuildOptions);
+    progress = await engine.buildImage(body, withoutUnset({ ...query, version: '1' }) as Docker.ImageBuildOptions);
   } catch (err) {
-    throw new ServiceError('build', service.name, `build failed: ${engineMessage(err)}`, { cause: err });
+    throw new ServiceError('build', service, `build failed: ${engineMessage(err)}`, { cause: err });
   }
-  const built = await followBuild(progress, service.name, req.onOutput);
-  const id = built ?? (await engine.getImage(req.image).inspect()).Id;
-  for (const tag of build.tags ?? []) {
-    try {
-      await engine.getImage(id).tag(splitReference(tag));
-    } catch (err) {
-      throw new ServiceError('build', service.name, `cannot tag the image as "${tag}": ${engineMessage(err)}`, {
-        cause: err,
-      });
-    }
-  }
-  return id;
+  return followClassic(progress, service, onOutput);
 }
 
 /** `/build` query parameters; the dockerode typing lacks some and types others as a single string. */
-type BuildQuery = Omit<Docker.ImageBuildOptions, 'extrahosts' | 'cachefrom'> & {
+type BuildQuery = Omit<Docker.ImageBuildOptions, 't' | 'extrahosts' | 'cachefrom'> & {
+  /** Repeated in the query, one tag each. */
+  t?: string[];
   /** Repeated in the query, one `host:ip` each, as the docker CLI sends them. */
   extrahosts?: string[];
   /** dockerode encodes the list as the JSON the engine expects. */
@@ -115,31 +186,53 @@ function withoutUnset(query: BuildQuery): BuildQuery {
   ) as BuildQuery;
 }
 
-const BUILDKIT_ONLY: (keyof BuildConfig)[] = ['ssh', 'secrets', 'cache_to', 'additional_contexts', 'entitlements'];
+/** Settings the Engine API gives no way to pass; BuildKit through buildx serves them. */
+const NOT_IN_ENGINE_API: (keyof BuildConfig)[] = ['cache_to', 'additional_contexts', 'entitlements', 'privileged'];
+/** Settings the classic builder would silently ignore. */
+const BUILDKIT_ONLY: (keyof BuildConfig)[] = ['ssh', 'secrets'];
 
-/** The classic builder would silently ignore these; refusing says why the build would differ. */
-function rejectBuildKitOnly(service: string, build: BuildConfig): void {
-  for (const key of BUILDKIT_ONLY) {
-    const value = build[key];
-    const set = Array.isArray(value)
-      ? value.length > 0
-      : value !== undefined && Object.keys(value as object).length > 0;
-    if (set)
-      throw new ServiceError(
-        'build',
-        service,
-        `build.${key} needs BuildKit, which berth cannot drive through the Engine API; remove it, or build the image with docker buildx`,
-      );
-  }
-  if (build.privileged)
-    throw new ServiceError(
-      'build',
-      service,
-      'build.privileged needs BuildKit, which berth cannot drive through the Engine API',
-    );
+/**
+ * Refuses, naming the service and the setting, what the chosen builder cannot honour: a build
+ * that silently differs from the file is worse than none. Exported so that a command can check
+ * every build before the first one starts.
+ */
+export function checkBuild(service: Service, builder: Builder): void {
+  const build = service.build;
+  if (!build) return;
+  const refuse = (key: string, why: string) => new ServiceError('build', service.name, `build.${key} ${why}`);
+  for (const key of NOT_IN_ENGINE_API)
+    if (isSet(build[key]))
+      throw refuse(key, 'cannot be passed through the Engine API; remove it, or build the image with docker buildx');
+  if (!builder.buildKit)
+    for (const key of BUILDKIT_ONLY)
+      if (isSet(build[key])) throw refuse(key, `needs BuildKit, and this build uses ${builder.why}`);
+  buildPlatform(service, build);
 }
 
-/** The classic builder produces one platform: the service's, else the single one listed. */
+/** Checks every build step of `plan` (settings, secrets, ssh agents) before any of them starts. */
+export async function checkBuilds(
+  engine: Engine,
+  loaded: Pick<LoadedProject, 'project' | 'environment'>,
+  plan: Plan,
+): Promise<void> {
+  const services = plan.nodes.flatMap((n) =>
+    n.step.kind === 'build-image' ? [loaded.project.services[n.step.service]] : [],
+  );
+  if (!services.length) return;
+  const builder = await chooseBuilder(engine, loaded.environment);
+  for (const service of services) {
+    checkBuild(service, builder);
+    if (builder.buildKit) sessionContent(service, loaded.project.secrets, loaded.environment);
+  }
+}
+
+function isSet(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
+  return value !== undefined && value !== false;
+}
+
+/** The Engine API builds one platform: the service's, else the single one listed. */
 function buildPlatform(service: Service, build: BuildConfig): string | undefined {
   if (service.platform) return service.platform;
   const platforms = build.platforms ?? [];
@@ -147,7 +240,7 @@ function buildPlatform(service: Service, build: BuildConfig): string | undefined
     throw new ServiceError(
       'build',
       service.name,
-      `build.platforms lists ${platforms.length} platforms; a multi-platform build needs BuildKit (set the service's platform to build one of them)`,
+      `build.platforms lists ${platforms.length} platforms; the Engine API builds one (set the service's platform to build one of them)`,
     );
   }
   return platforms[0];
@@ -170,68 +263,31 @@ function isRemoteContext(context: string): boolean {
   );
 }
 
-function splitReference(ref: string): { repo: string; tag: string } {
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/')
-    ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) }
-    : { repo: ref, tag: 'latest' };
-}
-
-interface BuildMessage {
-  stream?: string;
-  status?: string;
-  id?: string;
-  progress?: string;
-  aux?: { ID?: string };
-  error?: string;
-  errorDetail?: { message?: string };
-}
-
 const STEP = /^Step \d+\/\d+ : /;
 
-/** Reads the engine's JSON lines to the end; returns the built image's ID when the engine reports it. */
-async function followBuild(
+/** Reads the classic builder's messages to the end; returns the built image's ID when the engine reports it. */
+async function followClassic(
   progress: NodeJS.ReadableStream,
   service: string,
-  onOutput?: (line: string) => void,
+  onOutput: (line: string) => void,
 ): Promise<string | undefined> {
-  let imageId: string | undefined;
   let step: string | undefined;
-  let failure: string | undefined;
   // `stream` text is not line-aligned: a RUN's output arrives as the process writes it.
   let pending = '';
   const emit = (line: string) => {
     if (STEP.test(line)) step = line;
-    onOutput?.(line);
+    onOutput(line);
   };
-  const handle = (message: BuildMessage) => {
+  const { imageId, failure } = await readBuildMessages(progress, service, (message) => {
     if (message.stream !== undefined) {
       const lines = (pending + message.stream).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) emit(line.replace(/\r$/, ''));
     } else if (message.status !== undefined && message.progress === undefined) {
       // Base image pulls (`pull`) report per layer; the progress bars are left out.
-      onOutput?.(message.id ? `${message.id}: ${message.status}` : message.status);
+      onOutput(message.id ? `${message.id}: ${message.status}` : message.status);
     }
-    if (message.aux?.ID) imageId = message.aux.ID;
-    if (message.error !== undefined || message.errorDetail)
-      failure ??= (message.errorDetail?.message ?? message.error ?? '').trim();
-  };
-
-  const decoder = new StringDecoder('utf8');
-  let buffered = '';
-  try {
-    for await (const chunk of progress) {
-      buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) handle(JSON.parse(line) as BuildMessage);
-    }
-    buffered += decoder.end();
-    if (buffered.trim()) handle(JSON.parse(buffered) as BuildMessage);
-  } catch (err) {
-    throw new ServiceError('build', service, `build failed: ${(err as Error).message}`, { cause: err });
-  }
+  });
   if (pending) emit(pending.replace(/\r$/, ''));
   if (failure !== undefined)
     throw new ServiceError('build', service, step ? `build failed at ${step}: ${failure}` : `build failed: ${failure}`);

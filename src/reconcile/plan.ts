@@ -16,6 +16,7 @@ import type { DependencyCondition, Project, Service } from '../model/types.js';
 import type { Observed, ObservedContainer } from './observed.js';
 import { containerName, imageRef, replicaCount } from '../model/naming.js';
 import { formatPlanGraph, PlanGraph, type BuiltPlan, type PlanGraphNode } from './plan-graph.js';
+import { groupBuilds, imageBuilders, type BuildGroup } from './build-groups.js';
 import { isJob, jobVerdict, later } from './jobs.js';
 import { describeGpus, gpuWarnings } from './gpus.js';
 import { describeChanges, diffConfig, shortImageId } from './config-diff.js';
@@ -25,7 +26,8 @@ export type Step =
   | { kind: 'recreate-network'; key: string; name: string }
   | { kind: 'create-volume'; key: string; name: string }
   | { kind: 'pull-image'; service: string; image: string }
-  | { kind: 'build-image'; service: string; image: string }
+  /** `tags`: the other tags the build writes (services sharing it). */
+  | { kind: 'build-image'; service: string; image: string; tags?: string[] }
   | ({ kind: 'create-container'; service: string; number: number; name: string; start: boolean } & Explained)
   | ({
       kind: 'recreate-container';
@@ -111,25 +113,46 @@ export function planImages(
   options: { services?: Set<string>; pull?: string; build?: boolean } = {},
 ): Plan {
   const b = new PlanGraph<Step>();
+  const builders = imageBuilders(project);
+  const builds = new Map<string, string>();
+  // Builds are listed first: they take longest.
+  const pulls = new PlanGraph<Step>();
   for (const [name, service] of Object.entries(project.services)) {
     if (options.services && !options.services.has(name)) continue;
     const image = imageRef(project.name, service);
     const present = observed.images[image] !== undefined;
     const policy = options.pull ?? service.pull_policy ?? 'missing';
-    if (service.build) {
-      if (options.build || policy === 'build' || !present) {
-        const reason = options.build ? '--build' : present ? 'pull_policy: build' : 'image not built yet';
-        b.add(`image:${name}`, { kind: 'build-image', service: name, image }, reason);
-      }
+    // An image another service builds is built, never pulled.
+    if (service.build || builders.has(image)) {
+      if (options.build || policy === 'build' || !present)
+        builds.set(name, options.build ? '--build' : present ? 'pull_policy: build' : 'image not built yet');
       continue;
     }
     if (policy === 'always')
-      b.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'pull policy "always"');
+      pulls.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'pull policy "always"');
     else if (!present && policy === 'never') {
       throw new BerthError('pull', `service "${name}": image "${image}" is not present and pull_policy is "never"`);
-    } else if (!present) b.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'image not present');
+    } else if (!present) pulls.add(`image:${name}`, { kind: 'pull-image', service: name, image }, 'image not present');
   }
+  addBuilds(b, groupBuilds(project, [...builds.keys()]), (group) =>
+    builds.get(group.services.find((s) => builds.has(s))!)!,
+  );
+  for (const n of pulls.nodes) b.add(n.id, n.step, n.reason);
   return b.plan();
+}
+
+/** One step per distinct build, after the builds writing the same tags. */
+export function addBuilds(b: PlanGraph<Step>, groups: BuildGroup[], reason: (group: BuildGroup) => string): void {
+  const id = (group: BuildGroup) => `image:${group.service}`;
+  for (const group of groups) {
+    const { service, image, tags } = group;
+    b.add(
+      id(group),
+      { kind: 'build-image', service, image, tags },
+      reason(group),
+      group.after.map((i) => id(groups[i])),
+    );
+  }
 }
 
 export function planUp(project: Project, observed: Observed, options: UpPlanOptions = {}): Plan {

@@ -24,8 +24,9 @@ function request(name: string, build: Partial<BuildConfig>, extra: Partial<Build
     service: { name, build: { context: `${fixtures}app`, dockerfile: 'Dockerfile', ...build } },
     image: tag(name),
     projectName: project,
-    hostEnv: {},
     ...extra,
+    // These tests pin the classic builder; test/e2e/buildkit.test.ts covers BuildKit.
+    hostEnv: { DOCKER_BUILDKIT: '0', ...extra.hostEnv },
   };
 }
 
