@@ -1,30 +1,18 @@
 // Loader and `config` behaviours Docker Compose v2 users count on (issue 18, items 4 and 20-24):
 // each test loads a small temp project as Compose would and checks what berth makes of it.
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { namedServices } from '../../src/cli/named-services.js';
 import { loadProject, type LoadOptions } from '../../src/loader/index.js';
 import { serviceConfigHash } from '../../src/model/hash.js';
 import type { Service } from '../../src/model/types.js';
 import { planUp } from '../../src/reconcile/plan.js';
 import type { Observed } from '../../src/reconcile/observed.js';
+import { runBerth } from './cli-in-process.js';
 import { lines, rejection, tempTree } from './loader-helpers.js';
 import { projectOf } from './project-fixture.js';
 
 const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, ...options });
-
-async function berth(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  (stderr as unknown as PassThrough).on('data', (c: Buffer) => err.push(c));
-  const code = await main(argv, stdout, stderr);
-  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
-}
 
 describe('a service named on the command line enables its profiles (item 4)', () => {
   const dir = tempTree({
@@ -56,7 +44,7 @@ describe('a service named on the command line enables its profiles (item 4)', ()
   });
 
   it('config SERVICE prints a profiled service with its profiled dependency', async () => {
-    const result = await berth(['--project-directory', dir, 'config', '--services', 'debug']);
+    const result = await runBerth(['--project-directory', dir, 'config', '--services', 'debug']);
     expect(result).toMatchObject({ code: 0 });
     expect(result.out.split('\n').filter(Boolean).sort()).toEqual(['debug', 'probe']);
   });
@@ -172,6 +160,14 @@ describe('env files (item 21)', () => {
     });
     const loaded = await load(dir, { projectName: 'p', services: ['web'] });
     expect(Object.keys(loaded.project.services).sort()).toEqual(['web', 'worker']);
+    const onlyDisabled = tempTree({
+      'compose.yaml': lines(
+        'services:',
+        '  web: {image: x}',
+        '  debug: {image: x, profiles: [debug], env_file: gone.env}',
+      ),
+    });
+    expect(Object.keys((await load(onlyDisabled, { projectName: 'p' })).project.services)).toEqual(['web']);
     const error = await rejection(load(dir, { projectName: 'p' }));
     expect(error.message).toMatch(/missing\.env/);
     expect(error.path).toBe('services.worker.env_file[0]');
@@ -212,10 +208,10 @@ describe('config prints what docker compose config prints (item 23)', () => {
       '    ports: ["${PORT}:80"]',
     ),
   });
-  const config = (...args: string[]) => berth(['--project-directory', dir, 'config', '--format', 'json', ...args]);
+  const config = (...args: string[]) => runBerth(['--project-directory', dir, 'config', '--format', 'json', ...args]);
 
   it('prints extra_hosts as a list, a single ulimit as a number, paths without a trailing slash', async () => {
-    const result = await berth(['--project-directory', dir, '-p', 'p', 'config', '--format', 'json']);
+    const result = await runBerth(['--project-directory', dir, '-p', 'p', 'config', '--format', 'json']);
     expect(result.code).toBe(0);
     const web = JSON.parse(result.out).services.web;
     expect(web.extra_hosts).toEqual(['cache=10.0.0.3', 'db=10.0.0.2']);
