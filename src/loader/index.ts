@@ -12,7 +12,7 @@ import { discoverComposeFiles } from './discover.js';
 import { composeSettings, lookupIn, resolveInterpolationEnvironment } from './environment.js';
 import { applyExtends } from './extends.js';
 import { applyIncludes, type IncludeEntry } from './include.js';
-import { InterpolationBudget, interpolateString, interpolateTree } from './interpolate.js';
+import { InterpolationBudget, interpolateTree } from './interpolate.js';
 import { locateAcross, type Locate } from './locate.js';
 import { mergeCompose, stripMergeTags } from './merge.js';
 import { normalizeProject, resolveEnvironments } from './normalize.js';
@@ -157,13 +157,16 @@ async function nameInFiles(
     session.parsed.set(file, parsed);
     const raw = parsed.data.name;
     if (typeof raw !== 'string' || raw === '') continue;
+    // No warnings here: the file's own interpolation gives them, once.
+    const locate: Locate = (path) => parsed.positions.locate(path);
     const name = session.interpolate
-      ? interpolateString(raw, lookupIn(environment), session.onWarning, session.budget)
+      ? interpolateTree({ name: raw }, lookupIn(environment), { locate, budget: session.budget }).name
       : raw;
-    if (name) found = { name, position: parsed.positions.locate(['name']) };
+    if (typeof name === 'string' && name) found = { name, position: locate(['name']) };
   }
   return found;
 }
+
 /** `COMPOSE_FILE` set in the env files (by default the `.env` where the search starts), as Docker Compose reads it. */
 function dotenvFiles(
   dir: string,

@@ -100,6 +100,13 @@ describe('interpolation and defaults (item 20)', () => {
     expect((await load(named)).project.services.web.environment?.PROJECT).toBe('from-file');
   });
 
+  it('reports a required variable missing from name: at the name', async () => {
+    const dir = tempTree({ 'compose.yaml': lines('name: "${N:?set N}"', 'services:', '  web: {image: x}') });
+    const error = await rejection(load(dir));
+    expect(error.message).toMatch(/set N/);
+    expect(error.position).toMatchObject({ line: 1 });
+  });
+
   it('gives build args without a value the caller’s value, builds `.` by default, reads if_not_present as missing', async () => {
     const dir = tempTree({ 'compose.yaml': compose() });
     const web = (await load(dir, { environment: { FROM_SHELL: 'hello' } })).project.services.web;
