@@ -21,4 +21,6 @@ if [ "${NODE_EXTRA_CA_CERTS+set}" = set ]; then
   export BERTH_NODE_EXTRA_CA_CERTS
   unset NODE_EXTRA_CA_CERTS
 fi
-exec node "${self%/*}/berth.cjs" "$@"
+# `--` ends Node's own options: Node 20 otherwise also reads an `--env-file` among berth's
+# arguments (a missing file stops it; a NODE_OPTIONS line in the file changes how it runs).
+exec node -- "${self%/*}/berth.cjs" "$@"

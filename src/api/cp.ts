@@ -69,7 +69,7 @@ export async function copy(loaded: LoadedProject, options: CopyOptions): Promise
   const service = (from.service ?? to.service)!;
   if (!loaded.project.services[service]) {
     throw new BerthError(
-      'usage',
+      'reference',
       `no such service: "${service}" (services: ${Object.keys(loaded.project.services).join(', ') || 'none'})`,
     );
   }

@@ -1,5 +1,5 @@
 // `exec`: a command in a running container of a service, with its exit code.
-import { connectEngine } from '../engine/connect.js';
+import { connectEngine, type Engine } from '../engine/connect.js';
 import { envList } from '../engine/env-args.js';
 import {
   execExitCode,
@@ -10,7 +10,12 @@ import {
   type ProcessStdio,
   type SignalSource,
 } from '../engine/exec.js';
-import { checkIndex, serviceContainer } from '../engine/service-containers.js';
+import {
+  checkIndex,
+  projectContainers,
+  serviceContainer,
+  type ServiceContainer,
+} from '../engine/service-containers.js';
 import { BerthError } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
@@ -48,7 +53,7 @@ export interface ExecResult {
 export async function exec(loaded: LoadedProject, options: ExecOptions): Promise<ExecResult> {
   if (!options.command.length) throw new BerthError('usage', 'exec needs a command to run');
   const engine = options.engine ?? (await connectEngine());
-  const container = await serviceContainer(engine, loaded.project.name, options.service, checkIndex(options.index));
+  const container = await execTarget(engine, loaded.project.name, options.service, checkIndex(options.index));
   const stdio = options.stdio ?? processStdio();
   const detach = options.detach ?? false;
   const tty = options.tty ?? (!detach && isInteractiveTerminal(stdio));
@@ -76,4 +81,21 @@ export async function exec(loaded: LoadedProject, options: ExecOptions): Promise
     restore();
   }
   return { containerId: container.id, execId: execution.id, exitCode: await execExitCode(execution) };
+}
+
+/**
+ * Replica `index` of the service; as Compose, when none of its containers runs, one of its
+ * running one-off (`run -d`) containers, `index` counting among them in name order.
+ */
+async function execTarget(engine: Engine, project: string, service: string, index: number): Promise<ServiceContainer> {
+  const running = await projectContainers(engine, project, [service], { oneoff: true });
+  const oneOffs = running.filter((c) => c.oneoff);
+  if (running.some((c) => !c.oneoff) || !oneOffs.length) return serviceContainer(engine, project, service, index);
+  const found = oneOffs[index - 1];
+  if (!found)
+    throw new BerthError(
+      'reference',
+      `service "${service}" has no running container #${index} (running one-off containers: ${oneOffs.map((c) => c.name).join(', ')})`,
+    );
+  return found;
 }

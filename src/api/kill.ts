@@ -12,6 +12,8 @@ export interface KillOptions extends Pick<EngineOptions, 'engine'> {
   signal?: string;
   /** Also kill containers of services no longer in the project (orphans). */
   removeOrphans?: boolean;
+  /** Return the containers it would signal, and change nothing. */
+  dryRun?: boolean;
 }
 
 /** Signals every running container of the selected services; returns those it signalled. */
@@ -31,6 +33,7 @@ export async function kill(loaded: LoadedProject, options: KillOptions = {}): Pr
   }
   const signal = options.signal ?? 'SIGKILL';
   const refs = containers.map(containerRef);
+  if (options.dryRun) return refs;
   await Promise.all(
     refs.map(async (ref) => {
       try {

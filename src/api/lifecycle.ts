@@ -12,6 +12,8 @@ export interface LifecycleOptions extends EngineOptions {
   services?: string[];
   /** Seconds to wait for a container to stop. */
   timeout?: number;
+  /** Plan only: return the plan and change nothing. */
+  dryRun?: boolean;
 }
 
 type Planner = (loaded: LoadedProject, observed: Awaited<ReturnType<typeof observe>>) => Plan;
@@ -19,6 +21,7 @@ type Planner = (loaded: LoadedProject, observed: Awaited<ReturnType<typeof obser
 async function apply(loaded: LoadedProject, options: LifecycleOptions, planner: Planner): Promise<Plan> {
   const engine = options.engine ?? (await connectEngine());
   const plan = planner(loaded, await observe(engine, loaded.project));
+  if (options.dryRun) return plan;
   const events = new ContainerEvents(engine, loaded.project.name);
   try {
     await runPlan(plan, actionContext(engine, loaded, events, options), options.onEvent, options.signal);

@@ -14,6 +14,8 @@ export interface ContainerRefResult {
 
 export interface PauseOptions extends Pick<EngineOptions, 'engine'> {
   services?: string[];
+  /** Return the containers it would act on, and change nothing. */
+  dryRun?: boolean;
 }
 
 /** The project's containers (services and one-offs), optionally of some services, in the given states. */
@@ -37,33 +39,36 @@ export function containerRef(c: Docker.ContainerInfo): ContainerRefResult {
 }
 
 /**
- * Applies one operation to every container in `from` state; a service named explicitly that
- * has no such container is an error (there is nothing to pause in a stopped service).
+ * Applies one operation to the services' containers (one-offs aside) that are in `from` state,
+ * as Compose does: a service without such a container is left as it is. A container already
+ * in the `to` state is an error when `strict`, before anything changes.
  */
 async function each(
   loaded: LoadedProject,
   options: PauseOptions,
-  from: string,
-  verb: string,
+  states: { from: string; to: string; verb: string; already: string; strict: boolean },
   op: (c: Docker.Container) => Promise<unknown>,
 ): Promise<ContainerRefResult[]> {
   const engine = options.engine ?? (await connectEngine());
-  const containers = await projectContainers(engine, loaded.project.name, {
-    services: options.services,
-    states: [from],
-  });
-  for (const service of options.services ?? []) {
-    if (!containers.some((c) => c.Labels[Label.service] === service)) {
-      throw new ServiceError('engine', service, `no ${from} container to ${verb}`);
-    }
+  const containers = (
+    await projectContainers(engine, loaded.project.name, {
+      services: options.services,
+      states: [states.from, states.to],
+    })
+  ).filter((c) => c.Labels[Label.oneoff] !== 'True');
+  const already = containers.find((c) => c.State === states.to);
+  if (already && states.strict) {
+    const ref = containerRef(already);
+    throw new ServiceError('engine', ref.service, `container ${ref.name} ${states.already}`);
   }
-  const refs = containers.map(containerRef);
+  const refs = containers.filter((c) => c.State === states.from).map(containerRef);
+  if (options.dryRun) return refs;
   await Promise.all(
     refs.map(async (ref) => {
       try {
         await op(engine.getContainer(ref.id));
       } catch (err) {
-        throw new ServiceError('engine', ref.service, `cannot ${verb} ${ref.name}: ${engineMessage(err)}`, {
+        throw new ServiceError('engine', ref.service, `cannot ${states.verb} ${ref.name}: ${engineMessage(err)}`, {
           cause: err,
         });
       }
@@ -74,10 +79,14 @@ async function each(
 
 /** Pauses the running containers; returns those it paused. */
 export function pause(loaded: LoadedProject, options: PauseOptions = {}): Promise<ContainerRefResult[]> {
-  return each(loaded, options, 'running', 'pause', (c) => c.pause());
+  const states = { from: 'running', to: 'paused', verb: 'pause', already: 'is already paused', strict: true };
+  return each(loaded, options, states, (c) => c.pause());
 }
 
 /** Unpauses the paused containers; returns those it unpaused. */
 export function unpause(loaded: LoadedProject, options: PauseOptions = {}): Promise<ContainerRefResult[]> {
-  return each(loaded, options, 'paused', 'unpause', (c) => c.unpause());
+  // Unpausing everything leaves running containers be; a service named must be paused.
+  const strict = !!options.services?.length;
+  const states = { from: 'paused', to: 'running', verb: 'unpause', already: 'is not paused', strict };
+  return each(loaded, options, states, (c) => c.unpause());
 }

@@ -21,6 +21,13 @@ export interface ContainerSummary {
   exitCode?: number;
   publishers: { url: string; targetPort: number; publishedPort?: number; protocol: string }[];
   oneoff: boolean;
+  project: string;
+  labels: Record<string, string>;
+  /** Volume names, or the source of other mounts. */
+  mounts: string[];
+  /** How many of the mounts are volumes of the `local` driver. */
+  localVolumes: number;
+  networks: string[];
 }
 
 export interface PsOptions extends Pick<EngineOptions, 'engine'> {
@@ -62,6 +69,11 @@ export async function ps(loaded: LoadedProject, options: PsOptions = {}): Promis
           protocol: p.Type,
         })),
         oneoff: c.Labels[Label.oneoff] === 'True',
+        project: c.Labels[Label.project] ?? '',
+        labels: c.Labels,
+        mounts: (c.Mounts ?? []).map((m) => m.Name || m.Source),
+        localVolumes: (c.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Driver === 'local').length,
+        networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
       };
     })
     .filter(

@@ -83,7 +83,7 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   const base = project.services[options.service];
   if (!base)
     throw new BerthError(
-      'usage',
+      'reference',
       `no such service: "${options.service}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
     );
   if (options.servicePorts && options.publish?.length)

@@ -56,7 +56,7 @@ export function watchedServices(loaded: LoadedProject, services?: string[]): Ser
   for (const name of services ?? []) {
     if (!project.services[name])
       throw new BerthError(
-        'usage',
+        'reference',
         `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
       );
   }

@@ -166,7 +166,7 @@ export function contextFor(
       const service = project.services[name];
       if (!service)
         throw new BerthError(
-          'usage',
+          'reference',
           `no such service: "${name}" (services: ${Object.keys(project.services).join(', ') || 'none'})`,
         );
       return service;

@@ -1,7 +1,8 @@
 // `berth down`: stop and remove containers and networks (volumes and images when asked).
 import { down } from '../api/down.js';
-import { formatPlan } from '../reconcile/plan.js';
+import { printPlans } from './dry-run-output.js';
 import { defineCommand, intOption } from './command.js';
+import { loadExisting } from './existing-project.js';
 
 export default defineCommand({
   name: 'down',
@@ -34,7 +35,7 @@ export default defineCommand({
     if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
       ctx.usage(`--rmi must be local or all, got "${opts.rmi}"`);
     const connecting = ctx.connect();
-    const loaded = await ctx.load();
+    const loaded = await loadExisting(ctx);
     const renderer = ctx.renderer();
     const dryRun = opts['dry-run'] || ctx.globals.dryRun;
     // An interrupt ends the run through the library, which releases the project's lock on its way out.
@@ -50,7 +51,7 @@ export default defineCommand({
       dryRun,
     });
     await renderer.finish();
-    if (dryRun) ctx.stdout.write(`${formatPlan(plan) || 'nothing to do'}\n`);
+    if (dryRun) printPlans(ctx, [plan]);
     return 0;
   },
 });

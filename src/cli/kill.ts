@@ -22,10 +22,11 @@ export default defineCommand({
   async run(ctx, opts, services) {
     if (opts.signal !== undefined && !/^(SIG)?[A-Z0-9+-]+$|^\d+$/i.test(opts.signal))
       ctx.usage(`--signal expects a signal name or number, got "${opts.signal}"`);
-    const killed = await containerAction(ctx, services, 'Killed', (loaded) =>
-      kill(loaded, { services, signal: opts.signal, removeOrphans: opts['remove-orphans'] }),
+    const step = { done: 'Killed', verb: 'Kill', reason: opts.signal ?? 'SIGKILL' };
+    const killed = await containerAction(ctx, services, step, (loaded, dryRun) =>
+      kill(loaded, { services, signal: opts.signal, removeOrphans: opts['remove-orphans'], dryRun }),
     );
-    if (!killed.length) ctx.stderr.write('no container to kill\n');
+    if (!killed.length && !ctx.globals.dryRun) ctx.stderr.write('no container to kill\n');
     return 0;
   },
 });

@@ -2,7 +2,10 @@
 import { up } from '../api/up.js';
 import { restart, rm, start, stop, type LifecycleOptions } from '../api/lifecycle.js';
 import type { LoadedProject } from '../model/types.js';
+import type { Plan } from '../reconcile/plan.js';
 import { defineCommand, intOption, type CliContext, type OptionSpec } from './command.js';
+import { printPlans } from './dry-run-output.js';
+import { loadExisting } from './existing-project.js';
 
 const timeoutOption = {
   timeout: {
@@ -13,19 +16,28 @@ const timeoutOption = {
   },
 } satisfies Record<string, OptionSpec>;
 
+/**
+ * Loads the project (from the engine's labels when no compose file is there, except to
+ * create), checks the service names, and runs `action` with progress; under --dry-run it
+ * prints the plans instead of applying them.
+ */
 async function withProgress(
   ctx: CliContext,
   services: string[],
-  action: (loaded: LoadedProject, options: LifecycleOptions & { services: string[] }) => Promise<unknown>,
+  action: (loaded: LoadedProject, options: LifecycleOptions & { services: string[] }) => Promise<Plan | Plan[]>,
+  load: (ctx: CliContext) => Promise<LoadedProject> = loadExisting,
 ): Promise<number> {
-  const loaded = await ctx.load();
+  const loaded = await load(ctx);
   for (const s of services) ctx.service(loaded.project, s);
+  const dryRun = ctx.globals.dryRun;
   const renderer = ctx.renderer();
+  let plans: Plan | Plan[];
   try {
-    await action(loaded, { services, onEvent: renderer.listener });
+    plans = await action(loaded, { services, onEvent: renderer.listener, dryRun });
   } finally {
     await renderer.finish();
   }
+  if (dryRun) printPlans(ctx, [plans].flat());
   return 0;
 }
 
@@ -47,17 +59,23 @@ export const create = defineCommand({
     pull: { type: 'string', description: 'Pull images before creating: always, missing, never', value: 'POLICY' },
   },
   run: (ctx, opts, services) =>
-    withProgress(ctx, services, async (loaded, o) => {
-      await up(loaded, {
-        ...o,
-        noStart: true,
-        forceRecreate: opts['force-recreate'],
-        noRecreate: opts['no-recreate'],
-        removeOrphans: opts['remove-orphans'],
-        build: opts.build,
-        pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
-      });
-    }),
+    withProgress(
+      ctx,
+      services,
+      async (loaded, o) => {
+        const { images, plan } = await up(loaded, {
+          ...o,
+          noStart: true,
+          forceRecreate: opts['force-recreate'],
+          noRecreate: opts['no-recreate'],
+          removeOrphans: opts['remove-orphans'],
+          build: opts.build,
+          pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
+        });
+        return [images, plan];
+      },
+      (c) => c.load(),
+    ),
 });
 
 export const startCommand = defineCommand({

@@ -2,6 +2,7 @@
 import { logs, type LogSource } from '../api/logs.js';
 import { serviceColor } from './colors.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
+import { loadExisting } from './existing-project.js';
 
 export default defineCommand({
   name: 'logs',
@@ -34,7 +35,7 @@ export default defineCommand({
     const tail = tailOption(ctx, opts.tail);
     const index = intOption(opts.index, 'index');
     const connecting = ctx.connect();
-    const loaded = await ctx.load();
+    const loaded = await loadExisting(ctx);
     for (const s of services) ctx.service(loaded.project, s);
     const engine = await connecting;
     const color = !opts['no-color'] && useColor(ctx);

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restart: async () => (await import('./lifecycle.js')).restartCommand,
   rm: async () => (await import('./lifecycle.js')).rmCommand,
   run: async () => (await import('./run.js')).default,
+  scale: async () => (await import('./scale.js')).default,
   start: async () => (await import('./lifecycle.js')).startCommand,
   stats: async () => (await import('./stats.js')).default,
   stop: async () => (await import('./lifecycle.js')).stopCommand,
@@ -40,6 +41,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   wait: async () => (await import('./wait.js')).default,
   watch: async () => (await import('./watch.js')).default,
 };
+
+// Under the global --dry-run, a command must change nothing: these print their plan instead
+// (or only read); any other refuses to run rather than act for real.
+const DRY_RUN_SAFE = new Set([
+  ...['up', 'down', 'create', 'start', 'stop', 'restart', 'rm', 'kill', 'pause', 'unpause', 'scale'],
+  ...['config', 'ps', 'ls', 'logs', 'images', 'port', 'top', 'events', 'stats', 'wait', 'completion'],
+]);
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -107,6 +115,8 @@ export async function main(
       stdout.write(`${commandHelp(command)}\n`);
       return 0;
     }
+    if (globals.dryRun && !DRY_RUN_SAFE.has(name))
+      throw new BerthError('usage', `${name} has no dry-run mode: run it without --dry-run`);
     if (globals.context) (await import('../engine/docker-context.js')).useContextFlag(globals.context);
     const interrupts = watchInterrupts();
     try {

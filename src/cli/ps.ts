@@ -2,6 +2,8 @@
 import { stackTasks, type StackTask } from '../api/deploy.js';
 import { ps, type ContainerSummary } from '../api/ps.js';
 import { defineCommand, type CliContext } from './command.js';
+import { loadExisting } from './existing-project.js';
+import { renderFormat, type Row } from './go-template.js';
 
 export default defineCommand({
   name: 'ps',
@@ -22,13 +24,19 @@ export default defineCommand({
         'Filter by status: created, restarting, running, removing, paused, exited, dead (deployed stack: task states such as running, failed, complete)',
       value: 'STATUS',
     },
-    format: { type: 'string', description: 'table or json', value: 'FORMAT' },
+    format: {
+      type: 'string',
+      description: "table, json (one object a line), or a Go template: '{{.Name}}', 'table {{.Name}}\\t{{.State}}'",
+      value: 'FORMAT',
+    },
+    'no-trunc': { type: 'boolean', description: 'Do not truncate IDs and commands' },
   },
   async run(ctx, opts, services) {
     const format = opts.format ?? 'table';
-    if (format !== 'table' && format !== 'json') ctx.usage(`--format must be table or json, got "${format}"`);
+    if (format !== 'table' && format !== 'json' && !format.includes('{{'))
+      ctx.usage(`--format must be table, json or a template such as '{{.Name}}', got "${format}"`);
     const connecting = ctx.connect();
-    const loaded = await ctx.load();
+    const loaded = await loadExisting(ctx);
     for (const s of services) ctx.service(loaded.project, s);
     const engine = await connecting;
     const tasks = await stackTasks(loaded, { engine, all: opts.all, services });
@@ -36,48 +44,77 @@ export default defineCommand({
     const list = await ps(loaded, { engine, all: opts.all, services, status: opts.status });
     if (opts.quiet) ctx.stdout.write(list.map((c) => `${c.id}\n`).join(''));
     else if (opts.services) ctx.stdout.write([...new Set(list.map((c) => c.service))].map((s) => `${s}\n`).join(''));
-    else if (format === 'json') ctx.stdout.write(`${JSON.stringify(list)}\n`);
-    else ctx.stdout.write(table(list));
+    else {
+      const rows = list.map((c) => composeRow(c, !opts['no-trunc']));
+      ctx.stdout.write(renderFormat(format === 'table' ? DEFAULT_TABLE : format, rows, HEADERS));
+    }
     return 0;
   },
 });
 
-function table(list: ContainerSummary[]): string {
-  const rows = [
-    ['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
-    ...list.map((c) => [
-      c.name,
-      c.image,
-      JSON.stringify(truncate(c.command, 20)),
-      c.service,
-      ago(c.created),
-      c.status,
-      ports(c),
-    ]),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-          .join('   ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+// Compose's default columns, and the headers it gives fields whose name is not their header.
+const DEFAULT_TABLE =
+  'table {{.Name}}\\t{{.Image}}\\t{{.Command}}\\t{{.Service}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}';
+const HEADERS = { ID: 'CONTAINER ID', CreatedAt: 'CREATED AT', RunningFor: 'CREATED' };
+
+/** A container as Compose's `ps` gives it to `--format`: its fields, its names, keys sorted as Go prints them. */
+function composeRow(c: ContainerSummary, trunc: boolean): Row {
+  return {
+    Command: JSON.stringify(trunc ? truncate(c.command, 20) : c.command),
+    CreatedAt: goTime(c.created),
+    ExitCode: c.exitCode ?? 0,
+    Health: c.health ?? '',
+    ID: trunc ? c.id.slice(0, 12) : c.id,
+    Image: c.image,
+    Labels: Object.entries(c.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join(','),
+    LocalVolumes: String(c.localVolumes),
+    Mounts: c.mounts.join(','),
+    Name: c.name,
+    Names: c.name,
+    Networks: c.networks.join(','),
+    Ports: ports(c),
+    Project: c.project,
+    Publishers: c.publishers
+      .map((p) => ({ URL: p.url, TargetPort: p.targetPort, PublishedPort: p.publishedPort ?? 0, Protocol: p.protocol }))
+      .sort((a, b) => a.TargetPort - b.TargetPort || a.URL.localeCompare(b.URL)),
+    RunningFor: ago(c.created),
+    Service: c.service,
+    State: c.state,
+    Status: c.status,
+  };
+}
+
+/** Unix seconds as Go prints a time in UTC: `2024-01-02 15:04:05 +0000 UTC`. */
+function goTime(seconds: number): string {
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 }
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** How long ago, in the docker CLI's words: `Less than a second`, `About a minute`, `3 hours`, `2 weeks`... `ago`. */
 function ago(created: number): string {
-  const s = Math.max(0, Math.floor(Date.now() / 1000 - created));
-  if (s < 60) return `${s} seconds ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} minutes ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} hours ago`;
-  return `${Math.floor(s / 86400)} days ago`;
+  const seconds = Math.max(0, Date.now() / 1000 - created);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.round(seconds / 3600);
+  const days = Math.floor(hours / 24);
+  const words: [boolean, string][] = [
+    [seconds < 1, 'Less than a second'],
+    [seconds < 2, '1 second'],
+    [seconds < 60, `${Math.floor(seconds)} seconds`],
+    [minutes === 1, 'About a minute'],
+    [minutes < 60, `${minutes} minutes`],
+    [hours === 1, 'About an hour'],
+    [hours < 48, `${hours} hours`],
+    [hours < 24 * 14, `${days} days`],
+    [hours < 24 * 60, `${Math.floor(days / 7)} weeks`],
+    [hours < 24 * 365 * 2, `${Math.floor(days / 30)} months`],
+  ];
+  return `${words.find(([when]) => when)?.[1] ?? `${Math.floor(days / 365)} years`} ago`;
 }
 
 function ports(c: ContainerSummary): string {

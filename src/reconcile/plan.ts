@@ -98,7 +98,7 @@ export function selectServices(
   for (const name of names) {
     if (!project.services[name]) {
       throw new BerthError(
-        'usage',
+        'reference',
         `no such service: "${name}" (services: ${Object.keys(project.services).join(', ')})`,
       );
     }
@@ -209,7 +209,7 @@ class UpPlanner {
     }
     b.prune((n) => n.step.kind === 'await-service');
 
-    if (!options.noCreate) planOrphans(b, project, this.byService, options);
+    if (!options.noCreate) planOrphans(b, project, this.byService, options, observed.containers);
     return b.plan();
   }
 
@@ -525,10 +525,13 @@ function planOrphans(
   project: Project,
   byService: Map<string, ObservedContainer[]>,
   options: Pick<UpPlanOptions, 'removeOrphans' | 'disabled'>,
+  observed: ObservedContainer[],
 ): void {
+  // As Compose: one-off (`run`) containers that have exited are orphans too.
   const orphans = [...byService.entries()]
     .filter(([s]) => !project.services[s] && !options.disabled?.includes(s))
-    .flatMap(([, cs]) => cs);
+    .flatMap(([, cs]) => cs)
+    .concat(observed.filter((c) => c.oneoff && (c.state === 'exited' || c.state === 'dead')));
   if (!orphans.length) return;
   if (!options.removeOrphans) {
     b.warnings.push(

@@ -86,7 +86,7 @@ describe('cp', () => {
     expect(missing.stderr).toContain('no such file or directory in the container: /no/such/file');
 
     const unknown = await project.cli(['cp', 'nope:/etc/hosts', 'x']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: web)');
 
     const local = await project.cli(['cp', 'a', 'b']);
@@ -117,7 +117,7 @@ describe('top', () => {
   it('top names the known services for an unknown one, and prints nothing when nothing runs', async () => {
     project = await useProject('cp-top-port');
     const unknown = await project.cli(['top', 'nope']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: web)');
     expect(await project.cli(['top'])).toMatchObject({ code: 0, stdout: '' });
   });
@@ -151,7 +151,7 @@ describe('port', () => {
     );
     expect((await project.cli(['port', '--protocol', 'udp', 'web', '8080'])).code).toBe(1);
     const unknown = await project.cli(['port', 'nope', '80']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: web)');
   });
 });

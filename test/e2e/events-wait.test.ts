@@ -114,7 +114,7 @@ describe('events and wait', () => {
   it('events of an unknown service fails and names the known ones', async () => {
     project = await useProject('events-wait');
     const result = await project.cli(['events', 'nosuch']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no such service: "nosuch" \(services: web, worker, job\)/);
   });
 
@@ -147,7 +147,7 @@ describe('events and wait', () => {
     const none = await project.cli(['wait']);
     expect(none.code).toBe(2);
     const unknown = await project.cli(['wait', 'nosuch']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no such service: "nosuch" \(services: web, worker, job\)/);
     const stopped = await project.cli(['wait', 'worker']);
     expect(stopped.code).toBe(1);

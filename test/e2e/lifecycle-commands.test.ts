@@ -42,12 +42,15 @@ describe('create, start, stop, restart, rm and ps', () => {
     project = await useProject('lifecycle');
     await project.up();
     await project.cli(['stop', 'web']);
+    const rows = (stdout: string) =>
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { Service: string; State: string });
     const running = await project.cli(['ps', '--format', 'json']);
-    expect(JSON.parse(running.stdout).map((c: { service: string; state: string }) => [c.service, c.state])).toEqual([
-      ['cache', 'running'],
-    ]);
-    const all = JSON.parse((await project.cli(['ps', '-a', '--format', 'json'])).stdout) as { service: string }[];
-    expect(all.map((c) => c.service)).toEqual(['cache', 'web']);
+    expect(rows(running.stdout).map((c) => [c.Service, c.State])).toEqual([['cache', 'running']]);
+    const all = rows((await project.cli(['ps', '-a', '--format', 'json'])).stdout);
+    expect(all.map((c) => c.Service)).toEqual(['cache', 'web']);
     const ids = await idsByName(project);
     expect((await project.cli(['ps', '-a', '-q'])).stdout.trim().split('\n').sort()).toEqual(Object.values(ids).sort());
     expect((await project.cli(['ps', '--services', '-a'])).stdout).toBe('cache\nweb\n');
@@ -61,7 +64,7 @@ describe('create, start, stop, restart, rm and ps', () => {
     project = await useProject('lifecycle');
     for (const command of ['up', 'stop', 'start', 'restart', 'rm', 'ps', 'create']) {
       const result = await project.cli([command, 'nope']);
-      expect({ command, code: result.code }).toEqual({ command, code: 2 });
+      expect({ command, code: result.code }).toEqual({ command, code: 1 });
       expect(result.stderr).toMatch(/no such service: "nope" \(services: (web, cache|cache, web)\)/);
     }
     expect(await project.containers()).toHaveLength(0);

@@ -106,7 +106,7 @@ describe('logs', () => {
   it('logs fails for an unknown service (naming the known ones) and for a time it cannot read', async () => {
     project = await useProject('logs');
     const unknown = await project.cli(['logs', 'nope']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope" (services: web, worker)');
 
     const since = await project.cli(['logs', '--since', 'yesterday']);

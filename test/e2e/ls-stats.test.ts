@@ -139,7 +139,7 @@ describe('ls and stats', () => {
   it('stats of an unknown service fails and names the known ones', async () => {
     project = await useProject('ls-stats');
     const result = await project.cli(['stats', '--no-stream', 'nosuch']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no such service: "nosuch" \(services: web, worker\)/);
   });
 });

@@ -77,7 +77,7 @@ describe('pull, push and images', () => {
   it('pull of an unknown service or policy fails before touching the engine', async () => {
     project = await useProject('pull-push-images');
     const unknown = await project.cli(['pull', 'nosuch']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no such service: "nosuch" \(services: web, cache, app, tool\)/);
     const policy = await project.cli(['pull', '--policy', 'sometimes']);
     expect(policy.code).toBe(2);
@@ -109,7 +109,7 @@ describe('pull, push and images', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot push image "berth-e2e-app-not-built:1": An image does not exist locally/);
     const unknown = await project.cli(['push', 'nosuch']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/services: web, cache, app, tool/);
   });
 
@@ -147,7 +147,7 @@ describe('pull, push and images', () => {
   it('images of an unknown service fails and names the known ones', async () => {
     project = await useProject('pull-push-images');
     const result = await project.cli(['images', 'nosuch']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no such service: "nosuch" \(services: web, cache, app, tool\)/);
   });
 });
