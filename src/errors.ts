@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'timeout'
   | 'usage'
   | 'lock'
+  /** Something the project needs (a host port, a name) is held by something else. */
+  | 'conflict'
   | 'interrupted';
 
 export class BerthError extends Error {

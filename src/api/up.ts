@@ -5,6 +5,7 @@ import { connectEngine, type Engine } from '../engine/connect.js';
 import { checkBuilds } from '../engine/build.js';
 import { lockProject } from '../engine/lock.js';
 import { observe } from '../engine/observe.js';
+import { precheck } from '../engine/precheck.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
@@ -71,6 +72,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
       );
     }
     if (options.dryRun) return { images, plan: planUp(project, before, planOptions) };
+    await precheck({ engine, loaded, services: selected });
     await checkBuilds(engine, loaded, images);
     await runPlan(images, ctx, options.onEvent, options.signal);
     // Only new images change what the engine holds; otherwise the first snapshot is current.

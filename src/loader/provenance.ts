@@ -179,3 +179,25 @@ export function shortPosition(position: SourcePosition, dir: string): string {
   const file = relative(dir, position.file) || position.file;
   return position.line === undefined ? file : `${file}:${position.line}`;
 }
+
+/**
+ * Where a list item was written (a port, in the file that declared it): the last file whose list
+ * at `segments` has an item `matches` accepts; else that list itself; undefined when none has it.
+ */
+export function locateListItem(
+  configFiles: string[],
+  segments: PathSegment[],
+  matches: (item: unknown) => boolean,
+): SourcePosition | undefined {
+  let fallback: SourcePosition | undefined;
+  for (const file of [...configFiles].reverse()) {
+    if (file === STDIN) continue;
+    const parsed = parseComposeText(readTextFile(file, { what: 'compose file', code: 'file-not-found' }), file);
+    const list = writtenAt(parsed, segments);
+    if (!list || !Array.isArray(list.written)) continue;
+    const index = list.written.findIndex(matches);
+    if (index >= 0) return parsed.positions.locate([...segments, index]);
+    fallback ??= list.position;
+  }
+  return fallback;
+}

@@ -1,0 +1,22 @@
+// Checks run before `up` creates anything: each looks for something the project needs that
+// another holds, and fails with the holder's name and the compose line, instead of the
+// engine's error halfway through a run with some services already started.
+import type { LoadedProject } from '../model/types.js';
+import type { Engine } from './connect.js';
+import { checkPorts } from './port-check.js';
+
+export interface PrecheckContext {
+  engine: Engine;
+  loaded: LoadedProject;
+  /** The services `up` acts on. */
+  services: Set<string>;
+}
+
+export type Precheck = (ctx: PrecheckContext) => Promise<void>;
+
+/** Every check, in order; one more check is one more entry. */
+export const PRECHECKS: Precheck[] = [checkPorts];
+
+export async function precheck(ctx: PrecheckContext): Promise<void> {
+  for (const check of PRECHECKS) await check(ctx);
+}
