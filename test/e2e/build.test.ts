@@ -9,6 +9,7 @@ import { buildImage, type BuildRequest } from '../../src/engine/build.js';
 import { contextTar } from '../../src/engine/build-context.js';
 import { connectEngine, type Engine } from '../../src/engine/connect.js';
 import type { BuildConfig } from '../../src/model/types.js';
+import { imageOutput } from './image-output.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/build/', import.meta.url));
 const run = randomBytes(4).toString('hex');
@@ -40,16 +41,7 @@ async function build(req: BuildRequest): Promise<{ id: string; lines: string[] }
 }
 
 /** What `cmd` prints in a fresh container of `image`. */
-async function output(image: string, cmd: string[]): Promise<string> {
-  const container = await engine.createContainer({ Image: image, Cmd: cmd, Tty: true });
-  try {
-    await container.start();
-    await container.wait();
-    return (await container.logs({ stdout: true, stderr: true })).toString().replace(/\r\n/g, '\n');
-  } finally {
-    await container.remove({ force: true });
-  }
-}
+const output = (image: string, cmd: string[]) => imageOutput(engine, image, cmd);
 
 beforeAll(async () => {
   engine = await connectEngine();

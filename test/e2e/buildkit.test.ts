@@ -1,0 +1,125 @@
+// Builds through the engine's BuildKit builder, against the real engine: cache mounts, build
+// secrets, a failing step, the classic fallback, and one build for services that share it.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine/connect.js';
+import { useProject, type TestProject } from './harness.js';
+import { imageOutput as output } from './image-output.js';
+
+/** The image as `docker save` writes it: every layer and the config, as bytes. */
+async function saved(engine: Engine, image: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await engine.getImage(image).get()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The history comments BuildKit writes on the steps it ran (`buildkit.dockerfile.v0`). */
+async function historyComments(engine: Engine, image: string): Promise<string[]> {
+  const history = (await engine.getImage(image).history()) as { Comment: string }[];
+  return history.map((h) => h.Comment);
+}
+
+describe('builds through BuildKit', () => {
+  let project: TestProject;
+  afterEach(async () => {
+    await project?.down({ rmi: 'local' }).catch(() => undefined);
+    await project?.cleanup();
+  });
+
+  it('berth build succeeds on a cache mount, and the cache keeps its files from one build to the next', async () => {
+    project = await useProject('buildkit-cache');
+    const first = `first-${randomBytes(4).toString('hex')}`;
+    const second = `second-${randomBytes(4).toString('hex')}`;
+    project.write('token', `${first}\n`);
+    const built = await project.cli(['build']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(await output(project.engine, `${project.name}-app`, ['cat', '/runs'])).toContain(first);
+
+    // A new token changes the COPY, so the RUN step runs again with the same cache mount.
+    project.write('token', `${second}\n`);
+    expect((await project.cli(['build'])).code).toBe(0);
+    const runs = (await output(project.engine, `${project.name}-app`, ['cat', '/runs'])).split('\n');
+    expect(runs).toContain(first);
+    expect(runs).toContain(second);
+  });
+
+  it('a build secret is readable in its RUN step and absent from the image, its history and the output', async () => {
+    project = await useProject('buildkit-secret');
+    const token = `token-${randomBytes(8).toString('hex')}`;
+    const apiKey = `key-${randomBytes(8).toString('hex')}`;
+    project.write('token.txt', token);
+    const result = await project.cli(['build'], { BERTH_TEST_API_KEY: apiKey });
+    expect(result.code, result.stderr).toBe(0);
+
+    const image = `${project.name}-app`;
+    const proof = createHash('sha256').update(`${token}${apiKey}`).digest('hex');
+    expect((await output(project.engine, image, ['cat', '/proof'])).trim()).toBe(proof);
+    const everything = (await saved(project.engine, image)).toString('latin1');
+    expect(everything).toContain(proof);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(apiKey);
+    const history = JSON.stringify(await project.engine.getImage(image).history());
+    expect(history).not.toContain(token);
+    expect(history).not.toContain(apiKey);
+    // The RUN step prints the token: the output shows it masked.
+    const printed = result.stdout + result.stderr;
+    expect(printed).not.toContain(token);
+    expect(printed).not.toContain(apiKey);
+    expect(printed).toMatch(/^.*#\d+ \*\*\*$/m);
+  });
+
+  it('a build secret whose variable is not set is refused before anything is built', async () => {
+    project = await useProject('buildkit-secret');
+    const result = await project.cli(['build']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /service "app": build\.secrets: secret "api_key" reads the variable BERTH_TEST_API_KEY, which is not set/,
+    );
+    expect(await project.engine.listImages({ filters: { reference: [`${project.name}-app`] } })).toEqual([]);
+  });
+
+  it('a failing step is named, with its last lines of output', async () => {
+    project = await useProject('buildkit-failing');
+    const result = await project.cli(['build']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /service "app": build failed at \[2\/2\] RUN echo first line of output && echo last words before failing && exit 3: .*exit code: 3\n\s+first line of output\n\s+last words before failing/,
+    );
+    expect(await project.engine.listImages({ filters: { reference: [`${project.name}-app`] } })).toEqual([]);
+  });
+
+  it('DOCKER_BUILDKIT=0 builds with the classic builder, and BuildKit builds otherwise', async () => {
+    project = await useProject('buildkit-classic');
+    const image = `${project.name}-app`;
+    const classic = await project.cli(['build'], { DOCKER_BUILDKIT: '0' });
+    expect(classic.code, classic.stderr).toBe(0);
+    expect(classic.stdout + classic.stderr).toMatch(/Building with the classic builder \(DOCKER_BUILDKIT=0\)/);
+    expect(await historyComments(project.engine, image)).not.toContain('buildkit.dockerfile.v0');
+
+    const buildKit = await project.cli(['build', '--no-cache']);
+    expect(buildKit.code, buildKit.stderr).toBe(0);
+    expect(buildKit.stdout + buildKit.stderr).toMatch(/Building with BuildKit/);
+    expect(await historyComments(project.engine, image)).toContain('buildkit.dockerfile.v0');
+  });
+
+  it('services sharing one build are built once, and a service runs the image another builds without a pull', async () => {
+    project = await useProject('buildkit-shared');
+    const result = await project.cli(['up', '-d']);
+    expect(result.code, result.stderr).toBe(0);
+
+    const [web] = await project.containers('web');
+    const [worker] = await project.containers('worker');
+    expect(web.ImageID).toBe(worker.ImageID);
+    // The RUN step stamps the time and a random ID: two builds could never write the same.
+    const stamp = await project.exec(web.Id, ['cat', '/stamp']);
+    expect(stamp.trim().split('\n')).toHaveLength(2);
+    expect(await project.exec(worker.Id, ['cat', '/stamp'])).toBe(stamp);
+    expect((await project.engine.getImage(`${project.name}-web`).inspect()).Id).toBe(web.ImageID);
+    expect((await project.engine.getImage(`${project.name}-worker`).inspect()).Id).toBe(web.ImageID);
+
+    const [tool] = await project.containers('tool');
+    const [tooling] = await project.containers('tooling');
+    expect(tool.ImageID).toBe(tooling.ImageID);
+    expect(await project.exec(tool.Id, ['cat', '/role'])).toBe('tooling\n');
+  });
+});
