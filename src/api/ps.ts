@@ -1,5 +1,6 @@
 // `ps`: the project's containers as the engine reports them.
 import { connectEngine } from '../engine/connect.js';
+import { containerRuns } from '../engine/container-runs.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
 import type { EngineOptions } from './up.js';
@@ -19,6 +20,10 @@ export interface ContainerSummary {
   status: string;
   health?: string;
   exitCode?: number;
+  /** Seconds the container ran before it exited (a completed job's duration). */
+  ranFor?: number;
+  /** The GPUs it asked for: `nvidia, 1 device`. */
+  gpus?: string;
   publishers: { url: string; targetPort: number; publishedPort?: number; protocol: string }[];
   oneoff: boolean;
   project: string;
@@ -46,6 +51,10 @@ export async function ps(loaded: LoadedProject, options: PsOptions = {}): Promis
     all: options.all || !!options.status?.length,
     filters: { label: [`${Label.project}=${loaded.project.name}`] },
   });
+  const runs = await containerRuns(
+    engine,
+    list.map((c) => c.Id),
+  );
   return list
     .map((c) => {
       const health = /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1]?.replace('health: ', '');
@@ -62,6 +71,7 @@ export async function ps(loaded: LoadedProject, options: PsOptions = {}): Promis
         status: c.Status,
         health,
         exitCode: exit === undefined ? undefined : Number(exit),
+        ...runs.get(c.Id),
         publishers: c.Ports.map((p) => ({
           url: p.IP ?? '',
           targetPort: p.PrivatePort,

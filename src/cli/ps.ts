@@ -45,8 +45,10 @@ export default defineCommand({
     if (opts.quiet) ctx.stdout.write(list.map((c) => `${c.id}\n`).join(''));
     else if (opts.services) ctx.stdout.write([...new Set(list.map((c) => c.service))].map((s) => `${s}\n`).join(''));
     else {
-      const rows = list.map((c) => composeRow(c, !opts['no-trunc']));
-      ctx.stdout.write(renderFormat(format === 'table' ? DEFAULT_TABLE : format, rows, HEADERS));
+      const extra = pipelineFields(list);
+      const rows = list.map((c, i) => ({ ...composeRow(c, !opts['no-trunc']), ...extra.rows[i] }));
+      const table = DEFAULT_TABLE + extra.fields.map((f) => `\\t{{.${f}}}`).join('');
+      ctx.stdout.write(renderFormat(format === 'table' ? table : format, rows, HEADERS));
     }
     return 0;
   },
@@ -55,7 +57,29 @@ export default defineCommand({
 // Compose's default columns, and the headers it gives fields whose name is not their header.
 const DEFAULT_TABLE =
   'table {{.Name}}\\t{{.Image}}\\t{{.Command}}\\t{{.Service}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}';
-const HEADERS = { ID: 'CONTAINER ID', CreatedAt: 'CREATED AT', RunningFor: 'CREATED' };
+const HEADERS = { ID: 'CONTAINER ID', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', RanFor: 'RAN FOR' };
+
+/**
+ * berth's fields beyond Compose's, present only when a listed container has them (so the rest
+ * reads as Compose's): how long an exited job ran, and which GPUs each container asked for.
+ */
+function pipelineFields(list: ContainerSummary[]): { fields: string[]; rows: Row[] } {
+  const fields = [
+    ...(list.some((c) => c.ranFor !== undefined) ? ['RanFor'] : []),
+    ...(list.some((c) => c.gpus) ? ['GPUs'] : []),
+  ];
+  const value = (c: ContainerSummary, field: string) =>
+    field === 'GPUs' ? (c.gpus ?? '') : c.ranFor === undefined ? '' : duration(c.ranFor);
+  return { fields, rows: list.map((c) => Object.fromEntries(fields.map((f) => [f, value(c, f)]))) };
+}
+
+/** `42s`, `3m05s`, `2h10m`. */
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h${pad(Math.floor((seconds % 3600) / 60))}m`;
+}
 
 /** A container as Compose's `ps` gives it to `--format`: its fields, its names, keys sorted as Go prints them. */
 function composeRow(c: ContainerSummary, trunc: boolean): Row {

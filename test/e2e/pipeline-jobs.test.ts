@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineTime } from '../../src/reconcile/jobs.js';
+import { nanos } from './engine-time.js';
 import { useProject, type TestProject } from './harness.js';
 
 const STAGES = ['ingest', 'train', 'serve', 'report'] as const;
@@ -32,7 +32,7 @@ describe('pipeline jobs', () => {
     return out;
   }
 
-  const after = (a: string, b: string) => engineTime(a)! >= engineTime(b)!;
+  const after = (a: string, b: string) => nanos(a) > nanos(b);
 
   async function upWait(args: string[] = []) {
     const result = await project!.cli(['up', '-d', '--wait', ...args]);
@@ -55,6 +55,14 @@ describe('pipeline jobs', () => {
     expect(after(first.serve.started, first.train.finished)).toBe(true);
     expect(after(first.report.started, first.ingest.finished)).toBe(true);
     expect(await project.exec(serve.Id, ['cat', '/srv-model.txt'])).toMatch(/^model 1 from [0-9a-f-]{36}\n$/);
+
+    // ps -a shows each completed job's exit code and how long it ran; serve, running, has no duration.
+    const ps = await project.cli(['ps', '-a']);
+    const line = (service: string) =>
+      ps.stdout.split('\n').find((l) => l.startsWith(`${project!.name}-${service}-1 `)) ?? '';
+    expect(ps.stdout.split('\n')[0]).toMatch(/STATUS +PORTS +RAN FOR$/);
+    for (const job of ['ingest', 'train', 'report']) expect(line(job)).toMatch(/Exited \(0\) .* \d+s$/);
+    expect(line('serve')).toMatch(/Up .*\(healthy\)$/);
 
     // Second, unchanged run: nothing re-runs, nothing restarts.
     const second = await upWait();
