@@ -252,8 +252,12 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
   const imageInfo = await cache.get(image)!.catch(() => {
     throw new ServiceError('engine', req.service.name, `image "${image}" is not present on the engine`);
   });
-  const containerOf = await containerLookup(ctx.engine, project.name, req.service);
-  const inheritedVolumes = await notShared(ctx, req.inheritedVolumes, volumesFromContainers(req.service, containerOf));
+  const lookup = await containerLookup(ctx.engine, project.name, req.service);
+  const inheritedVolumes = await notShared(
+    ctx,
+    req.inheritedVolumes,
+    volumesFromContainers(req.service, lookup.containerOf),
+  );
   const spec = containerSpec({
     projectName: project.name,
     service: req.service,
@@ -268,7 +272,7 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     secrets: project.secrets,
     configs: project.configs,
     image,
-    containerOf,
+    ...lookup,
     hostEnv: ctx.loaded.environment,
     envFromFiles: {},
     inheritedVolumes,

@@ -38,27 +38,38 @@ export function containerLabels(
   };
 }
 
-/** `service:x` references (network_mode, ipc, pid, volumes_from, links) -> x's first container. */
-export async function containerLookup(
-  engine: Engine,
-  project: string,
-  service: Service,
-): Promise<(service: string) => string> {
+/** How a container being created finds the containers of the services it refers to. */
+export interface ServiceContainers {
+  /** `service:x` (network_mode, ipc, pid, volumes_from) -> the ID of x's first container. */
+  containerOf: (service: string) => string;
+  /** `links` -> the names of x's containers: the engine resolves a link by name, never by ID. */
+  containerNamesOf: (service: string) => string[];
+}
+
+export async function containerLookup(engine: Engine, project: string, service: Service): Promise<ServiceContainers> {
   if (!implicitDependencies(service).length) {
-    return (other) => {
+    const refuse = (other: string): never => {
       throw new BerthError('reference', `service "${service.name}" does not depend on "${other}"`);
     };
+    return { containerOf: refuse, containerNamesOf: refuse };
   }
   const list = await engine.listContainers({
     all: true,
     filters: { label: [`${Label.project}=${project}`, `${Label.oneoff}=False`] },
   });
-  return (other) => {
-    const found = list
+  const of = (other: string) =>
+    list
       .filter((c) => c.Labels[Label.service] === other)
-      .sort((a, b) => Number(a.Labels[Label.containerNumber]) - Number(b.Labels[Label.containerNumber]))[0];
-    if (!found) throw new BerthError('reference', `service "${other}" has no container to share with`);
-    return found.Id;
+      .sort((a, b) => Number(a.Labels[Label.containerNumber]) - Number(b.Labels[Label.containerNumber]));
+  return {
+    containerOf: (other) => {
+      const [found] = of(other);
+      if (!found) throw new BerthError('reference', `service "${other}" has no container to share with`);
+      return found.Id;
+    },
+    // A linked container also lists "/<linker>/<alias>" names: its own is the one without a second slash.
+    containerNamesOf: (other) =>
+      of(other).flatMap((c) => c.Names.filter((n) => n.lastIndexOf('/') === 0).map((n) => n.slice(1))),
   };
 }
 

@@ -9,6 +9,7 @@ export interface NetworkInput {
   containerName: string;
   networks: Record<string, { name: string; external?: boolean }>;
   containerOf: (service: string) => string;
+  containerNamesOf: (service: string) => string[];
 }
 
 export interface NetworkSettings {
@@ -109,15 +110,24 @@ function macAddress(service: Service, primary: string, others: string[]): string
   return service.mac_address ?? onPrimary;
 }
 
-/** `links` resolved to the linked service's container, plus `external_links`, as "container:alias". */
+/**
+ * `links` as "container:alias", one per container of the linked service, by name (the engine
+ * cannot resolve a link by container ID), as Compose writes them; `external_links` as written.
+ */
 function legacyLinks(input: NetworkInput): string[] | undefined {
-  const link = (entry: string, resolve: (name: string) => string) => {
+  const split = (entry: string) => {
     const [name, alias = name] = entry.split(':');
-    return `${resolve(name)}:${alias}`;
+    return { name, alias };
   };
   const links = [
-    ...(input.service.links ?? []).map((entry) => link(entry, input.containerOf)),
-    ...(input.service.external_links ?? []).map((entry) => link(entry, (name) => name)),
+    ...(input.service.links ?? []).flatMap((entry) => {
+      const { name, alias } = split(entry);
+      return input.containerNamesOf(name).map((container) => `${container}:${alias}`);
+    }),
+    ...(input.service.external_links ?? []).map((entry) => {
+      const { name, alias } = split(entry);
+      return `${name}:${alias}`;
+    }),
   ];
   return links.length ? links : undefined;
 }

@@ -30,8 +30,10 @@ export interface ContainerSpecInput {
   configs: Record<string, FileObject>;
   /** Image reference to run (the caller picks `<project>-<service>` for built services without image). */
   image: string;
-  /** Resolves `service:x` (network_mode, ipc, pid, volumes_from, links) to a container id or name of service x. */
+  /** Resolves `service:x` (network_mode, ipc, pid, volumes_from) to a container id or name of service x. */
   containerOf: (service: string) => string;
+  /** The names of service x's containers, for `links`. */
+  containerNamesOf: (service: string) => string[];
   /** Anonymous volumes of the container being replaced, by mount target: the new one mounts them again. */
   inheritedVolumes?: Record<string, string>;
   /** berth's own environment, for `environment` entries whose value is null (pass-through) and `environment`-backed secrets and configs. */

@@ -135,7 +135,7 @@ export async function createOneOff(
     secrets: project.secrets,
     configs: project.configs,
     image,
-    containerOf: await containerLookup(engine, project.name, service),
+    ...(await containerLookup(engine, project.name, service)),
     hostEnv: loaded.environment,
     envFromFiles: {},
     workingDir: loaded.workingDir,

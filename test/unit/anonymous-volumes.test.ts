@@ -18,6 +18,7 @@ function mounts(service: Partial<Service>, inheritedVolumes?: Record<string, str
     configs: {},
     image: 'postgres:15-bookworm',
     containerOf: (s) => `proj-${s}-1`,
+    containerNamesOf: (s) => [`proj-${s}-1`],
     hostEnv: {},
     envFromFiles: {},
     inheritedVolumes,

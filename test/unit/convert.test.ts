@@ -24,6 +24,7 @@ function input(service: Partial<Service>, overrides: Partial<ContainerSpecInput>
     configs: {},
     image: 'nginx:1.27',
     containerOf: (s) => `proj-${s}-1`,
+    containerNamesOf: (s) => [`proj-${s}-1`],
     hostEnv: {},
     envFromFiles: {},
     ...overrides,
@@ -224,6 +225,19 @@ describe('containerSpec: a rich service', () => {
     expect(spec.connectAfterCreate).toEqual([
       { network: 'proj_back', endpoint: { Aliases: ['proj-web-1', 'web'], Links: links } },
     ]);
+  });
+
+  it('links every container of the linked service by name, never by ID, and none when it has no container', () => {
+    const { create } = containerSpec(
+      input(
+        { links: ['db:database', 'cache'] },
+        {
+          containerOf: (s) => `id-of-${s}`,
+          containerNamesOf: (s) => (s === 'db' ? ['proj-db-1', 'proj-db-2'] : []),
+        },
+      ),
+    );
+    expect(create.HostConfig!.Links).toEqual(['proj-db-1:database', 'proj-db-2:database']);
   });
 
   it('sets the host options', () => {
