@@ -128,6 +128,17 @@ describe('env files (item 21)', () => {
     expect(loaded.configFiles).toEqual([join(dir, 'base.yaml'), join(dir, 'extra.yaml')]);
   });
 
+  it('keeps reading the working folder .env when its COMPOSE_FILE names a file in another folder', async () => {
+    const dir = tempTree({
+      '.env': lines('COMPOSE_FILE=sub/compose.yaml', 'COMPOSE_PROFILES=debug', 'TAG=from-working-folder'),
+      'sub/.env': 'TAG=from-sub-folder\n',
+      'sub/compose.yaml': lines('services:', '  debug: {image: "x:${TAG}", profiles: [debug]}'),
+    });
+    const loaded = await load(dir, { projectName: 'p' });
+    expect(loaded.project.services.debug.image).toBe('x:from-working-folder');
+    expect(loaded.workingDir).toBe(join(dir, 'sub'));
+  });
+
   it('reads an env_file with format: raw as written: no quotes removed, no interpolation', async () => {
     const dir = tempTree({
       'raw.env': lines('QUOTED="kept"', 'DOLLAR=${NOT_EXPANDED}', '# comment', 'PASSED'),
