@@ -30,6 +30,9 @@ const PROTOS = [
   message CheckAgentResponse {}`,
 ];
 
+/** The ID BuildKit asks for when a `RUN --mount=type=ssh` names none. */
+const DEFAULT_SSH_ID = 'default';
+
 interface IdRequest {
   ID: string;
 }
@@ -102,13 +105,14 @@ export async function openSession(engine: Engine, content: SessionContent): Prom
     { CheckAgent: checkAgent, ForwardAgent: forwardAgent },
     {
       CheckAgent: (call: grpc.ServerUnaryCall<IdRequest, object>, done: grpc.sendUnaryData<object>) => {
-        if (content.sshAgents.has(call.request.ID)) done(null, {});
-        else done({ code: grpc.status.NOT_FOUND, details: `no ssh agent for ${call.request.ID}` });
+        const wanted = call.request.ID || DEFAULT_SSH_ID;
+        if (content.sshAgents.has(wanted)) done(null, {});
+        else done({ code: grpc.status.NOT_FOUND, details: `no ssh agent for ${wanted}` });
       },
       ForwardAgent: (call: grpc.ServerDuplexStream<Bytes, Bytes>) => {
-        const [wanted] = call.metadata.get('buildkit.ssh.id');
-        const agent = content.sshAgents.get(String(wanted || 'default'));
-        if (!agent) return call.destroy(new Error(`no ssh agent for ${String(wanted || 'default')}`));
+        const wanted = String(call.metadata.get('buildkit.ssh.id')[0] || DEFAULT_SSH_ID);
+        const agent = content.sshAgents.get(wanted);
+        if (!agent) return call.destroy(new Error(`no ssh agent for ${wanted}`));
         forward(call, agent);
       },
     },
@@ -161,9 +165,9 @@ function unary<Req, Res>(
 function codec<Req, Res>(request: protobuf.Type, response: protobuf.Type) {
   return {
     requestSerialize: (value: Req) => Buffer.from(request.encode(value as object).finish()),
-    requestDeserialize: (data: Buffer) => request.toObject(request.decode(data)) as Req,
+    requestDeserialize: (data: Buffer) => request.toObject(request.decode(data), { defaults: true }) as Req,
     responseSerialize: (value: Res) => Buffer.from(response.encode(value as object).finish()),
-    responseDeserialize: (data: Buffer) => response.toObject(response.decode(data)) as Res,
+    responseDeserialize: (data: Buffer) => response.toObject(response.decode(data), { defaults: true }) as Res,
   };
 }
 

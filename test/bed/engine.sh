@@ -10,6 +10,8 @@ need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+# The BuildKit ssh-forwarding test runs a real agent (ssh-agent, ssh-keygen, ssh-add).
+command -v ssh-agent >/dev/null 2>&1 || need+=(openssh-client)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "bed: installing ${need[*]}"
   apt-get update -qq

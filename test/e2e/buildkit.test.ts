@@ -1,6 +1,11 @@
 // Builds through the engine's BuildKit builder, against the real engine: cache mounts, build
 // secrets, a failing step, the classic fallback, and one build for services that share it.
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/connect.js';
 import { useProject, type TestProject } from './harness.js';
@@ -76,6 +81,27 @@ describe('builds through BuildKit', () => {
       /service "app": build\.secrets: secret "api_key" reads the variable BERTH_TEST_API_KEY, which is not set/,
     );
     expect(await project.engine.listImages({ filters: { reference: [`${project.name}-app`] } })).toEqual([]);
+  });
+
+  it('an ssh mount reaches the agent of SSH_AUTH_SOCK, and the agent lists its key to the build', async () => {
+    project = await useProject('buildkit-ssh');
+    const dir = mkdtempSync(join(tmpdir(), 'berth-ssh-agent-'));
+    const socket = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await expect.poll(() => existsSync(socket), { timeout: 10_000 }).toBe(true);
+      const comment = `berth-e2e-${randomBytes(4).toString('hex')}`;
+      const run = promisify(execFile);
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', join(dir, 'key')]);
+      await run('ssh-add', [join(dir, 'key')], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+
+      const result = await project.cli(['build'], { SSH_AUTH_SOCK: socket });
+      expect(result.code, result.stderr).toBe(0);
+      expect(await output(project.engine, `${project.name}-app`, ['cat', '/agent-reply'])).toContain(comment);
+    } finally {
+      agent.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a failing step is named, with its last lines of output', async () => {
