@@ -4,6 +4,7 @@
 import type { LoadedProject } from '../model/types.js';
 import type { Engine } from './connect.js';
 import { checkPorts } from './port-check.js';
+import { checkContainerNames, checkDonors } from './precheck-containers.js';
 
 export interface PrecheckContext {
   engine: Engine;
@@ -15,7 +16,7 @@ export interface PrecheckContext {
 export type Precheck = (ctx: PrecheckContext) => Promise<void>;
 
 /** Every check, in order; one more check is one more entry. */
-export const PRECHECKS: Precheck[] = [checkPorts];
+export const PRECHECKS: Precheck[] = [checkPorts, checkContainerNames, checkDonors];
 
 export async function precheck(ctx: PrecheckContext): Promise<void> {
   for (const check of PRECHECKS) await check(ctx);
