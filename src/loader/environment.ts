@@ -9,6 +9,11 @@ import { readTextFile } from './read-file.js';
 export interface InterpolationEnvironmentOptions {
   workingDir: string;
   /**
+   * Where the search for compose files started, when it is not `workingDir`: as in Compose,
+   * its `.env` is read too, and wins over the project's.
+   */
+  searchDir?: string;
+  /**
    * `--env-file`, absolute or relative to `cwd`; later files win. When undefined,
    * `COMPOSE_ENV_FILES` from `shell` stands in; when empty or neither is given, the project's
    * `.env` is read if it exists.
@@ -34,7 +39,11 @@ export function lookupIn(env: Record<string, string | undefined>): Lookup {
 
 export function resolveInterpolationEnvironment(opts: InterpolationEnvironmentOptions): InterpolationEnvironment {
   const requested = opts.envFiles ?? splitList(opts.shell.COMPOSE_ENV_FILES, ',') ?? [];
-  const envFiles = requested.length ? requested.map((f) => resolve(opts.cwd, f)) : defaultEnvFile(opts.workingDir);
+  const dotenvDirs = [
+    opts.workingDir,
+    ...(opts.searchDir && opts.searchDir !== opts.workingDir ? [opts.searchDir] : []),
+  ];
+  const envFiles = requested.length ? requested.map((f) => resolve(opts.cwd, f)) : dotenvDirs.flatMap(defaultEnvFile);
   const shell = lookupIn(opts.shell);
   const fromFiles = new Map<string, string>();
   for (const file of envFiles) {

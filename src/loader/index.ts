@@ -87,9 +87,9 @@ export async function loadProject(options: LoadOptions = {}): Promise<LoadedProj
   // One budget for all the project's files: a limit per file could be multiplied by the files.
   const budget = new InterpolationBudget();
   const env = resolveInterpolationEnvironment({
-    // As Compose: the `.env` beside the files given with -f; else the one where the search
-    // starts, which is also where COMPOSE_FILE (and so the files) may have come from.
-    workingDir: options.files?.length ? workingDir : searchFrom,
+    workingDir,
+    // Without -f, the `.env` where the search started (which may have named COMPOSE_FILE) counts too.
+    searchDir: options.files?.length ? undefined : searchFrom,
     envFiles: options.envFiles ?? shellSettings.envFiles,
     shell,
     cwd,

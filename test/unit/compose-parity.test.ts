@@ -128,15 +128,26 @@ describe('env files (item 21)', () => {
     expect(loaded.configFiles).toEqual([join(dir, 'base.yaml'), join(dir, 'extra.yaml')]);
   });
 
-  it('keeps reading the working folder .env when its COMPOSE_FILE names a file in another folder', async () => {
+  it('reads the working folder .env over the project one when its COMPOSE_FILE names a file elsewhere', async () => {
     const dir = tempTree({
       '.env': lines('COMPOSE_FILE=sub/compose.yaml', 'COMPOSE_PROFILES=debug', 'TAG=from-working-folder'),
-      'sub/.env': 'TAG=from-sub-folder\n',
-      'sub/compose.yaml': lines('services:', '  debug: {image: "x:${TAG}", profiles: [debug]}'),
+      'sub/.env': lines('TAG=from-sub-folder', 'ONLY_SUB=sub'),
+      'sub/compose.yaml': lines('services:', '  debug: {image: "x:${TAG}-${ONLY_SUB}", profiles: [debug]}'),
     });
     const loaded = await load(dir, { projectName: 'p' });
-    expect(loaded.project.services.debug.image).toBe('x:from-working-folder');
+    expect(loaded.project.services.debug.image).toBe('x:from-working-folder-sub');
     expect(loaded.workingDir).toBe(join(dir, 'sub'));
+  });
+
+  it('reads the .env beside a compose file found in a parent folder', async () => {
+    const dir = tempTree({
+      '.env': 'TAG=from-project\n',
+      'compose.yaml': lines('services:', '  web: {image: "x:${TAG}"}'),
+      'src/deep/.keep': '',
+    });
+    expect((await load(join(dir, 'src', 'deep'), { projectName: 'p' })).project.services.web.image).toBe(
+      'x:from-project',
+    );
   });
 
   it('reads an env_file with format: raw as written: no quotes removed, no interpolation', async () => {
