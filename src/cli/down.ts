@@ -1,8 +1,9 @@
 // `berth down`: stop and remove containers and networks (volumes and images when asked).
-import { down } from '../api/down.js';
+import { down, type VolumeRemoval } from '../api/down.js';
 import { printPlans } from './dry-run-output.js';
 import { defineCommand, intOption } from './command.js';
 import { loadExisting } from './existing-project.js';
+import { confirmRemoval, volumeList } from './volume-removals.js';
 
 export default defineCommand({
   name: 'down',
@@ -30,6 +31,11 @@ export default defineCommand({
       value: 'SECONDS',
     },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description: 'With --volumes, remove the volumes without asking (berth asks only on a terminal)',
+    },
   },
   async run(ctx, opts, services) {
     if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
@@ -38,6 +44,14 @@ export default defineCommand({
     const loaded = await loadExisting(ctx);
     const renderer = ctx.renderer();
     const dryRun = opts['dry-run'] || ctx.globals.dryRun;
+    let listed = '';
+    const onVolumes = async (volumes: VolumeRemoval[]) => {
+      listed = volumeList(volumes);
+      if (dryRun) return true;
+      ctx.stderr.write(listed);
+      const terminal = process.stdin.isTTY === true && ctx.stderr.isTTY === true;
+      return opts.yes || !terminal || confirmRemoval(process.stdin, ctx.stderr);
+    };
     // An interrupt ends the run through the library, which releases the project's lock on its way out.
     const plan = await down(loaded, {
       engine: await connecting,
@@ -49,9 +63,13 @@ export default defineCommand({
       onEvent: renderer.listener,
       signal: ctx.signal,
       dryRun,
+      onVolumes: opts.volumes ? onVolumes : undefined,
     });
     await renderer.finish();
-    if (dryRun) printPlans(ctx, [plan]);
+    if (dryRun) {
+      printPlans(ctx, [plan]);
+      ctx.stdout.write(ctx.redactor().text(listed));
+    }
     return 0;
   },
 });
