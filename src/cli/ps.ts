@@ -1,6 +1,7 @@
 // `berth ps`: the project's containers; for a project deployed to a Swarm, its tasks per node.
 import { stackTasks, type StackTask } from '../api/deploy.js';
 import { ps, type ContainerSummary } from '../api/ps.js';
+import { formatDuration } from '../reconcile/pipeline-summary.js';
 import { defineCommand, type CliContext } from './command.js';
 import { loadExisting } from './existing-project.js';
 import { renderFormat, type Row } from './go-template.js';
@@ -69,16 +70,8 @@ function pipelineFields(list: ContainerSummary[]): { fields: string[]; rows: Row
     ...(list.some((c) => c.gpus) ? ['GPUs'] : []),
   ];
   const value = (c: ContainerSummary, field: string) =>
-    field === 'GPUs' ? (c.gpus ?? '') : c.ranFor === undefined ? '' : duration(c.ranFor);
+    field === 'GPUs' ? (c.gpus ?? '') : c.ranFor === undefined ? '' : formatDuration(c.ranFor);
   return { fields, rows: list.map((c) => Object.fromEntries(fields.map((f) => [f, value(c, f)]))) };
-}
-
-/** `42s`, `3m05s`, `2h10m`. */
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad(seconds % 60)}s`;
-  return `${Math.floor(seconds / 3600)}h${pad(Math.floor((seconds % 3600) / 60))}m`;
 }
 
 /** A container as Compose's `ps` gives it to `--format`: its fields, its names, keys sorted as Go prints them. */

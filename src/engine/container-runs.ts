@@ -31,7 +31,7 @@ export function runOf(info: Docker.ContainerInspectInfo): ContainerRun {
   const { StartedAt, FinishedAt, Running } = info.State;
   const started = Date.parse(StartedAt);
   const finished = Date.parse(FinishedAt);
-  const ran = !Running && StartedAt > '0001-01-02' && finished >= started;
+  const ran = !Running && StartedAt > '0001-01-02' && FinishedAt > '0001-01-02';
   const requests = (info.HostConfig.DeviceRequests ?? []).filter(
     (r) => r.Driver === 'nvidia' || (r.Capabilities ?? []).some((set) => set.includes('gpu')),
   );
@@ -43,7 +43,8 @@ export function runOf(info: Docker.ContainerInspectInfo): ContainerRun {
     }),
   );
   return {
-    ranFor: ran ? Math.round((finished - started) / 1000) : undefined,
+    // The engine records a start once the process runs: a quick one can finish "before" it.
+    ranFor: ran ? Math.max(0, Math.round((finished - started) / 1000)) : undefined,
     gpus: gpus.length ? gpus.join(' + ') : undefined,
   };
 }

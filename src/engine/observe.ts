@@ -37,6 +37,7 @@ export async function observe(
       imageLabel: c.Labels[Label.image],
       state: c.State,
       labels: c.Labels,
+      volumes: (c.Mounts ?? []).flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])),
       ...runs[i],
     })),
     networks: Object.fromEntries(
@@ -61,7 +62,7 @@ function resource(name: string, labels: Record<string, string>, keyLabel: string
 async function lastRun(
   engine: Engine,
   id: string,
-): Promise<Pick<ObservedContainer, 'exitCode' | 'startedAt' | 'finishedAt'>> {
+): Promise<Pick<ObservedContainer, 'exitCode' | 'startedAt' | 'finishedAt' | 'health'>> {
   try {
     const { State } = await engine.getContainer(id).inspect();
     const ran = !State.StartedAt.startsWith('0001-');
@@ -69,6 +70,7 @@ async function lastRun(
       exitCode: ran ? State.ExitCode : undefined,
       startedAt: ran ? State.StartedAt : undefined,
       finishedAt: State.FinishedAt.startsWith('0001-') ? undefined : State.FinishedAt,
+      health: State.Health?.Status,
     };
   } catch (err) {
     // Removed since the list: the plan treats it as it was listed, with no run known.

@@ -13,11 +13,15 @@ export interface ObservedContainer {
   imageLabel?: string;
   state: string;
   labels: Record<string, string>;
+  /** Engine names of the named volumes it mounts; absent when not observed. */
+  volumes?: string[];
   /** The last run's exit code; absent for a container that never ran. */
   exitCode?: number;
   /** Engine timestamps (RFC 3339, nanoseconds) of the last start and finish; absent when never. */
   startedAt?: string;
   finishedAt?: string;
+  /** healthy, unhealthy or starting, for a container with a healthcheck. */
+  health?: string;
 }
 
 export interface ObservedResource {

@@ -4,6 +4,7 @@ import { networkConfigHash, serviceConfigHash } from '../../src/model/hash.js';
 import type { Service } from '../../src/model/types.js';
 import { engineTime } from '../../src/reconcile/jobs.js';
 import { describeGpus, gpuWarnings } from '../../src/reconcile/gpus.js';
+import { formatSummary, summarizeStages } from '../../src/reconcile/pipeline-summary.js';
 import type { Observed, ObservedContainer } from '../../src/reconcile/observed.js';
 import { planUp, type Plan } from '../../src/reconcile/plan.js';
 import { projectOf } from './project-fixture.js';
@@ -250,5 +251,49 @@ describe('GPU requests', () => {
     const plan = planUp(projectOf('p', [ingest, t]), observed([ran(ingest, 0, 60, 1)]));
     expect(decisions(plan)[1]).toBe('container:train:1 create-container (not found; GPUs: nvidia, 1 device)');
     expect(plan.nodes.find((n) => n.id === 'container:train:1')!.step).toMatchObject({ explain: true });
+  });
+});
+
+describe('the pipeline summary', () => {
+  const report = svc('report', { depends_on: { train: completed } });
+  const project = projectOf('p', [ingest, train, serve, report]);
+  const since = Date.parse('2026-12-06T14:01:30Z');
+
+  it('says for each stage whether it was kept, ran, failed, or never started because of which stage', () => {
+    const stages = summarizeStages(
+      project,
+      ['ingest', 'train', 'serve', 'report'],
+      [ran(ingest, 0, 60), ran(train, 100, 112, 2)],
+      since,
+    );
+    expect(stages).toEqual([
+      { service: 'ingest', outcome: 'up to date', exitCode: 0, seconds: 60 },
+      { service: 'train', outcome: 'failed', exitCode: 2, seconds: 12 },
+      { service: 'serve', outcome: 'not started', because: 'train' },
+      { service: 'report', outcome: 'not started', because: 'train' },
+    ]);
+    expect(formatSummary(stages)).toEqual([
+      'Pipeline:',
+      '  ingest   up to date                   exit 0   1m00s',
+      '  train    failed                       exit 2   12s',
+      '  serve    not started (train failed)',
+      '  report   not started (train failed)',
+    ]);
+  });
+
+  it('a job run by this up is completed, a server is healthy, and a project without jobs gets no summary', () => {
+    const stages = summarizeStages(
+      project,
+      ['ingest', 'train', 'serve'],
+      [ran(ingest, 100, 101), ran(train, 102, 104), running(serve, 105, { health: 'healthy' })],
+      since,
+    );
+    expect(stages.map((s) => `${s.service} ${s.outcome}`)).toEqual([
+      'ingest completed',
+      'train completed',
+      'serve healthy',
+    ]);
+    const servers = projectOf('p', [svc('web'), svc('db')]);
+    expect(summarizeStages(servers, ['web', 'db'], [running(svc('web'), 0)], since)).toEqual([]);
   });
 });
