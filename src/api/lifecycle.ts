@@ -42,8 +42,13 @@ export function stop(loaded: LoadedProject, options: LifecycleOptions = {}): Pro
   return apply(loaded, options, (l, observed) => planStop(l.project, observed, options.services));
 }
 
-export function restart(loaded: LoadedProject, options: LifecycleOptions = {}): Promise<Plan> {
-  return apply(loaded, options, (l, observed) => planRestart(l.project, observed, options.services));
+export interface RestartOptions extends LifecycleOptions {
+  /** Restart only the named services, not those that depend on them with `restart: true`. */
+  noDeps?: boolean;
+}
+
+export function restart(loaded: LoadedProject, options: RestartOptions = {}): Promise<Plan> {
+  return apply(loaded, options, (l, observed) => planRestart(l.project, observed, options.services, options.noDeps));
 }
 
 export interface RemoveOptions extends LifecycleOptions {

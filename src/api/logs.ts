@@ -1,7 +1,8 @@
 // `logs`: the output of a project's containers, line by line. Without `follow` it returns once
 // every container's existing output is delivered; with it, it keeps delivering, attaching to
 // containers of the selected services that start later (a recreated container, a restarted
-// one), until the signal aborts or no selected container is left running or about to start.
+// one), until the signal aborts or no selected container is left running or about to start
+// (for RESTART_GRACE_MS: `berth restart` stops a container before it starts it again).
 import { connectEngine, type Engine } from '../engine/connect.js';
 import { subscribeEvents, type EngineEvent, type EventSubscription } from '../engine/events.js';
 import { streamLogs, type LogFollower } from '../engine/log-stream.js';
@@ -42,7 +43,14 @@ export interface LogsOptions extends Pick<EngineOptions, 'engine' | 'signal'> {
   onLine: (entry: LogEntry) => void;
   /** Called with the containers about to be shown (first the existing ones, then each one followed later). */
   onContainers?: (sources: LogSource[]) => void;
+  /** With `follow`: a followed container exited (after its last line), and whether the engine restarts it. */
+  onExit?: (source: LogSource, exitCode: number, restarting: boolean) => void;
+  /** With `follow`: no container alive does not end it before this settles (attached `up` while it creates them). */
+  holdOpen?: Promise<unknown>;
 }
+
+/** How long `logs -f` waits, once nothing it follows is alive, for one of them to start again. */
+export const RESTART_GRACE_MS = 2_000;
 
 export async function logs(loaded: LoadedProject, options: LogsOptions): Promise<void> {
   const engine = options.engine ?? (await connectEngine());
@@ -154,8 +162,13 @@ class Follower {
   private readonly active = new Map<string, LogFollower | undefined>();
   /** Per container followed before: the run it was followed in, and the engine timestamp of the last line shown. */
   private readonly seen = new Map<string, { startedAt: string; lastLine?: string }>();
+  /** Per container being followed: settles once its current stream has delivered its last line. */
+  private readonly drained = new Map<string, Promise<void>>();
   private events?: EventSubscription;
   private ended = false;
+  private holding = false;
+  /** When nothing alive was first seen (the restart grace runs from then). */
+  private idleSince?: number;
   private recheck?: NodeJS.Timeout;
   private finish: () => void = () => {};
   private fail: (err: unknown) => void = () => {};
@@ -177,6 +190,14 @@ class Follower {
     const signal = this.options.signal;
     if (signal?.aborted) return;
     signal?.addEventListener('abort', () => this.end(), { once: true });
+    if (this.options.holdOpen) {
+      this.holding = true;
+      const release = () => {
+        this.holding = false;
+        void this.settle();
+      };
+      void this.options.holdOpen.then(release, release);
+    }
     // Subscribe before listing: a container that starts in between is seen by one or the other.
     if (!this.engineOptions.until) await this.watch();
     const containers = (
@@ -194,9 +215,35 @@ class Follower {
       { type: ['container'], event: ['start', 'die', 'stop', 'destroy'], label: [`${Label.project}=${this.project}`] },
       (event) => {
         if (event.Action === 'start') void this.started(event);
+        else if (event.Action === 'die') void this.exited(event).then(() => this.settle());
         else void this.settle();
       },
     );
+  }
+
+  /** A followed container died: report its exit once its output is all delivered. */
+  private async exited(event: EngineEvent): Promise<void> {
+    const onExit = this.options.onExit;
+    const drained = event.id ? this.drained.get(event.id) : undefined;
+    if (!onExit || !event.id || !drained) return;
+    const attrs = event.Actor?.Attributes ?? {};
+    await drained;
+    // The engine marks a container it will restart before it reports the death.
+    const info = await this.engine
+      .getContainer(event.id)
+      .inspect()
+      .catch(() => undefined);
+    const restarting = info !== undefined && (info.State.Restarting || info.State.Running);
+    const container: ServiceContainer = {
+      id: event.id,
+      name: info?.Name.replace(/^\//, '') ?? attrs.name ?? event.id.slice(0, 12),
+      service: attrs[Label.service] ?? '',
+      number: Number(attrs[Label.containerNumber] ?? 0),
+      state: 'exited',
+      oneoff: false,
+      labels: attrs,
+    };
+    if (!this.ended) onExit(this.source(container), Number(attrs.exitCode ?? info?.State.ExitCode ?? 0), restarting);
   }
 
   /** A container of the project started: follow it if it is one of the selected. */
@@ -220,6 +267,9 @@ class Follower {
   private async attach(c: ServiceContainer): Promise<void> {
     if (this.ended || this.active.has(c.id)) return;
     this.active.set(c.id, undefined);
+    this.idleSince = undefined;
+    let drain: () => void = () => {};
+    this.drained.set(c.id, new Promise<void>((resolve) => (drain = resolve)));
     try {
       // A replacement is created under a temporary name and renamed before it starts: take the current name.
       const info = await this.engine.getContainer(c.id).inspect();
@@ -229,8 +279,14 @@ class Follower {
       this.seen.set(c.id, record);
       let { since, tail } = this.engineOptions;
       if (before) {
-        // Followed before: only what it printed after the last line shown (or since it started again).
-        since = before.lastLine ? afterTimestamp(before.lastLine) : engineTime(info.State.StartedAt);
+        // Followed before: only what it printed after the last line shown, or else after its last run
+        // ended (not after its start: the engine records that once the process runs, maybe after its first line).
+        const finished = info.State.FinishedAt;
+        since = before.lastLine
+          ? afterTimestamp(before.lastLine)
+          : finished && !finished.startsWith('0001')
+            ? engineTime(finished)
+            : since;
         tail = 'all';
       }
       const source = this.source(container);
@@ -255,15 +311,23 @@ class Follower {
       );
       if (this.ended) {
         follower.stop();
-        return;
+        return drain();
       }
       this.active.set(c.id, follower);
-      void follower.done.then(() => {
+      void follower.done.then(async () => {
         this.active.delete(c.id);
+        drain();
+        // It started again while this stream ran (its start event found it still followed): follow the new run.
+        const now = await this.engine
+          .getContainer(c.id)
+          .inspect()
+          .catch(() => undefined);
+        if (now?.State.Running && now.State.StartedAt !== record.startedAt) await this.attach(container);
         void this.settle();
       });
     } catch (err) {
       this.active.delete(c.id);
+      drain();
       const status = engineStatus(err);
       // Gone, or going (409: "marked for removal"): nothing more to show from it.
       if (status === 404 || status === 409) void this.settle();
@@ -283,7 +347,9 @@ class Follower {
       ).filter(this.select);
       if (this.ended || this.active.size) return;
       const alive = containers.filter((c) => ALIVE.has(c.state));
-      if (!alive.length || this.engineOptions.until) return this.end();
+      if (this.engineOptions.until) return this.end();
+      if (!alive.length) return this.idle();
+      this.idleSince = undefined;
       const running = alive.filter((c) => c.state === 'running');
       const fresh = await Promise.all(
         running.map(async (c) => {
@@ -308,6 +374,20 @@ class Follower {
     } catch (err) {
       this.abort(err);
     }
+  }
+
+  /** Nothing alive: end, unless held open or still within the restart grace. */
+  private idle(): void {
+    if (this.holding) return;
+    const now = Date.now();
+    this.idleSince ??= now;
+    const left = this.idleSince + RESTART_GRACE_MS - now;
+    if (left <= 0) return this.end();
+    if (this.recheck) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      void this.settle();
+    }, left);
   }
 
   private stopAll(): boolean {

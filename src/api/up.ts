@@ -9,7 +9,7 @@ import { precheck } from '../engine/precheck.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
 import type { LoadedProject } from '../model/types.js';
-import { isReported } from '../progress/events.js';
+import { isReported, type ProgressListener } from '../progress/events.js';
 import { imageRef, replicaCount } from '../model/naming.js';
 import { planImages, planUp, selectServices, type Plan, type PlanNode, type UpPlanOptions } from '../reconcile/plan.js';
 import { isJob } from '../reconcile/jobs.js';
@@ -54,7 +54,19 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
   const selected = selectServices(project, graph, options.services, options.noDeps);
   const refs = [...new Set([...selected].map((s) => imageRef(project.name, project.services[s])))];
 
-  const events = new ContainerEvents(engine, project.name, options.signal);
+  // Fail fast: the first failed step ends every wait still running (a sibling stage's), so that
+  // `up` reports the failure at once, not when unrelated stages finish.
+  const failed = new AbortController();
+  const events = new ContainerEvents(
+    engine,
+    project.name,
+    options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal,
+  );
+  const onEvent: ProgressListener = (event) => {
+    if (event.type === 'step' && event.status === 'failed' && !failed.signal.aborted)
+      failed.abort(new BerthError('interrupted', `stopped waiting: ${event.resource} failed`));
+    options.onEvent?.(event);
+  };
   const ctx = actionContext(engine, loaded, events, options);
   const planOptions: UpPlanOptions = {
     ...options,
@@ -84,13 +96,13 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
       try {
         plan = planUp(project, await observe(engine, project, refs), planOptions);
         await probeGpus(engine, project, startingServices(plan));
-        await runPlan(plan, ctx, options.onEvent, options.signal);
+        await runPlan(plan, ctx, onEvent, options.signal);
       } finally {
         await release();
       }
     } else {
       // Nothing changes; the run still says which jobs it kept and why.
-      await runPlan(plan, ctx, options.onEvent, options.signal);
+      await runPlan(plan, ctx, onEvent, options.signal);
     }
     if (options.wait && !options.noStart)
       await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);

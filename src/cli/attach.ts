@@ -1,76 +1,83 @@
-// Prefixed, interleaved output of a project's containers: attached `up` and `logs`.
+// Attached `up`: the prefixed output of the project's containers from the moment each one
+// starts (stdout to stdout, stderr to stderr), and a `<container> exited with code N` line for
+// every exit, following containers the engine restarts or `up` recreates (api/logs.ts).
+import { logs, type LogSource } from '../api/logs.js';
 import type { Engine } from '../engine/connect.js';
-import { streamLogs, type LogFollower, type LogOptions } from '../engine/log-stream.js';
-import { Label } from '../model/labels.js';
+import { replicaCount } from '../model/naming.js';
 import type { LoadedProject } from '../model/types.js';
 import { serviceColor } from './colors.js';
 
-export interface AttachOptions extends LogOptions {
-  services?: string[];
+export interface AttachOptions {
+  /** Services whose output is shown. */
+  services: string[];
+  /** Unix seconds: output from before this is not shown. */
+  since: number;
   color: boolean;
   prefix: boolean;
+  /** Ends the session. */
+  signal: AbortSignal;
+  /** The session does not end for lack of running containers before this settles. */
+  holdOpen: Promise<unknown>;
+  /** Output is followed from here on: containers starting now are seen. */
+  onFollowing?: () => void;
+  /** A container exited (or died and is being restarted by the engine). */
+  onExit?: (exit: ContainerExit) => void;
 }
 
 export interface ContainerExit {
+  /** As Compose prints it: `web-1`. */
   name: string;
   service: string;
   exitCode: number;
+  restarting: boolean;
 }
 
-export interface AttachSession {
-  /** The first container whose output ended, with its exit code. */
-  firstExit: Promise<ContainerExit>;
-  /** Every followed container's output ended. */
-  allExited: Promise<void>;
-  exitCodeOf(service: string): Promise<number>;
-  close(): void;
+export interface AttachStreams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
 }
 
-export async function attachToProject(
+/** Resolves once no attached container is running or about to (after `holdOpen`), or the signal aborts. */
+export function attachToProject(
   engine: Engine,
   loaded: LoadedProject,
-  out: NodeJS.WritableStream,
+  out: AttachStreams,
   options: AttachOptions,
-): Promise<AttachSession> {
-  const list = await engine.listContainers({
-    all: true,
-    filters: { label: [`${Label.project}=${loaded.project.name}`, `${Label.oneoff}=False`] },
-  });
-  const containers = list
-    .map((c) => ({
-      id: c.Id,
-      name: (c.Names[0] ?? '').replace(/^\//, ''),
-      service: c.Labels[Label.service],
-      number: c.Labels[Label.containerNumber],
-    }))
-    .filter((c) => !options.services?.length || options.services.includes(c.service))
-    .sort((a, b) => a.service.localeCompare(b.service) || Number(a.number) - Number(b.number));
-  const labels = containers.map((c) => `${c.service}-${c.number}`);
-  const width = Math.max(0, ...labels.map((l) => l.length));
-  let resolveFirst: (exit: ContainerExit) => void = () => {};
-  const firstExit = new Promise<ContainerExit>((resolve) => (resolveFirst = resolve));
-  const followers: LogFollower[] = [];
-  const exitCode = async (id: string) => (await engine.getContainer(id).inspect()).State.ExitCode ?? 0;
-
-  await Promise.all(
-    containers.map(async (c, i) => {
-      const label = labels[i].padEnd(width);
-      const paint = options.color ? serviceColor(c.service) : (t: string) => t;
-      const prefix = options.prefix ? paint(`${label} | `) : '';
-      const follower = await streamLogs(engine, c.id, options, (_stream, line) => out.write(`${prefix}${line}\n`));
-      followers.push(follower);
-      void follower.done.then(async () =>
-        resolveFirst({ name: c.name, service: c.service, exitCode: await exitCode(c.id).catch(() => 0) }),
-      );
-    }),
-  );
-  return {
-    firstExit,
-    allExited: Promise.all(followers.map((f) => f.done)).then(() => undefined),
-    exitCodeOf: async (service) => {
-      const c = containers.find((x) => x.service === service);
-      return c ? exitCode(c.id) : 0;
-    },
-    close: () => followers.forEach((f) => f.stop()),
+): Promise<void> {
+  const services = loaded.project.services;
+  const width = Math.max(0, ...options.services.map((s) => `${s}-${replicaCount(services[s])}`.length));
+  const prefixes = new Map<string, string>();
+  const paint = (source: LogSource, text: string) => (options.color ? serviceColor(source.service)(text) : text);
+  const prefixOf = (source: LogSource) => {
+    let text = prefixes.get(source.name);
+    if (text === undefined) {
+      text = paint(source, `${source.name.padEnd(width)} | `);
+      prefixes.set(source.name, text);
+    }
+    return text;
   };
+  let following = false;
+  return logs(loaded, {
+    engine,
+    services: options.services,
+    follow: true,
+    since: String(options.since),
+    signal: options.signal,
+    holdOpen: options.holdOpen,
+    // The first call comes once the engine's events are subscribed and the existing containers listed.
+    onContainers: () => {
+      if (!following) options.onFollowing?.();
+      following = true;
+    },
+    onLine: (entry) =>
+      (entry.stream === 'stderr' ? out.stderr : out.stdout).write(
+        `${options.prefix ? prefixOf(entry) : ''}${entry.line}\n`,
+      ),
+    onExit: (source, exitCode, restarting) => {
+      out.stdout.write(
+        `${paint(source, source.name)} exited with code ${exitCode}${restarting ? ' (restarting)' : ''}\n`,
+      );
+      options.onExit?.({ name: source.name, service: source.service, exitCode, restarting });
+    },
+  });
 }

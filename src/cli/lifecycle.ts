@@ -99,9 +99,14 @@ export const restartCommand = defineCommand({
   name: 'restart',
   summary: 'Restart service containers',
   args: '[SERVICE...]',
-  options: timeoutOption,
+  options: {
+    ...timeoutOption,
+    'no-deps': { type: 'boolean', description: 'Do not restart the services that depend on them with restart: true' },
+  },
   run: (ctx, opts, services) =>
-    withProgress(ctx, services, (loaded, o) => restart(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout') })),
+    withProgress(ctx, services, (loaded, o) =>
+      restart(loaded, { ...o, timeout: intOption(opts.timeout, 'timeout'), noDeps: opts['no-deps'] }),
+    ),
 });
 
 export const rmCommand = defineCommand({

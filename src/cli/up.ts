@@ -1,11 +1,19 @@
-// `berth up`: converge the project; attached (the default) streams logs until Ctrl-C.
+// `berth up`: converge the project; attached (the default) relays the containers' output as they
+// run, until they exit, Ctrl-C, an abort condition or a failed stage.
 import { dryRunLines } from '../progress/dry-run.js';
-import { up } from '../api/up.js';
+import { selectServices } from '../reconcile/plan.js';
+import { up, type UpOptions } from '../api/up.js';
 import { stop } from '../api/lifecycle.js';
 import type { Engine } from '../engine/connect.js';
-import { attachToProject } from './attach.js';
-import { defineCommand, intOption, type CliContext } from './command.js';
+import { shortName } from '../engine/service-containers.js';
+import { BerthError, ServiceError } from '../errors.js';
+import { ServiceGraph } from '../graph/graph.js';
+import { Label } from '../model/labels.js';
 import { MAX_REPLICAS } from '../model/limits.js';
+import type { LoadedProject } from '../model/types.js';
+import type { Renderer } from '../progress/render.js';
+import { attachToProject, type ContainerExit } from './attach.js';
+import { defineCommand, intOption, type CliContext } from './command.js';
 
 export default defineCommand({
   name: 'up',
@@ -70,6 +78,40 @@ export default defineCommand({
       description:
         'Watch the files of services with develop.watch rules and sync, restart or rebuild them on change; implies attached mode',
     },
+    'abort-on-container-failure': {
+      type: 'boolean',
+      description: 'Stop all containers if any container exits with a failure; implies attached mode',
+    },
+    attach: {
+      type: 'string',
+      multiple: true,
+      description: 'Show the output of this service only (repeatable)',
+      value: 'SERVICE',
+    },
+    'no-attach': {
+      type: 'string',
+      multiple: true,
+      description: 'Do not show the output of this service (repeatable)',
+      value: 'SERVICE',
+    },
+    'attach-dependencies': {
+      type: 'boolean',
+      description: 'Also show the output of the services the named services depend on',
+    },
+    'all-resources': {
+      type: 'boolean',
+      description: 'Also create the networks and volumes no selected service uses',
+    },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description:
+        'Recreate a volume whose configuration changed (its data is lost); without it berth keeps the volume',
+    },
+    compatibility: {
+      type: 'boolean',
+      description: 'Name containers as Compose v1 did: <project>_<service>_<number>',
+    },
   },
   async run(ctx, opts, services) {
     if (opts['force-recreate'] && opts['no-recreate'])
@@ -78,14 +120,20 @@ export default defineCommand({
       ctx.usage(`--pull must be always, missing or never, got "${opts.pull}"`);
     const exitCodeFrom = opts['exit-code-from'];
     const abortOnExit = opts['abort-on-container-exit'] || exitCodeFrom !== undefined;
-    if ((opts.detach || opts.wait) && abortOnExit)
-      ctx.usage('--abort-on-container-exit and --exit-code-from need attached mode: drop --detach/--wait');
-    if (opts.watch && (opts.detach || opts.wait || opts['no-start']))
+    const detached = opts.detach || opts.wait;
+    if (detached && (abortOnExit || opts['abort-on-container-failure']))
+      ctx.usage(
+        '--abort-on-container-exit, --abort-on-container-failure and --exit-code-from need attached mode: drop --detach/--wait',
+      );
+    if (detached && (opts.attach?.length || opts['no-attach']?.length || opts['attach-dependencies']))
+      ctx.usage('--attach, --no-attach and --attach-dependencies need attached mode: drop --detach/--wait');
+    if (opts.watch && (detached || opts['no-start']))
       ctx.usage('--watch needs attached mode: drop --detach/--wait/--no-start');
+    const dryRun = opts['dry-run'] || ctx.globals.dryRun;
     const connecting = ctx.connect();
     const loaded = await ctx.load();
-    if (exitCodeFrom) ctx.service(loaded.project, exitCodeFrom);
-    if (opts.from) ctx.service(loaded.project, opts.from);
+    for (const s of [exitCodeFrom ?? [], opts.from ?? [], opts.attach ?? [], opts['no-attach'] ?? []].flat())
+      ctx.service(loaded.project, s);
     if (opts.watch) (await import('../api/watch.js')).watchedServices(loaded, services);
     const engine = await connecting;
     const renderer = ctx.renderer();
@@ -94,9 +142,7 @@ export default defineCommand({
       renderer.listener(e);
     };
     const timeout = intOption(opts.timeout, 'timeout');
-    // Attached output starts where this run starts, not with the containers' whole history.
-    const since = Math.floor(Date.now() / 1000);
-    const result = await up(loaded, {
+    const upOptions: UpOptions = {
       engine,
       onEvent,
       signal: ctx.signal,
@@ -114,23 +160,36 @@ export default defineCommand({
       renewAnonVolumes: opts['renew-anon-volumes'],
       wait: opts.wait,
       waitTimeout: intOption(opts['wait-timeout'], 'wait-timeout'),
-      dryRun: opts['dry-run'] || ctx.globals.dryRun,
-    });
-    await renderer.finish();
-    if (opts['dry-run'] || ctx.globals.dryRun) {
-      const lines = [...dryRunLines(result.images), ...dryRunLines(result.plan)];
-      ctx.stdout.write(ctx.redactor().text(`${lines.join('\n') || 'nothing to do'}\n`));
+      allResources: opts['all-resources'],
+      recreateVolumes: opts.yes,
+      compatibility: opts.compatibility,
+      dryRun,
+    };
+    if (dryRun) {
+      const result = await up(loaded, upOptions);
+      await renderer.finish();
+      ctx.stdout.write(`${[result.images, result.plan].flatMap(dryRunLines).join('\n') || 'nothing to do'}\n`);
       return 0;
     }
-    if (opts.detach || opts.wait || opts['no-start']) return 0;
-    return attached(ctx, loaded, engine, {
-      since,
+    if (detached || opts['no-start']) {
+      try {
+        await up(loaded, upOptions);
+      } catch (err) {
+        if (!ctx.signal.aborted) await reportStillRunning(ctx, engine, loaded);
+        throw err;
+      } finally {
+        await renderer.finish();
+      }
+      return 0;
+    }
+    return attached(ctx, loaded, upOptions, renderer, {
       services,
+      attach: attachedServices(loaded, services, opts),
       abortOnExit,
+      abortOnFailure: opts['abort-on-container-failure'] === true,
       exitCodeFrom,
-      timeout,
-      noColor: opts['no-color'],
-      noPrefix: opts['no-log-prefix'],
+      color: !opts['no-color'] && process.stdout.isTTY === true,
+      prefix: !opts['no-log-prefix'],
       watch: opts.watch,
     });
   },
@@ -149,75 +208,239 @@ function parseScale(ctx: CliContext, values: string[] | undefined): Record<strin
   );
 }
 
+/** Whose output attached `up` shows: as Compose, the named services (all when none), `--attach` overriding. */
+function attachedServices(
+  loaded: LoadedProject,
+  services: string[],
+  opts: { attach?: string[]; 'no-attach'?: string[]; 'attach-dependencies'?: boolean; 'no-deps'?: boolean },
+): string[] {
+  const project = loaded.project;
+  const graph = new ServiceGraph(project);
+  const base = opts.attach?.length
+    ? opts.attach
+    : !services.length
+      ? Object.keys(project.services)
+      : opts['attach-dependencies']
+        ? [...selectServices(project, graph, services, opts['no-deps'])]
+        : services;
+  return base.filter((s) => !opts['no-attach']?.includes(s));
+}
+
+type Outcome =
+  | { kind: 'all-exited' }
+  | { kind: 'interrupt' }
+  | { kind: 'abort'; exit: ContainerExit }
+  | { kind: 'failed'; error: unknown };
+
+/**
+ * Attached `up`: output from the start, while `up` converges and after. Ends when every attached
+ * container exited, at Ctrl-C (stopping what this run started), at an abort condition (stopping
+ * everything), or at once when `up` fails (leaving the rest running unless told otherwise).
+ */
 async function attached(
   ctx: CliContext,
-  loaded: Awaited<ReturnType<CliContext['load']>>,
-  engine: Engine,
+  loaded: LoadedProject,
+  upOptions: UpOptions,
+  renderer: Renderer,
   opts: {
-    since: number;
     services: string[];
+    attach: string[];
     abortOnExit: boolean;
+    abortOnFailure: boolean;
     exitCodeFrom?: string;
-    timeout?: number;
-    noColor?: boolean;
-    noPrefix?: boolean;
+    color: boolean;
+    prefix: boolean;
     watch?: boolean;
   },
 ): Promise<number> {
-  const attachOptions = {
-    since: opts.since,
-    services: opts.services,
-    color: !opts.noColor && process.stdout.isTTY === true,
-    prefix: !opts.noPrefix,
+  const engine = upOptions.engine!;
+  const project = loaded.project;
+  let decide: (outcome: Outcome) => void = () => {};
+  const decided = new Promise<Outcome>((resolve) => (decide = resolve));
+  let outcome: Outcome | undefined;
+  const settle = (o: Outcome) => {
+    outcome ??= o;
+    decide(outcome);
   };
-  const session = await attachToProject(engine, loaded, ctx.stdout, attachOptions);
-  const watching = opts.watch ? await startWatch(ctx, loaded, engine, opts.services, attachOptions) : undefined;
-  const interrupted = new Promise<'interrupt'>((resolve) => {
-    process.once('SIGINT', () => resolve('interrupt'));
-    process.once('SIGTERM', () => resolve('interrupt'));
-  });
-  const firstExit = opts.abortOnExit ? session.firstExit : new Promise<never>(() => {});
-  // While watching, containers restart and get replaced: only Ctrl-C (or an abort) ends the session.
-  const allExited = watching ? new Promise<never>(() => {}) : session.allExited.then(() => 'all-exited' as const);
-  const outcome = await Promise.race([interrupted, firstExit, allExited]);
-  await watching?.stop();
-  if (outcome === 'interrupt' || typeof outcome === 'object') {
-    ctx.stderr.write(
-      outcome === 'interrupt'
-        ? 'Gracefully stopping... (press Ctrl+C again to force)\n'
-        : `${outcome.name} exited with code ${outcome.exitCode}; aborting\n`,
+  // Ctrl-C is this command's own: the first stops what this run started, a second ends berth at once.
+  const onSignal = () => {
+    if (outcome?.kind === 'interrupt') process.exit(130);
+    settle({ kind: 'interrupt' });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const converging = new AbortController();
+  const ending = new AbortController();
+  const exits = new ExitLog();
+  try {
+    const runningBefore = new Set((await runningContainers(engine, project.name)).map((c) => c.Id));
+    // Attached output starts where this run starts, not with the containers' whole history.
+    const since = Math.floor(Date.now() / 1000);
+    let upDone: () => void = () => {};
+    const holdOpen = opts.watch ? new Promise<void>(() => {}) : new Promise<void>((resolve) => (upDone = resolve));
+    let following: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (following = resolve));
+    const session = attachToProject(engine, loaded, ctx, {
+      services: opts.attach,
+      since,
+      color: opts.color,
+      prefix: opts.prefix,
+      signal: ending.signal,
+      holdOpen,
+      onFollowing: () => following(),
+      onExit: (exit) => {
+        if (exit.restarting) return;
+        exits.add(exit.name);
+
+        if (opts.abortOnExit || (opts.abortOnFailure && exit.exitCode !== 0)) settle({ kind: 'abort', exit });
+      },
+    });
+    session.then(
+      () => settle({ kind: 'all-exited' }),
+      (error: unknown) => settle({ kind: 'failed', error }),
     );
-    process.once('SIGINT', () => process.exit(130));
-    const renderer = ctx.renderer();
-    await stop(loaded, { engine, timeout: opts.timeout, onEvent: renderer.listener });
+    await Promise.race([ready, decided]);
+    const converged = outcome
+      ? Promise.resolve()
+      : up(loaded, { ...upOptions, signal: AbortSignal.any([upOptions.signal!, converging.signal]) }).then(
+          () => upDone(),
+          (error: unknown) => settle({ kind: 'failed', error }),
+        );
+    const watching = opts.watch ? converged.then(() => startWatch(ctx, loaded, engine, opts.services)) : undefined;
+    const result = await decided;
+    // Stop converging at once: waits end, engine calls in flight finish.
+    converging.abort(new BerthError('interrupted', 'stopped: attached up is ending'));
+    await converged;
     await renderer.finish();
+    await (await watching)?.stop();
+    if (result.kind === 'interrupt' || result.kind === 'abort') {
+      ctx.stderr.write(
+        result.kind === 'interrupt'
+          ? 'Gracefully stopping... (press Ctrl+C again to force)\n'
+          : `Aborting on container exit (${result.exit.name} exited with code ${result.exit.exitCode})...\n`,
+      );
+      const stopping = ctx.renderer();
+      const stopped = await stop(loaded, {
+        engine,
+        timeout: upOptions.timeout,
+        onEvent: stopping.listener,
+        services:
+          result.kind === 'interrupt' ? await startedByThisRun(engine, loaded, opts.services, runningBefore) : [],
+      });
+      await stopping.finish();
+      await exits.awaitAll(
+        stopped.nodes.flatMap((n) =>
+          n.step.kind === 'stop-container' && opts.attach.includes(n.step.service)
+            ? [shortName(project.name, n.step.container.name)]
+            : [],
+        ),
+      );
+    }
+    ending.abort();
+    await session.catch(() => undefined);
+    if (result.kind === 'failed') {
+      if (opts.abortOnFailure) {
+        await stop(loaded, { engine, timeout: upOptions.timeout });
+      } else await reportStillRunning(ctx, engine, loaded);
+      // As when the stage's container exit ends the run: its own exit code.
+      if (!(opts.exitCodeFrom || opts.abortOnFailure) || !(result.error instanceof ServiceError)) throw result.error;
+      ctx.stderr.write(`error: ${result.error.message}\n`);
+      const stage = (await exitCodeOf(engine, project.name, result.error.service)) ?? 1;
+      return opts.exitCodeFrom ? ((await exitCodeOf(engine, project.name, opts.exitCodeFrom)) ?? stage) : stage;
+    }
+    const own = result.kind === 'abort' ? result.exit.exitCode : result.kind === 'interrupt' ? 130 : 0;
+    // A service that never ran to its end has no code of its own: the run's outcome stands in.
+    return opts.exitCodeFrom ? ((await exitCodeOf(engine, project.name, opts.exitCodeFrom)) ?? own) : own;
+  } finally {
+    ending.abort();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  session.close();
-  watching?.close();
-  if (opts.exitCodeFrom) return session.exitCodeOf(opts.exitCodeFrom);
-  if (typeof outcome === 'object') return outcome.exitCode;
-  return outcome === 'interrupt' ? 130 : 0;
 }
 
-/** `up --watch`: watch alongside the attached output, following the output of restarted and recreated containers again. */
+/** Containers whose exit line was printed, to print those of the containers `up` stops before it returns. */
+class ExitLog {
+  private readonly names = new Set<string>();
+  private wake: () => void = () => {};
+
+  add(name: string): void {
+    this.names.add(name);
+    this.wake();
+  }
+
+  /** Until each of `names` exited, for at most EXIT_LINES_MS (the engine reports a death as an event, just after it). */
+  async awaitAll(names: string[]): Promise<void> {
+    const deadline = Date.now() + EXIT_LINES_MS;
+    while (names.some((n) => !this.names.has(n)) && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, deadline - Date.now());
+      });
+      clearTimeout(timer);
+    }
+  }
+}
+
+const EXIT_LINES_MS = 2_000;
+
+function runningContainers(engine: Engine, project: string) {
+  return engine.listContainers({
+    filters: { label: [`${Label.project}=${project}`, `${Label.oneoff}=False`], status: ['running'] },
+  });
+}
+
+/**
+ * What Ctrl-C stops, as Compose v2: every service when none was named; otherwise the named ones
+ * and those of their dependencies this run started, not the dependencies that were running already.
+ */
+async function startedByThisRun(
+  engine: Engine,
+  loaded: LoadedProject,
+  named: string[],
+  runningBefore: Set<string>,
+): Promise<string[]> {
+  if (!named.length) return [];
+  const now = await engine.listContainers({
+    all: true,
+    filters: { label: [`${Label.project}=${loaded.project.name}`, `${Label.oneoff}=False`] },
+  });
+  const started = now.filter((c) => !runningBefore.has(c.Id)).map((c) => c.Labels[Label.service]);
+  return [...new Set([...named, ...started])];
+}
+
+/** After a failed `up`: which containers are still running, left so on purpose. */
+async function reportStillRunning(ctx: CliContext, engine: Engine, loaded: LoadedProject): Promise<void> {
+  const running = await runningContainers(engine, loaded.project.name).catch(() => []);
+  if (!running.length) return;
+  const names = running.map((c) => shortName(loaded.project.name, (c.Names[0] ?? '').replace(/^\//, ''))).sort();
+  ctx.stderr.write(`still running (left as they are; 'berth stop' stops them): ${names.join(', ')}\n`);
+}
+
+/** The exit code of a service's container (the first one that exited); undefined if none ever ran to its end. */
+async function exitCodeOf(engine: Engine, project: string, service: string): Promise<number | undefined> {
+  const list = await engine.listContainers({
+    all: true,
+    filters: { label: [`${Label.project}=${project}`, `${Label.service}=${service}`, `${Label.oneoff}=False`] },
+  });
+  for (const c of list) {
+    const info = await engine.getContainer(c.Id).inspect();
+    if (!info.State.Running && info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001'))
+      return info.State.ExitCode;
+  }
+  return undefined;
+}
+
+/** `up --watch`: sync, restart or rebuild on change, beside the attached output (which follows restarted containers itself). */
 async function startWatch(
   ctx: CliContext,
-  loaded: Awaited<ReturnType<CliContext['load']>>,
+  loaded: LoadedProject,
   engine: Engine,
   services: string[],
-  attachOptions: Parameters<typeof attachToProject>[3],
-): Promise<{ stop(): Promise<void>; close(): void }> {
+): Promise<{ stop(): Promise<void> }> {
   const [{ watch }, { watchOutput }] = await Promise.all([import('../api/watch.js'), import('./watch.js')]);
   const aborter = new AbortController();
-  const followers: Awaited<ReturnType<typeof attachToProject>>[] = [];
-  const output = watchOutput(ctx, (e) => {
-    if (e.type !== 'restarted') return;
-    void attachToProject(engine, loaded, ctx.stdout, { ...attachOptions, since: e.since, services: [e.service] }).then(
-      (f) => followers.push(f),
-      () => undefined,
-    );
-  });
-  const done = watch(loaded, { engine, services, noUp: true, signal: aborter.signal, ...output }).catch(
+  const done = watch(loaded, { engine, services, noUp: true, signal: aborter.signal, ...watchOutput(ctx) }).catch(
     (err: Error) => {
       ctx.stderr.write(`warning: watch stopped: ${err.message}\n`);
     },
@@ -227,6 +450,5 @@ async function startWatch(
       aborter.abort();
       await done;
     },
-    close: () => followers.forEach((f) => f.close()),
   };
 }

@@ -470,7 +470,8 @@ async function awaitService(
     checkAllPresent(service, expected, containers);
     await Promise.all(containers.map((c) => ctx.events.waitFor(c.Id, predicate)));
   } catch (err) {
-    if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
+    // The engine went away, or the run stopped waiting (Ctrl-C, another stage failed): not this service's failure.
+    if (err instanceof BerthError && (err.code === 'engine-unreachable' || err.code === 'interrupted')) throw err;
     const failed = containers[0]?.Id;
     const message = failed ? await withLastLogs(ctx.engine, failed, (err as Error).message) : (err as Error).message;
     if (!required) {

@@ -1,8 +1,9 @@
 // How Docker Compose names what it creates for a service.
 import type { Service } from './types.js';
 
-export function containerName(project: string, service: Service, number: number): string {
-  return service.container_name ?? `${project}-${service.name}-${number}`;
+/** `separator` is `_` under `--compatibility`, as Compose v1 named containers. */
+export function containerName(project: string, service: Service, number: number, separator = '-'): string {
+  return service.container_name ?? [project, service.name, number].join(separator);
 }
 
 /** The image a service runs: `image:`, else `<project>-<service>` for a built service. */

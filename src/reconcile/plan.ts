@@ -85,6 +85,12 @@ export interface UpPlanOptions {
   disabled?: readonly string[];
   /** `--from`: re-run this stage and restart everything downstream of it, leaving upstream stages alone. */
   from?: string;
+  /** `--compatibility`: containers named `<project>_<service>_<number>`, as Compose v1 named them. */
+  compatibility?: boolean;
+  /** `--all-resources`: create every network and volume the project declares, used or not. */
+  allResources?: boolean;
+  /** `-y`: recreate a volume whose config changed (its containers are removed first, then created anew). */
+  recreateVolumes?: boolean;
 }
 
 /** The services `up` acts on: the named ones plus, unless `noDeps`, what they depend on. */
@@ -185,8 +191,8 @@ class UpPlanner {
   plan(): Plan {
     const { b, graph, project, observed, options } = this;
     const selected = selectServices(project, graph, options.services, options.noDeps);
-    const networkNodes = planNetworks(b, project, observed, selected);
-    const volumeNodes = planVolumes(b, project, observed, selected);
+    const networkNodes = planNetworks(b, project, observed, selected, options.allResources);
+    const volumeNodes = planVolumes(b, project, observed, selected, options, this.byService);
     b.warnings.push(...gpuWarnings(project, selected));
     const touched = this.startedAgain;
     for (const name of graph.order().filter((s) => selected.has(s))) {
@@ -225,12 +231,13 @@ class UpPlanner {
       image: this.observed.images[imageRef(project.name, service)],
     };
     const start = !options.noStart;
+    const separator = options.compatibility ? '_' : '-';
     // An interrupted replace can leave two containers with one number: keep the properly named one.
     const sorted = [...existing].sort(
       (x, y) =>
         x.number - y.number ||
-        Number(y.name === containerName(project.name, service, y.number)) -
-          Number(x.name === containerName(project.name, service, x.number)),
+        Number(y.name === containerName(project.name, service, y.number, separator)) -
+          Number(x.name === containerName(project.name, service, x.number, separator)),
     );
     const keep = sorted.slice(0, want);
     const ids: string[] = [];
@@ -276,7 +283,7 @@ class UpPlanner {
     const from = this.downstream.has(name) ? options.from : undefined;
     for (const c of keep) {
       const id = `container:${name}:${c.number}`;
-      const expectedName = containerName(project.name, service, c.number);
+      const expectedName = containerName(project.name, service, c.number, separator);
       const why =
         recreateReason(c, { ...wanted, service, sources }, options, recreatedDeps) ??
         (c.name !== expectedName && !options.noRecreate
@@ -350,7 +357,7 @@ class UpPlanner {
             kind: 'create-container',
             service: name,
             number,
-            name: containerName(project.name, service, number),
+            name: containerName(project.name, service, number, separator),
             start,
             explain: created.explain,
           },
@@ -393,9 +400,12 @@ function planNetworks(
   project: Project,
   observed: Observed,
   selected: Set<string>,
+  all?: boolean,
 ): Map<string, string> {
   const nodes = new Map<string, string>();
-  const used = new Set([...selected].flatMap((s) => attachedNetworks(project.services[s])));
+  const used = all
+    ? new Set(Object.keys(project.networks))
+    : new Set([...selected].flatMap((s) => attachedNetworks(project.services[s])));
   for (const key of used) {
     const network = project.networks[key];
     const found = observed.networks[network.name];
@@ -428,9 +438,13 @@ function planVolumes(
   project: Project,
   observed: Observed,
   selected: Set<string>,
+  options: Pick<UpPlanOptions, 'allResources' | 'recreateVolumes'>,
+  byService: Map<string, ObservedContainer[]>,
 ): Map<string, string> {
   const nodes = new Map<string, string>();
-  const used = new Set([...selected].flatMap((s) => namedVolumes(project.services[s])));
+  const used = options.allResources
+    ? new Set(Object.keys(project.volumes))
+    : new Set([...selected].flatMap((s) => namedVolumes(project.services[s])));
   for (const key of used) {
     const volume = project.volumes[key];
     const found = observed.volumes[volume.name];
@@ -450,12 +464,44 @@ function planVolumes(
       );
     } else if (found.configHash && found.configHash !== volumeConfigHash(volume)) {
       // A volume holds data: it is never recreated without the user's explicit action.
-      b.warnings.push(
-        `volume "${volume.name}" exists with a different configuration; keeping it (remove it with down -v to apply the new one)`,
-      );
+      if (options.recreateVolumes) nodes.set(key, planVolumeRecreate(b, project, key, byService));
+      else
+        b.warnings.push(
+          `volume "${volume.name}" exists with a different configuration; keeping it (up -y recreates it, losing its data; down -v removes it)`,
+        );
     }
   }
   return nodes;
+}
+
+/**
+ * `up -y` on a changed volume: the containers that mount it are removed (and dropped from
+ * `byService`, so that the plan creates them anew), then the volume is removed and created.
+ */
+function planVolumeRecreate(
+  b: PlanGraph<Step>,
+  project: Project,
+  key: string,
+  byService: Map<string, ObservedContainer[]>,
+): string {
+  const volume = project.volumes[key];
+  const removed: string[] = [];
+  for (const [service, containers] of byService) {
+    if (!project.services[service] || !namedVolumes(project.services[service]).includes(key)) continue;
+    for (const c of containers) {
+      const why = `volume ${volume.name} is recreated (-y)`;
+      const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, why);
+      removed.push(
+        b.add(`remove:${c.name}`, { kind: 'remove-container', service, container: ref(c), volumes: false }, why, [
+          stop,
+        ]),
+      );
+    }
+    byService.set(service, []);
+  }
+  const reason = 'volume config changed (-y)';
+  const gone = b.add(`remove-volume:${key}`, { kind: 'remove-volume', key, name: volume.name }, reason, removed);
+  return b.add(`volume:${key}`, { kind: 'create-volume', key, name: volume.name }, reason, [gone]);
 }
 
 /** Nodes a service waits on before its containers may be created or started. */
@@ -677,17 +723,45 @@ export function planStop(project: Project, observed: Observed, services?: string
   return b.plan();
 }
 
-/** `restart`: every container of the selected services, in parallel. */
-export function planRestart(project: Project, observed: Observed, services?: string[]): Plan {
+/**
+ * `restart`, as Compose v2: the selected services' containers and (unless `noDeps`) those of the
+ * services that depend on them with `restart: true`, transitively. A service restarts after the
+ * dependencies it restarts with; otherwise everything restarts in parallel.
+ */
+export function planRestart(project: Project, observed: Observed, services?: string[], noDeps = false): Plan {
   const b = new PlanGraph<Step>();
-  for (const [service, containers] of groupContainers(observed.containers)) {
-    if (!project.services[service] || (services?.length && !services.includes(service))) continue;
-    for (const c of containers)
-      b.add(
-        `restart:${c.name}`,
-        { kind: 'restart-container', service, number: c.number, container: ref(c) },
-        'restart',
-      );
+  const graph = new ServiceGraph(project);
+  const byService = groupContainers(observed.containers);
+  const restartsWith = (service: string, dep: string) => graph.dependency(service, dep)?.restart === true;
+  const why = new Map((services?.length ? services : Object.keys(project.services)).map((s) => [s, 'restart']));
+  if (services?.length && !noDeps) {
+    const queue = [...why.keys()];
+    for (let dep = queue.pop(); dep !== undefined; dep = queue.pop()) {
+      for (const s of graph.dependents(dep).filter((d) => restartsWith(d, dep!) && !why.has(d))) {
+        why.set(s, `depends on ${dep} with restart: true`);
+        queue.push(s);
+      }
+    }
+  }
+  const ids = new Map<string, string[]>();
+  for (const service of graph.order()) {
+    const reason = why.get(service);
+    if (reason === undefined) continue;
+    const after = graph
+      .dependencies(service)
+      .filter((d) => restartsWith(service, d))
+      .flatMap((d) => ids.get(d) ?? []);
+    ids.set(
+      service,
+      (byService.get(service) ?? []).map((c) =>
+        b.add(
+          `restart:${c.name}`,
+          { kind: 'restart-container', service, number: c.number, container: ref(c) },
+          reason,
+          after,
+        ),
+      ),
+    );
   }
   return b.plan();
 }

@@ -10,7 +10,8 @@ describe('attached up', () => {
     project = await useProject('attached');
     const run = spawnCli(project, ['up']);
     await expect.poll(() => run.stdout(), { timeout: 30_000 }).toMatch(/^talker-1 +\| tick \d+$/m);
-    await expect.poll(() => run.stdout(), { timeout: 30_000 }).toMatch(/^job-1 +\| job failing$/m);
+    // The job writes this line to stderr: berth relays it to its own stderr.
+    await expect.poll(() => run.stderr(), { timeout: 30_000 }).toMatch(/^job-1 +\| job failing$/m);
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     const states = (await project.containers()).map((c) => c.State);
