@@ -229,6 +229,7 @@ class UpPlanner {
     const wanted = {
       hash: serviceConfigHash(service, sources),
       image: this.observed.images[imageRef(project.name, service)],
+      volumes: namedVolumes(service).map((key) => project.volumes[key]?.name ?? key),
     };
     const start = !options.noStart;
     const separator = options.compatibility ? '_' : '-';
@@ -533,6 +534,8 @@ function dependencyNodes(b: PlanGraph<Step>, graph: ServiceGraph, name: string, 
 export interface WantedContainer {
   hash: string;
   image?: string;
+  /** Engine names of the named volumes it mounts: the hash holds only their compose keys. */
+  volumes?: string[];
   service: Service;
   sources: FileSources;
 }
@@ -550,6 +553,9 @@ export function recreateReason(
   if (c.configHash !== hash) return configChanges(c, wanted) ?? 'config hash changed';
   if (image && c.imageLabel && c.imageLabel !== image)
     return `image: ${shortImageId(c.imageLabel)} -> ${shortImageId(image)}`;
+  // A volume's `name:` (or an external one) changed under the same key: as Compose, check the mounts.
+  const unmounted = c.volumes && wanted.volumes?.find((v) => !c.volumes!.includes(v));
+  if (unmounted) return `volume ${unmounted} is not mounted`;
   const shares = [service.network_mode, service.ipc, service.pid, ...(service.volumes_from ?? [])]
     .filter((v): v is string => !!v)
     .map((v) => v.replace(/^service:/, '').split(':')[0]);
