@@ -73,7 +73,7 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     networkmode: build.network,
     shmsize: build.shm_size,
     extrahosts: Object.entries(build.extra_hosts ?? {}).flatMap(([host, ips]) => ips.map((ip) => `${host}:${ip}`)),
-    cachefrom: build.cache_from,
+    cachefrom: build.cache_from?.length ? JSON.stringify(build.cache_from) : undefined,
     nocache: req.noCache || build.no_cache,
     pull: req.pull || build.pull,
     platform,
@@ -106,10 +106,12 @@ export interface Builder {
   buildKit: boolean;
   /** The builder and why, for people: "BuildKit", "the classic builder (DOCKER_BUILDKIT=0)". */
   why: string;
+  /** Settings this engine's `/build` takes but does not pass to this builder. */
+  ignored: (keyof BuildConfig)[];
 }
 
-/** Whether each engine offers BuildKit, asked once per connection. */
-const offersBuildKit = new WeakMap<Engine, Promise<boolean>>();
+/** What each engine's BuildKit offers, asked once per connection; undefined: it has none. */
+const engineBuildKit = new WeakMap<Engine, Promise<Builder | undefined>>();
 
 /**
  * BuildKit unless DOCKER_BUILDKIT turns it off, or the engine has none: BuildKit came with API
@@ -118,25 +120,28 @@ const offersBuildKit = new WeakMap<Engine, Promise<boolean>>();
 export async function chooseBuilder(engine: Engine, env: Record<string, string | undefined>): Promise<Builder> {
   const flag = env.DOCKER_BUILDKIT?.trim().toLowerCase();
   if (flag) {
-    if (['0', 'false'].includes(flag)) return { buildKit: false, why: 'the classic builder (DOCKER_BUILDKIT=0)' };
+    if (['0', 'false'].includes(flag))
+      return { buildKit: false, why: 'the classic builder (DOCKER_BUILDKIT=0)', ignored: [] };
     if (!['1', 'true'].includes(flag))
       throw new BerthError('usage', `DOCKER_BUILDKIT must be 0 or 1, got "${env.DOCKER_BUILDKIT}"`);
   }
-  let offers = offersBuildKit.get(engine);
-  if (!offers) {
-    offers = engine
-      .version()
-      .then(
-        (v) =>
-          v.Os === 'linux' &&
-          apiAtLeast(v.ApiVersion, 1, 39) &&
-          !(v.Components ?? []).some((c) => /podman/i.test(c.Name)),
-      );
-    offersBuildKit.set(engine, offers);
+  let offered = engineBuildKit.get(engine);
+  if (!offered) {
+    offered = engine.version().then((v) => {
+      const offers =
+        v.Os === 'linux' &&
+        apiAtLeast(v.ApiVersion, 1, 39) &&
+        !(v.Components ?? []).some((c) => /podman/i.test(c.Name));
+      // Engine 20.10 (API 1.41) builds with BuildKit as if these were not set (seen on the test bed).
+      const ignored: (keyof BuildConfig)[] = apiAtLeast(v.ApiVersion, 1, 42) ? [] : ['shm_size', 'ulimits'];
+      return offers ? { buildKit: true, why: 'BuildKit', ignored } : undefined;
+    });
+    engineBuildKit.set(engine, offered);
   }
-  if (await offers) return { buildKit: true, why: 'BuildKit' };
+  const buildKit = await offered;
+  if (buildKit) return buildKit;
   if (flag) throw new BerthError('build', 'DOCKER_BUILDKIT=1, but the engine has no BuildKit builder');
-  return { buildKit: false, why: 'the classic builder (the engine has no BuildKit)' };
+  return { buildKit: false, why: 'the classic builder (the engine has no BuildKit)', ignored: [] };
 }
 
 function apiAtLeast(version: string, major: number, minor: number): boolean {
@@ -173,8 +178,8 @@ type BuildQuery = Omit<Docker.ImageBuildOptions, 't' | 'extrahosts' | 'cachefrom
   t?: string[];
   /** Repeated in the query, one `host:ip` each, as the docker CLI sends them. */
   extrahosts?: string[];
-  /** dockerode encodes the list as the JSON the engine expects. */
-  cachefrom?: string[];
+  /** A JSON list of image references. */
+  cachefrom?: string;
   /** JSON list of `{Name, Soft, Hard}`. */
   ulimits?: string;
   isolation?: string;
@@ -206,6 +211,9 @@ export function checkBuild(service: Service, builder: Builder): void {
   if (!builder.buildKit)
     for (const key of BUILDKIT_ONLY)
       if (isSet(build[key])) throw refuse(key, `needs BuildKit, and this build uses ${builder.why}`);
+  for (const key of builder.ignored)
+    if (isSet(build[key]))
+      throw refuse(key, 'is not passed to BuildKit by this engine; remove it, or build with DOCKER_BUILDKIT=0');
   buildPlatform(service, build);
 }
 
