@@ -69,6 +69,44 @@ describe('example: ml-pipeline', () => {
     expect((await predict('abc')).status).toBe(400);
   });
 
+  it('a second up keeps the completed steps; a changed train re-runs alone and serve restarts on the new model', async () => {
+    project = await useProject(join(repoRoot, 'examples', 'ml-pipeline'));
+    const port = String(await freePort());
+    const upWait = async (env: Record<string, string> = {}, args: string[] = []) => {
+      const result = await project!.cli(['up', '-d', '--wait', ...args], { SERVE_PORT: port, ...env });
+      expect(result.stderr).not.toMatch(/^error:/m);
+      expect(result.code).toBe(0);
+    };
+    const started = async () =>
+      Object.fromEntries(
+        await Promise.all(['ingest', 'train', 'serve'].map(async (s) => [s, (await only(s)).State.StartedAt] as const)),
+      );
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
+      return ((await res.json()) as { model: { epochs: number } }).model.epochs;
+    };
+    await upWait();
+    const first = await started();
+    expect(await health()).toBe(2000);
+
+    await upWait();
+    expect(await started()).toEqual(first);
+
+    await upWait({ EPOCHS: '500' });
+    const second = await started();
+    expect(second.ingest).toBe(first.ingest);
+    expect(nanos(second.train)).toBeGreaterThan(nanos(first.train));
+    expect(nanos(second.serve)).toBeGreaterThan(nanos((await only('train')).State.FinishedAt));
+    await expect.poll(() => health().catch(() => 0), { timeout: 15_000, interval: 500 }).toBe(500);
+
+    // --from train: training again, ingest still untouched.
+    await upWait({ EPOCHS: '500' }, ['--from', 'train']);
+    const third = await started();
+    expect(third.ingest).toBe(first.ingest);
+    expect(nanos(third.train)).toBeGreaterThan(nanos(second.train));
+    expect(nanos(third.serve)).toBeGreaterThan(nanos(second.serve));
+  });
+
   it('with compose.cpu.yaml the GPU reservation is reset away and the pipeline trains on the CPU', async () => {
     project = await useProject(join(repoRoot, 'examples', 'ml-pipeline'));
     const result = await project.cli(['-f', 'compose.yaml', '-f', 'compose.cpu.yaml', 'up', '-d', '--wait'], {

@@ -14,7 +14,7 @@ import sys
 
 from common import GPU, MODEL, POINTS, log, write_json
 
-EPOCHS = 2000
+EPOCHS = int(os.environ.get("EPOCHS", "2000"))
 LEARNING_RATE = 0.1
 
 
