@@ -173,10 +173,6 @@ export const completedSuccessfully: StatePredicate = (s) => {
 export const isRunningOrHealthy: StatePredicate = (s) =>
   s.State.Health ? isHealthy(s) : s.State.Running ? { done: true } : exitedEarly(s);
 
-/** `up --wait` for a run-to-completion service that something waits on. */
-export const runningOrCompleted: StatePredicate = (s) =>
-  s.State.Running && !s.State.Health ? { done: true } : s.State.Health ? isHealthy(s) : completedSuccessfully(s);
-
 function exitedEarly(s: Docker.ContainerInspectInfo): Verdict {
   if (s.State.Status === 'exited' || s.State.Status === 'dead') {
     return { done: false, failed: `container ${containerName(s)} exited with code ${s.State.ExitCode}` };
