@@ -212,6 +212,26 @@ describe('planUp', () => {
     expect(steps(plan)).toEqual(['container:db:1 recreate-container']);
     expect(node(plan, 'container:db:1').reason).toMatch(/interrupted replace/);
   });
+
+  describe('named volumes a container mounts', () => {
+    const app = service('app', { volumes: [{ type: 'volume', source: 'data', target: '/data' }] });
+    const p = project([app], { volumes: { data: { name: 'second' } } });
+    const snapshot = (mounted: string[] | undefined) =>
+      observed([container(app, 1, { volumes: mounted })], {
+        volumes: { second: { name: 'second', project: 'p', key: 'data' } },
+      });
+
+    it('recreates a container that does not mount the volume its key now names (a changed `name:`)', () => {
+      const plan = planUp(p, snapshot(['first']));
+      expect(steps(plan)).toEqual(['container:app:1 recreate-container']);
+      expect(node(plan, 'container:app:1').reason).toBe('volume second is not mounted');
+    });
+
+    it('keeps a container that mounts the volumes it should, or whose mounts were not observed', () => {
+      expect(steps(planUp(p, snapshot(['second', 'a'.repeat(64)])))).toEqual([]);
+      expect(steps(planUp(p, snapshot(undefined)))).toEqual([]);
+    });
+  });
 });
 
 describe('planImages', () => {
