@@ -110,7 +110,7 @@ export default defineCommand({
     },
     compatibility: {
       type: 'boolean',
-      description: 'Name containers as Compose v1 did: <project>_<service>_<number>',
+      description: 'Name containers as Compose v1 did, with underscores: project_service_1',
     },
   },
   async run(ctx, opts, services) {
