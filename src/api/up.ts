@@ -22,6 +22,7 @@ import {
   withLastLogs,
 } from '../engine/wait.js';
 import { actionContext } from './context.js';
+import { waitProgress } from './wait-progress.js';
 import type { EngineOptions } from './engine-options.js';
 import { runPlan } from './run-plan.js';
 
@@ -105,7 +106,16 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
       await runPlan(plan, ctx, onEvent, options.signal);
     }
     if (options.wait && !options.noStart)
-      await waitForServices(engine, loaded, selected, graph, events, options.waitTimeout, options.scale);
+      await waitForServices(
+        engine,
+        loaded,
+        selected,
+        graph,
+        events,
+        options.waitTimeout,
+        options.scale,
+        options.onEvent,
+      );
     return { images, plan };
   } finally {
     events.close();
@@ -134,6 +144,7 @@ async function waitForServices(
   events: ContainerEvents,
   timeoutSeconds?: number,
   scale?: Record<string, number>,
+  onEvent?: UpOptions['onEvent'],
 ): Promise<void> {
   const project = loaded.project;
   const containers = await engine.listContainers({
@@ -143,28 +154,31 @@ async function waitForServices(
   const jobs = new Set([...selected].filter((s) => isJob(project.services[s], graph)));
   const timeout = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
   for (const s of selected) checkAllPresent(s, scale?.[s] ?? replicaCount(project.services[s]), containers);
+  const waited = containers.filter((c) => selected.has(c.Labels[Label.service]));
+  const progress = waitProgress(project, jobs, waited, onEvent);
   await Promise.all(
-    containers
-      .filter((c) => selected.has(c.Labels[Label.service]))
-      .map(async (c) => {
-        const service = c.Labels[Label.service];
-        const predicate = jobs.has(service) ? completedSuccessfully : isRunningOrHealthy;
-        try {
-          await events.waitFor(c.Id, predicate, timeout);
-        } catch (err) {
-          if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
-          throw new ServiceError(
-            err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine',
-            service,
-            await withLastLogs(
-              engine,
-              c.Id,
-              `not ready: ${(err as Error).message}${jobHint((err as Error).message, jobs.has(service))}`,
-            ),
-            { cause: err },
-          );
-        }
-      }),
+    waited.map(async (c) => {
+      const service = c.Labels[Label.service];
+      const predicate = jobs.has(service) ? completedSuccessfully : isRunningOrHealthy;
+      progress.started(c);
+      try {
+        await events.waitFor(c.Id, predicate, timeout);
+        progress.done(c);
+      } catch (err) {
+        progress.failed(c, (err as Error).message);
+        if (err instanceof BerthError && err.code === 'engine-unreachable') throw err;
+        throw new ServiceError(
+          err instanceof BerthError && err.code === 'timeout' ? 'timeout' : 'engine',
+          service,
+          await withLastLogs(
+            engine,
+            c.Id,
+            `not ready: ${(err as Error).message}${jobHint((err as Error).message, jobs.has(service))}`,
+          ),
+          { cause: err },
+        );
+      }
+    }),
   );
 }
 

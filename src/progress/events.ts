@@ -75,7 +75,11 @@ const WORDS: Record<Step['kind'], [started: string, done: string]> = {
 /** The status word for a step event: Creating, Created, Kept, Error, ... */
 export function statusText(node: PlanNode, status: StepStatus, result?: unknown): string {
   const [started, done] = WORDS[node.step.kind];
-  if (status === 'started') return started;
+  if (status === 'started') {
+    if (node.step.kind === 'await-service')
+      return node.step.condition === 'service_healthy' ? 'Waiting for healthy' : 'Waiting for completion';
+    return started;
+  }
   if (status === 'done') {
     const step = node.step;
     const startsToo = (step.kind === 'create-container' || step.kind === 'recreate-container') && step.start;

@@ -18,7 +18,8 @@ export function createRenderer(
   redact: (text: string) => string = (text) => text,
 ): Renderer {
   if (mode === 'quiet') return { listener: () => {}, finish: async () => {} };
-  const tty = mode === 'tty' || (mode === 'auto' && stream.isTTY === true);
+  // A terminal that reports no width (some CI runners, a detached pty) cannot lay out task lines.
+  const tty = mode === 'tty' || (mode === 'auto' && stream.isTTY === true && stream.columns > 0);
   const renderer = tty ? listrRenderer(stream) : plainRenderer(stream);
   return { ...renderer, listener: (event) => renderer.listener(redactEvent(event, redact)) };
 }
@@ -44,11 +45,44 @@ function redactEvent(event: ProgressEvent, redact: (text: string) => string): Pr
 }
 
 function plainRenderer(stream: NodeJS.WriteStream): Renderer {
+  // A plain log gets a line now and then, not one a second.
+  const clock = new WaitClock(PLAIN_TICK_MS, (event, seconds) => stream.write(`${stepTitle(event)} (${seconds} s)\n`));
   const listener: ProgressListener = (event) => {
+    if (event.type === 'step') clock.follow(event);
     const line = plainLine(event);
     if (line !== undefined) stream.write(`${line}\n`);
   };
-  return { listener, finish: async () => {} };
+  return { listener, finish: async () => clock.stopAll() };
+}
+
+const PLAIN_TICK_MS = 5000;
+const TTY_TICK_MS = 1000;
+
+/** Counts the seconds of each wait in progress (`Service db  Waiting for healthy (3 s)`) until its step settles. */
+class WaitClock {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly tick: (event: StepEvent, seconds: number) => void,
+  ) {}
+
+  follow(event: StepEvent): void {
+    if (event.kind !== 'await-service') return;
+    clearInterval(this.timers.get(event.id));
+    this.timers.delete(event.id);
+    if (event.status !== 'started') return;
+    const since = Date.now();
+    const timer = setInterval(() => this.tick(event, Math.round((Date.now() - since) / 1000)), this.everyMs);
+    // A wait left running never keeps the process alive.
+    timer.unref();
+    this.timers.set(event.id, timer);
+  }
+
+  stopAll(): void {
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
+  }
 }
 
 /** One line for an event, as printed when stderr is not a terminal. */
@@ -70,7 +104,9 @@ export function plainLine(event: ProgressEvent): string | undefined {
 const EXPLAINED = new Set(['recreate-container', 'recreate-network', 'restart-container']);
 
 /** ` Container proj-web-1  Recreating (environment.DEBUG: "0" -> "1")` */
-function stepTitle(event: Extract<ProgressEvent, { type: 'step' }>, always = false): string {
+type StepEvent = Extract<ProgressEvent, { type: 'step' }>;
+
+function stepTitle(event: StepEvent, always = false): string {
   const shown =
     EXPLAINED.has(event.kind) && (always || event.status === 'started') && !event.text.includes(event.reason);
   const why = shown ? ` (${event.reason})` : '';
@@ -101,6 +137,9 @@ class TaskLine {
 function listrRenderer(stream: NodeJS.WriteStream): Renderer {
   const runs: Promise<unknown>[] = [];
   const lines = new Map<string, TaskLine>();
+  const clock = new WaitClock(TTY_TICK_MS, (event, seconds) =>
+    lines.get(event.id)?.setTitle(`${stepTitle(event).trimStart()} (${seconds} s)`),
+  );
   const listener: ProgressListener = (event) => {
     if (event.type === 'plan') {
       const tasks = event.steps.map((id) => {
@@ -132,6 +171,7 @@ function listrRenderer(stream: NodeJS.WriteStream): Renderer {
     }
     if (event.type === 'step') {
       const line = lines.get(event.id);
+      clock.follow(event);
       line?.setTitle(stepTitle(event, true).trimStart());
       if (event.status === 'done') line?.settle();
       if (event.status === 'failed' || event.status === 'cancelled') line?.settle(new Error(event.error ?? event.text));
@@ -140,5 +180,11 @@ function listrRenderer(stream: NodeJS.WriteStream): Renderer {
     const text = plainLine(event);
     if (text) stream.write(`${text}\n`);
   };
-  return { listener, finish: async () => void (await Promise.all(runs)) };
+  return {
+    listener,
+    finish: async () => {
+      clock.stopAll();
+      await Promise.all(runs);
+    },
+  };
 }
