@@ -12,6 +12,7 @@ import { Label } from '../model/labels.js';
 import { MAX_REPLICAS } from '../model/limits.js';
 import type { LoadedProject } from '../model/types.js';
 import type { Renderer } from '../progress/render.js';
+import { printPipelineSummary } from './pipeline-summary.js';
 import { attachToProject, type ContainerExit } from './attach.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
 
@@ -172,6 +173,7 @@ export default defineCommand({
       return 0;
     }
     if (detached || opts['no-start']) {
+      const began = Date.now();
       try {
         await up(loaded, upOptions);
       } catch (err) {
@@ -179,6 +181,7 @@ export default defineCommand({
         throw err;
       } finally {
         await renderer.finish();
+        if (opts.wait && !ctx.signal.aborted) await printPipelineSummary(ctx, loaded, upOptions, began);
       }
       return 0;
     }
@@ -338,6 +341,8 @@ async function attached(
     }
     ending.abort();
     await session.catch(() => undefined);
+    // After Ctrl-C every stage reads as stopped: the summary would only say so.
+    if (result.kind !== 'interrupt') await printPipelineSummary(ctx, loaded, upOptions, since * 1000);
     if (result.kind === 'failed') {
       if (opts.abortOnFailure) {
         await stop(loaded, { engine, timeout: upOptions.timeout });
