@@ -70,6 +70,26 @@ describe('attached up output', () => {
   });
 });
 
+describe('detached up', () => {
+  let project: TestProject;
+  afterEach(async () => project?.cleanup());
+
+  it('returns at a first Ctrl-C while it waits for a job, leaving the job running', async () => {
+    project = await useProject('attached-live');
+    const run = spawnCli(project, ['up', '-d', 'serve']);
+    await expect.poll(async () => (await project.containers('train'))[0]?.State, { timeout: 30_000 }).toBe('running');
+    // serve waits for train, which sleeps for 300 s.
+    expect(run.child.exitCode).toBeNull();
+    const interrupted = Date.now();
+    run.child.kill('SIGINT');
+    expect(await run.exited).not.toBe(0);
+    expect(Date.now() - interrupted).toBeLessThan(10_000);
+    expect(run.stderr()).toMatch(/interrupted/);
+    expect((await project.containers('train'))[0].State).toBe('running');
+    expect((await project.containers('serve'))[0]?.State ?? 'absent').not.toBe('running');
+  });
+});
+
 describe('logs -f', () => {
   let project: TestProject;
   afterEach(async () => project?.cleanup());
