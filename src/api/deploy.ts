@@ -2,6 +2,7 @@
 // observe -> plan -> execute pass as `up`, with Swarm services, overlay networks, and
 // content-named secrets and configs; then, with `wait`, until every service has converged.
 import { connectEngine, type Engine } from '../engine/connect.js';
+import { engineCapabilities } from '../engine/capabilities.js';
 import type { LoadedProject } from '../model/types.js';
 import { applySwarmPlan, dial } from '../swarm/apply.js';
 import { desiredStack } from '../swarm/desired.js';
@@ -99,6 +100,7 @@ export async function stackTasks(
 ): Promise<StackTask[] | undefined> {
   const engine: Engine = options.engine ?? (await connectEngine());
   const project = loaded.project.name;
+  if (!(await engineCapabilities(engine)).swarm) return undefined;
   let services: ServiceInfo[];
   try {
     services = await dial<ServiceInfo[]>(engine, {

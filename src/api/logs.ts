@@ -5,7 +5,7 @@
 // (for RESTART_GRACE_MS: `berth restart` stops a container before it starts it again).
 import { connectEngine, type Engine } from '../engine/connect.js';
 import { subscribeEvents, type EngineEvent, type EventSubscription } from '../engine/events.js';
-import { streamLogs, type LogFollower } from '../engine/log-stream.js';
+import { logQuery, streamLogs, type LogFollower } from '../engine/log-stream.js';
 import { demultiplex } from '../engine/logs.js';
 import { checkIndex, projectContainers, shortName, type ServiceContainer } from '../engine/service-containers.js';
 import { engineTimestamp } from '../engine/timestamps.js';
@@ -120,15 +120,7 @@ async function existingOutput(
   try {
     const [info, raw] = await Promise.all([
       container.inspect(),
-      container.logs({
-        follow: false,
-        stdout: true,
-        stderr: true,
-        tail: options.tail,
-        since: options.since,
-        until: options.until,
-        timestamps: options.timestamps,
-      } as never) as unknown as Promise<Buffer>,
+      container.logs(logQuery({ ...options, follow: false }) as never) as unknown as Promise<Buffer>,
     ]);
     const frames = info.Config.Tty ? [{ stream: 'stdout' as const, data: raw }] : demultiplex(raw);
     return splitLines(frames);

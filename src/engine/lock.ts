@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError, engineStatus } from '../errors.js';
 import type { ProgressListener } from '../progress/events.js';
 import { statContainerPath } from './archive.js';
+import { engineCapabilities } from './capabilities.js';
 import type { Engine } from './connect.js';
 import { containerCreateRequest } from './request-body.js';
 import { tarArchive } from './tar.js';
@@ -130,7 +131,7 @@ async function createLock(
     );
     return container.id;
   } catch (err) {
-    if (statusOf(err) === 409) return undefined;
+    if ((await engineCapabilities(engine)).isNameConflict(err)) return undefined;
     if (statusOf(err) !== 404 || imported) throw err;
     await importLockImage(engine);
     return createLock(engine, project, beatMs, true);
@@ -139,8 +140,8 @@ async function createLock(
 
 /** Creates the lock image from an empty archive: nothing to pull, and two runs importing at once both succeed. */
 async function importLockImage(engine: Engine): Promise<void> {
-  const [repo, tag] = LOCK_IMAGE.split(':');
-  const stream = await engine.importImage(Readable.from([tarArchive([])]), { repo, tag });
+  // The tag inside `repo`: Podman ignores a separate `tag` parameter.
+  const stream = await engine.importImage(Readable.from([tarArchive([])]), { repo: LOCK_IMAGE });
   await new Promise<void>((resolve, reject) =>
     engine.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
   );

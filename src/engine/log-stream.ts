@@ -25,15 +25,9 @@ export async function streamLogs(
 ): Promise<LogFollower> {
   const container = engine.getContainer(containerId);
   const info = await container.inspect();
-  const raw = (await container.logs({
-    follow: true,
-    stdout: true,
-    stderr: true,
-    tail: options.tail ?? 'all',
-    since: options.since,
-    until: options.until,
-    timestamps: options.timestamps,
-  } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const raw = (await container.logs(
+    logQuery({ ...options, follow: true, tail: options.tail ?? 'all' }) as never,
+  )) as unknown as NodeJS.ReadableStream & { destroy(): void };
   const out = lineSplitter((line) => onLine('stdout', line));
   const err = lineSplitter((line) => onLine('stderr', line));
   if (info.Config.Tty) raw.pipe(out);
@@ -50,6 +44,16 @@ export async function streamLogs(
     // Without follow the engine closes the stream once the existing output is sent.
   }
   return { done, stop: () => raw.destroy() };
+}
+
+/**
+ * The engine's query for `options`, leaving out what is unset: the client would send an unset
+ * `since` as `since=`, which Podman refuses ("unable to interpret time value").
+ */
+export function logQuery(options: LogOptions): Record<string, string | number | boolean> {
+  const query: Record<string, string | number | boolean> = { stdout: true, stderr: true };
+  for (const [key, value] of Object.entries(options)) if (value !== undefined && value !== '') query[key] = value;
+  return query;
 }
 
 function lineSplitter(onLine: (line: string) => void): PassThrough {

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { BerthError, isNotFound } from '../errors.js';
 import { lostConnection, type Engine } from './connect.js';
 import { subscribeEvents, type EventSubscription } from './events.js';
+import { HealthFallback } from './health-fallback.js';
 import { lastLogLines } from './logs.js';
 import { Label } from '../model/labels.js';
 
@@ -17,14 +18,19 @@ export class ContainerEvents {
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscription?: EventSubscription;
   private opening?: Promise<void>;
+  /** berth's own health probes, for containers whose engine runs none (Podman without systemd). */
+  private readonly health: HealthFallback;
 
   constructor(
     private readonly engine: Engine,
     private readonly projectName: string,
     /** Ends every wait at once, with the signal's reason. */
     private readonly signal?: AbortSignal,
+    /** Told once when berth starts running healthchecks itself. */
+    onWarning?: (message: string) => void,
   ) {
     signal?.addEventListener('abort', () => this.wakeAll(), { once: true });
+    this.health = new HealthFallback(engine, (id) => this.wakeOne(id), onWarning);
   }
 
   private open(): Promise<void> {
@@ -33,7 +39,7 @@ export class ContainerEvents {
         this.engine,
         { type: ['container'], label: [`${Label.project}=${this.projectName}`] },
         (event) => {
-          if (event.id) for (const wake of this.listeners.get(event.id) ?? []) wake();
+          if (event.id) this.wakeOne(event.id);
         },
       );
       // A broken stream must not leave a wait hanging: everyone looks again.
@@ -44,6 +50,10 @@ export class ContainerEvents {
 
   private wakeAll(): void {
     for (const set of this.listeners.values()) for (const wake of set) wake();
+  }
+
+  private wakeOne(containerId: string): void {
+    for (const wake of this.listeners.get(containerId) ?? []) wake();
   }
 
   /**
@@ -93,7 +103,8 @@ export class ContainerEvents {
         try {
           do {
             again = false;
-            const state = await inspectUnlessGone(container);
+            const inspected = await inspectUnlessGone(container);
+            const state = inspected && this.health.apply(inspected);
             if (state) name = containerName(state);
             // `docker rm -f` marks the container "removing" before it kills it: its health and exit code say nothing then.
             if (!state || state.State.Status === 'removing') return finish(removedWhileWaiting(name));
@@ -118,6 +129,7 @@ export class ContainerEvents {
 
   close(): void {
     this.subscription?.close();
+    this.health.close();
   }
 }
 

@@ -1,0 +1,52 @@
+// What the engine behind the Docker API can do, read once from its `/version`. Podman serves the
+// same API with a few differences; every place that must act on one asks here, never "is it Podman".
+import { engineMessage, engineStatus } from '../errors.js';
+import type { Engine } from './connect.js';
+
+export interface EngineCapabilities {
+  /** The engine's own name ("Docker Engine", "Podman Engine"), for messages. */
+  name: string;
+  /** It has Swarm's endpoints (`/services`, `/tasks`, `/nodes`); Podman answers them 404. */
+  swarm: boolean;
+  /** GPUs are requested as CDI device names in HostConfig.Devices, not as DeviceRequests (Podman). */
+  cdiGpus: boolean;
+  /** Whether a failed create means the name is taken: Docker answers 409, Podman 500 "name is already in use". */
+  isNameConflict(err: unknown): boolean;
+}
+
+const PODMAN = 'Podman Engine';
+
+const known = new WeakMap<Engine, Promise<EngineCapabilities>>();
+
+/** The engine's capabilities, asked once per client. An engine that does not say what it is counts as Docker. */
+export function engineCapabilities(engine: Engine): Promise<EngineCapabilities> {
+  let found = known.get(engine);
+  if (!found) {
+    found = engine.version().then(
+      (version) => capabilitiesOf(version),
+      (err: unknown) => {
+        // Not remembered: the next call asks again (the engine may have been briefly unreachable).
+        known.delete(engine);
+        throw err;
+      },
+    );
+    known.set(engine, found);
+  }
+  return found;
+}
+
+/** Capabilities from a `/version` answer; exported for tests. */
+export function capabilitiesOf(version: { Components?: { Name?: string }[] }): EngineCapabilities {
+  const podman = (version.Components ?? []).some((c) => c.Name === PODMAN);
+  return {
+    name: podman ? PODMAN : 'Docker Engine',
+    swarm: !podman,
+    cdiGpus: podman,
+    isNameConflict: podman ? podmanNameConflict : (err) => engineStatus(err) === 409,
+  };
+}
+
+function podmanNameConflict(err: unknown): boolean {
+  const status = engineStatus(err);
+  return status === 409 || (status === 500 && /name is already in use/.test(engineMessage(err)));
+}

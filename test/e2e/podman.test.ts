@@ -1,0 +1,54 @@
+// berth on Podman's Docker-compatible API (run by `npm run test:podman`; on Docker the same
+// steps must hold too). Podman without systemd runs no healthcheck: berth probes them itself.
+import { afterEach, describe, expect, it } from 'vitest';
+import { engineCapabilities } from '../../src/engine/capabilities.js';
+import { Label } from '../../src/model/labels.js';
+import { idsByName, namedLike, useProject, type TestProject } from './harness.js';
+
+describe('berth on the test engine (Podman under npm run test:podman)', () => {
+  let project: TestProject | undefined;
+  afterEach(async () => {
+    await project?.cleanup();
+    project = undefined;
+  });
+
+  it('two healthchecked services, one depending on the other being healthy, come up with up -d --wait, list, log, stay unchanged on a second up, and go with down', async () => {
+    project = await useProject('podman-healthy');
+    const up = await project.cli(['up', '-d', '--wait', '--wait-timeout', '60']);
+    expect(up.stderr).not.toMatch(/^error:/m);
+    expect(up.code).toBe(0);
+    // Said once, and only where the engine runs no probe itself.
+    const ownProbes = up.stderr.match(/berth runs each service's healthcheck itself/g) ?? [];
+    expect(ownProbes).toHaveLength((await engineCapabilities(project.engine)).name === 'Podman Engine' ? 1 : 0);
+    const running = await project.containers();
+    expect(running.map((c) => c.Labels[Label.service]).sort()).toEqual(['db', 'web']);
+    expect(running.every((c) => c.State === 'running')).toBe(true);
+    // web started only after db's healthcheck passed, which means after db's command had run.
+    const [db, web] = await Promise.all(
+      ['db', 'web'].map(async (s) => project!.engine.getContainer((await project!.containers(s))[0].Id).inspect()),
+    );
+    expect(Date.parse(web.State.StartedAt)).toBeGreaterThan(Date.parse(db.State.StartedAt));
+
+    const ps = await project.cli(['ps', '--format', '{{.Service}} {{.State}}']);
+    expect(ps.code).toBe(0);
+    expect(ps.stdout.trim().split('\n').sort()).toEqual(['db running', 'web running']);
+
+    const logs = await project.cli(['logs', '--no-log-prefix']);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout.split('\n').sort()).toEqual(expect.arrayContaining(['db says hello', 'web says hello']));
+
+    const before = await idsByName(project);
+    const again = await project.cli(['up', '-d', '--wait', '--wait-timeout', '60']);
+    expect(again.code).toBe(0);
+    expect(await idsByName(project)).toEqual(before);
+
+    const down = await project.cli(['down']);
+    expect(down.code).toBe(0);
+    expect(await namedLike(project)).toHaveLength(0);
+    const filters = { label: [`${Label.project}=${project.name}`] };
+    expect(await project.engine.listNetworks({ filters })).toHaveLength(0);
+    expect(
+      await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } }),
+    ).toEqual([]);
+  });
+});
