@@ -123,6 +123,22 @@ describe('pipeline jobs', () => {
     expect(await project.containers('report')).toEqual([]);
   });
 
+  it('attached up ends when every stage completed and says what each did; the next one keeps them', async () => {
+    project = await useProject('pipeline-attached');
+    const first = await project.cli(['up']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/train.*\| ingested/);
+    expect(first.stderr).toMatch(/^Pipeline:\n {2}ingest +completed +exit 0 +[\d.]+s\n {2}train +completed +exit 0 /m);
+    const train = await inspect('train');
+    expect(train.State).toMatchObject({ Status: 'exited', ExitCode: 0 });
+
+    const second = await project.cli(['up']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/^ {2}ingest +up to date +exit 0/m);
+    expect(second.stderr).toMatch(/^ {2}train +up to date +exit 0/m);
+    expect((await inspect('train')).State.StartedAt).toBe(train.State.StartedAt);
+  });
+
   it('up --wait fails on a job that exits non-zero, naming the service, its exit code and its last log lines', async () => {
     project = await useProject('pipeline-failing');
     const result = await project.cli(['up', '-d', '--wait']);
