@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError, engineMessage, ServiceError } from '../errors.js';
 import { Label, projectLabels } from '../model/labels.js';
+import { Redactor } from '../model/redact.js';
 import type { BuildConfig, FileObject, LoadedProject, Service } from '../model/types.js';
 import type { Plan } from '../reconcile/plan.js';
 import { contextTar } from './build-context.js';
@@ -86,7 +87,9 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     forcerm: true,
   };
 
-  const onOutput = masked(req.onOutput ?? (() => undefined), session?.secrets.values() ?? []);
+  // A RUN step may print a secret it reads: no line shows it.
+  const redactor = new Redactor([...(session?.secrets.values() ?? [])].map((s) => s.toString('utf8').trim()));
+  const onOutput = (line: string) => req.onOutput?.(redactor.text(line));
   onOutput(`Building with ${builder.why}`);
   const built = session
     ? await (
@@ -147,13 +150,6 @@ export async function chooseBuilder(engine: Engine, env: Record<string, string |
 function apiAtLeast(version: string, major: number, minor: number): boolean {
   const [a, b] = version.split('.').map(Number);
   return a > major || (a === major && b >= minor);
-}
-
-/** Replaces every secret value in a line before anyone sees it. */
-function masked(onOutput: (line: string) => void, secrets: Iterable<Buffer>): (line: string) => void {
-  const values = [...secrets].map((s) => s.toString('utf8').trim()).filter((v) => v.length > 0);
-  if (!values.length) return onOutput;
-  return (line) => onOutput(values.reduce((text, value) => text.split(value).join('***'), line));
 }
 
 async function buildClassic(

@@ -32,7 +32,11 @@ function buildSecrets(
     // Docker Compose mounts a build secret under its target when it has one: that is its ID.
     const id = ref.target ?? ref.source;
     if (secret.file !== undefined) {
-      secrets.set(id, readRegularFile(secret.file, { what: `secret "${ref.source}" file`, code: 'build' }));
+      try {
+        secrets.set(id, readRegularFile(secret.file, { what: `secret "${ref.source}" file`, code: 'build' }));
+      } catch (err) {
+        throw new ServiceError('build', service.name, `build.secrets: ${(err as Error).message}`, { cause: err });
+      }
     } else if (secret.environment !== undefined) {
       const value = hostEnv[secret.environment];
       if (value === undefined)

@@ -35,9 +35,9 @@ export interface FailedStep {
 const KEPT_LINES = 10;
 
 interface StepState {
+  /** 0 until shown. */
   number: number;
   name: string;
-  shown: boolean;
   ended: boolean;
   /** Output not yet ended by a newline. */
   partial: string;
@@ -47,6 +47,7 @@ interface StepState {
 export class BuildKitProgress {
   private readonly steps = new Map<string, StepState>();
   private failed: FailedStep | undefined;
+  private shown = 0;
 
   constructor(private readonly emit: (line: string) => void) {}
 
@@ -55,9 +56,12 @@ export class BuildKitProgress {
     for (const vertex of status.vertexes ?? []) this.vertex(vertex);
     for (const log of status.logs ?? []) {
       const step = this.step(log.vertex, undefined);
+      this.show(step);
       const lines = (step.partial + Buffer.from(log.msg).toString('utf8')).split('\n');
       step.partial = lines.pop() ?? '';
       for (const line of lines) this.output(step, line);
+      // Output can come after its step has ended: nothing more will end the line.
+      if (step.ended) this.flush(step);
     }
   }
 
@@ -68,16 +72,10 @@ export class BuildKitProgress {
 
   private vertex(vertex: BuildKitVertex): void {
     const step = this.step(vertex.digest, vertex.name);
-    if (!step.shown && (vertex.started || vertex.completed)) {
-      step.shown = true;
-      this.emit(`#${step.number} ${step.name}`);
-    }
+    if (vertex.started || vertex.completed) this.show(step);
     if (step.ended || !vertex.completed) return;
     step.ended = true;
-    if (step.partial) {
-      this.output(step, step.partial);
-      step.partial = '';
-    }
+    this.flush(step);
     if (vertex.error) {
       this.emit(`#${step.number} ERROR: ${vertex.error}`);
       // Steps still running when another fails end with a "canceled" error: the first is the cause.
@@ -93,9 +91,8 @@ export class BuildKitProgress {
     let step = this.steps.get(digest);
     if (!step) {
       step = {
-        number: this.steps.size + 1,
+        number: 0,
         name: name || digest,
-        shown: false,
         ended: false,
         partial: '',
         lastLines: [],
@@ -105,6 +102,19 @@ export class BuildKitProgress {
       step.name = name;
     }
     return step;
+  }
+
+  /** Numbers a step the first time it is shown: steps are listed before they start. */
+  private show(step: StepState): void {
+    if (step.number) return;
+    step.number = ++this.shown;
+    this.emit(`#${step.number} ${step.name}`);
+  }
+
+  private flush(step: StepState): void {
+    if (!step.partial) return;
+    this.output(step, step.partial);
+    step.partial = '';
   }
 
   private output(step: StepState, text: string): void {

@@ -8,6 +8,8 @@ describe('BuildKitProgress', () => {
   it('numbers steps, shows cached and finished ones with their duration, and their output under their number', () => {
     const lines: string[] = [];
     const progress = new BuildKitProgress((line) => lines.push(line));
+    // BuildKit lists every step before the first starts: numbers follow the order they start in.
+    progress.update({ vertexes: [{ digest: 'b', name: '[2/2] RUN make' }] });
     progress.update({
       vertexes: [{ digest: 'a', name: '[1/2] FROM busybox', started: at(1), completed: at(1), cached: true }],
     });
@@ -25,6 +27,14 @@ describe('BuildKitProgress', () => {
       '#2 DONE 1.3s',
     ]);
     expect(progress.failure()).toBeUndefined();
+  });
+
+  it('shows output that arrives after its step ended, even without a final newline', () => {
+    const lines: string[] = [];
+    const progress = new BuildKitProgress((line) => lines.push(line));
+    progress.update({ vertexes: [{ digest: 'a', name: '[1/1] RUN cat x', started: at(1), completed: at(2) }] });
+    progress.update({ logs: [log('a', 'no newline')] });
+    expect(lines).toEqual(['#1 [1/1] RUN cat x', '#1 DONE 1.0s', '#1 no newline']);
   });
 
   it('keeps the first failing step with its last lines of output, not the steps cancelled after it', () => {
