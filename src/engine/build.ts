@@ -120,7 +120,7 @@ const engineBuildKit = new WeakMap<Engine, Promise<Builder | undefined>>();
  * BuildKit unless DOCKER_BUILDKIT turns it off, or the engine has none: BuildKit came with API
  * 1.39 on Linux engines; Windows engines and Podman's Docker API build without it.
  */
-export async function chooseBuilder(engine: Engine, env: Record<string, string | undefined>): Promise<Builder> {
+async function chooseBuilder(engine: Engine, env: Record<string, string | undefined>): Promise<Builder> {
   const flag = env.DOCKER_BUILDKIT?.trim().toLowerCase();
   if (flag) {
     if (['0', 'false'].includes(flag))
