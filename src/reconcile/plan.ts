@@ -155,7 +155,7 @@ export function addBuilds(b: PlanGraph<Step>, groups: BuildGroup[], reason: (gro
     b.add(
       id(group),
       { kind: 'build-image', service, image, tags },
-      reason(group),
+      group.services.length > 1 ? `${reason(group)}; also for ${group.services.slice(1).join(', ')}` : reason(group),
       group.after.map((i) => id(groups[i])),
     );
   }

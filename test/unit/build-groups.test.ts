@@ -55,8 +55,8 @@ describe('planImages with shared builds', () => {
     const plan = planImages(project, { images: {} });
     expect(formatPlan(plan)).toBe(
       [
-        'image:tooling build-image (image not built yet)',
-        'image:web build-image (image not built yet)',
+        'image:tooling build-image (image not built yet; also for tool)',
+        'image:web build-image (image not built yet; also for worker)',
         'image:db pull-image (image not present)',
       ].join('\n'),
     );
