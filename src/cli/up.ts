@@ -218,13 +218,14 @@ function attachedServices(
   opts: { attach?: string[]; 'no-attach'?: string[]; 'attach-dependencies'?: boolean; 'no-deps'?: boolean },
 ): string[] {
   const project = loaded.project;
-  const graph = new ServiceGraph(project);
+  // Also what checks the names, before anything is followed or changed.
+  const selected = selectServices(project, new ServiceGraph(project), services, opts['no-deps']);
   const base = opts.attach?.length
     ? opts.attach
     : !services.length
       ? Object.keys(project.services)
       : opts['attach-dependencies']
-        ? [...selectServices(project, graph, services, opts['no-deps'])]
+        ? [...selected]
         : services;
   return base.filter((s) => !opts['no-attach']?.includes(s));
 }
