@@ -66,6 +66,16 @@ function formatLocated(detail: string, position?: SourcePosition, path?: string)
   return parts ? `${parts}: ${detail}` : detail;
 }
 
+/** Several errors of one compose file, reported at once; the first one's position and path stand for all. */
+export class LoadErrors extends LoadError {
+  constructor(readonly errors: LoadError[]) {
+    super(errors[0].code, errors[0].detail, { position: errors[0].position, path: errors[0].path });
+    this.name = 'LoadErrors';
+    // One line each, located as each is.
+    this.message = errors.map((e) => e.message).join('\n');
+  }
+}
+
 /** A failure of one service while applying a plan; names the service. */
 export class ServiceError extends BerthError {
   readonly service: string;

@@ -261,7 +261,8 @@ async function loadCanonical(
   const parsed = session.parsed.get(file) ?? (await parseFile(file));
   session.parsed.delete(file);
   session.positions.push(parsed.positions);
-  const locate: Locate = (path) => parsed.positions.locate(path);
+  const locate: Locate = (path, options) =>
+    options?.key ? parsed.positions.locateKey(path) : parsed.positions.locate(path);
   const lookup = lookupIn(app.environment);
   const written = new SourceText(lookup);
   const interpolated = session.interpolate

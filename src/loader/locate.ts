@@ -3,7 +3,8 @@ import type { SourcePosition } from '../errors.js';
 import type { PathSegment } from './paths.js';
 import type { PositionIndex } from './parse.js';
 
-export type Locate = (path: readonly PathSegment[]) => SourcePosition | undefined;
+/** With `key`, where the key of the node at `path` was written (an unknown attribute is its key). */
+export type Locate = (path: readonly PathSegment[], options?: { key?: boolean }) => SourcePosition | undefined;
 
 /** Later files override earlier ones, so the last file that wrote a node is where it came from. */
 export function locateAcross(indices: readonly PositionIndex[]): Locate {

@@ -45,7 +45,15 @@ export class PositionIndex {
     /** Offsets into the text: most are never asked for, so lines and columns are worked out on demand. */
     private readonly byPath: Map<string, number>,
     private readonly lines: LineCounter,
+    /** Where each mapping key was written, for messages about the key itself (an unknown attribute). */
+    private readonly keys: Map<string, number> = new Map(),
   ) {}
+
+  /** The key that wrote the node at `path`; the node itself for a list item or the root. */
+  locateKey(path: readonly PathSegment[]): { file: string; line: number; column: number } | undefined {
+    const hit = this.keys.get(formatPath(path));
+    return hit === undefined ? this.locate(path) : this.at(hit);
+  }
 
   /** The node at `path`, or its nearest ancestor that has a recorded position. */
   locate(path: readonly PathSegment[]): { file: string; line: number; column: number } | undefined {
@@ -150,6 +158,7 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   }
 
   const byPath = new Map<string, number>();
+  const keyAt = new Map<string, number>();
   const tagged: { path: PathSegment[]; tag: string }[] = [];
   // `path` is one array pushed and popped along the walk, `key` its formatted form: the walk
   // visits every node of files that may be megabytes long, so it allocates little per node.
@@ -256,7 +265,10 @@ export function parseComposeText(text: string, file: string): ParsedFile {
       expandedText += name.length;
       const child = key ? `${key}.${name}` : name;
       const keyRange = (pair.key as Node | null)?.range;
-      if (keyRange && isScalar(pair.key)) byPath.set(child, keyRange[0]);
+      if (keyRange && isScalar(pair.key)) {
+        byPath.set(child, keyRange[0]);
+        keyAt.set(child, keyRange[0]);
+      }
       path.push(name);
       setKey(out, name, walk(pair.value, child));
       path.pop();
@@ -303,7 +315,12 @@ export function parseComposeText(text: string, file: string): ParsedFile {
   }
   const root = (data ?? {}) as Dict;
   for (const { path, tag } of tagged) applyTag(root, path, tag);
-  return { file, data: root, positions: new PositionIndex(file, byPath, lines), hasMergeTags: tagged.length > 0 };
+  return {
+    file,
+    data: root,
+    positions: new PositionIndex(file, byPath, lines, keyAt),
+    hasMergeTags: tagged.length > 0,
+  };
 }
 
 /** One-based line and column of an offset, from the line starts the parser recorded. */

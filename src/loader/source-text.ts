@@ -2,7 +2,7 @@
 // must fail with `invalid port "${DB_PASSWORD}"`, never with the password. Interpolation records
 // the text of each string it changed, by path; an error a later stage of the same file raises
 // about that path (or below it) has the values it quotes put back as written.
-import { LoadError } from '../errors.js';
+import { LoadError, LoadErrors } from '../errors.js';
 import { MIN_MASKED_LENGTH } from '../model/redact.js';
 import type { Lookup } from './interpolate.js';
 import { formatPath, type PathSegment } from './paths.js';
@@ -22,6 +22,7 @@ export class SourceText {
 
   /** `err` quoting source text where it quoted interpolated values; anything else unchanged. */
   requote(err: unknown): unknown {
+    if (err instanceof LoadErrors) return new LoadErrors(err.errors.map((e) => this.requote(e) as LoadError));
     if (!(err instanceof LoadError) || err.path === undefined || this.written.size === 0) return err;
     const detail = this.quote(err.detail, err.path);
     return detail === err.detail ? err : new LoadError(err.code, detail, { position: err.position, path: err.path });

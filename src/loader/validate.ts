@@ -1,7 +1,7 @@
 // Checks one compose file against schemas/compose-spec.json and turns the failure into one line
 // a person can act on: where, what was expected, what was found.
 import type { ErrorObject } from 'ajv';
-import { LoadError } from '../errors.js';
+import { LoadError, LoadErrors } from '../errors.js';
 import { isSensitiveName } from '../model/redact.js';
 import type { Locate } from './locate.js';
 import { formatPath, type PathSegment } from './paths.js';
@@ -14,15 +14,55 @@ import validateSchema from './schema-validator.generated.js';
  * a required attribute they set may be left out here (`depends_on: {db: {required: false}}`).
  */
 export function validateComposeFile(data: Record<string, unknown>, locate: Locate, earlier: unknown = {}): void {
-  let candidate = data;
-  while (!validateSchema(candidate)) {
-    const completed = inheritRequired(validateSchema.errors ?? [], candidate, earlier);
-    if (!completed) {
-      const report = describeFailure(validateSchema.errors ?? [], candidate);
-      throw new LoadError('schema', report.detail, { position: locate(report.at), path: formatPath(report.path) });
+  let candidate: Record<string, unknown> | undefined = data;
+  const found: LoadError[] = [];
+  while (candidate && found.length < MAX_REPORTED && !validateSchema(candidate)) {
+    const errors = validateSchema.errors ?? [];
+    const completed = inheritRequired(errors, candidate, earlier);
+    if (completed) {
+      candidate = completed;
+      continue;
     }
-    candidate = completed;
+    const keyword = (errors.find((e) => e.keyword === 'propertyNames') ?? errors[0])?.keyword ?? '';
+    // A missing attribute after a removal may be the removed one: the first errors are the sure ones.
+    if (found.length && keyword === 'required') break;
+    const report = describeFailure(errors, candidate);
+    const position = locate(report.at, { key: report.key });
+    found.push(new LoadError('schema', report.detail, { position, path: formatPath(report.path) }));
+    // The rest of the file is checked without the node at fault, so that one run shows every error.
+    candidate = REMOVABLE.has(keyword) ? withoutNode(candidate, report.at) : undefined;
   }
+  // In file order, as the user reads the file.
+  const line = (e: LoadError) => [e.position?.line ?? 0, e.position?.column ?? 0];
+  found.sort((a, b) => line(a)[0] - line(b)[0] || line(a)[1] - line(b)[1]);
+  if (found.length > 1) throw new LoadErrors(found);
+  if (found.length) throw found[0];
+}
+
+/** Errors shown for one file at most: past ten, the next run shows the rest. */
+const MAX_REPORTED = 10;
+
+/** Failures whose node can be left out to look for the next error; a missing attribute cannot. */
+const REMOVABLE = new Set(['additionalProperties', 'propertyNames', 'type', 'pattern', 'enum', 'minimum', 'maximum']);
+
+/**
+ * `data` without the mapping entry at `path` (copied along the path only); undefined when the
+ * node is a list item or the root, whose removal would shift what later errors point at.
+ */
+function withoutNode(data: Record<string, unknown>, path: PathSegment[]): Record<string, unknown> | undefined {
+  const strip = (node: unknown, depth: number): unknown => {
+    const segment = path[depth];
+    if (typeof segment !== 'string' || Array.isArray(node) || node === null || typeof node !== 'object')
+      return undefined;
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) if (k !== segment) setKey(copy, k, v);
+    if (depth === path.length - 1) return copy;
+    const child = strip((node as Record<string, unknown>)[segment], depth + 1);
+    if (child === undefined) return undefined;
+    setKey(copy, segment, child);
+    return copy;
+  };
+  return path.length ? (strip(data, 0) as Record<string, unknown> | undefined) : undefined;
 }
 
 /** `data` with the missing required attribute of `errors` taken from `earlier`, if that has it. */
@@ -59,6 +99,8 @@ interface Report {
   /** The node to point the user at: the offending key of a mapping, the duplicate of a list. */
   at: PathSegment[];
   detail: string;
+  /** The message is about the key at `at` (unknown, misspelt), not its value. */
+  key?: boolean;
 }
 
 /**
@@ -136,7 +178,7 @@ function unknownKey(path: PathSegment[], key: string, allowed: string[]): Report
   const what = path.length === 0 ? 'unknown top-level element' : 'unknown attribute';
   const suggestion = closest(key, allowed);
   const hint = suggestion === undefined ? '' : `, did you mean "${suggestion}"?`;
-  return { path, at: [...path, key], detail: `${what} "${key}"${hint}` };
+  return { path, at: [...path, key], detail: `${what} "${key}"${hint}`, key: true };
 }
 
 const TYPE_NAMES: Record<string, string> = {
