@@ -1,7 +1,8 @@
 // `berth scale SERVICE=REPLICAS...`: as Compose's `scale`, the services brought to that many containers.
 import { scale } from '../api/scale.js';
-import { defineCommand, intOption, type CliContext } from './command.js';
+import { defineCommand, intOption } from './command.js';
 import { printPlans } from './dry-run-output.js';
+import { parseReplicaArgs } from './replicas.js';
 
 export default defineCommand({
   name: 'scale',
@@ -18,7 +19,7 @@ export default defineCommand({
   },
   async run(ctx, opts, args) {
     if (!args.length) ctx.usage('scale needs at least one SERVICE=REPLICAS');
-    const replicas = parseReplicas(ctx, args);
+    const replicas = parseReplicaArgs(ctx, 'scale', args);
     const connecting = ctx.connect();
     const loaded = await ctx.load();
     for (const s of Object.keys(replicas)) ctx.service(loaded.project, s);
@@ -43,12 +44,3 @@ export default defineCommand({
 });
 
 /** `SERVICE=NUM` arguments as replica counts by service. */
-function parseReplicas(ctx: CliContext, values: string[]): Record<string, number> {
-  return Object.fromEntries(
-    values.map((v) => {
-      const m = /^([^=]+)=(\d+)$/.exec(v);
-      if (!m) ctx.usage(`scale expects SERVICE=REPLICAS, got "${v}"`);
-      return [m[1], Number(m[2])];
-    }),
-  );
-}

@@ -9,12 +9,12 @@ import { shortName } from '../engine/service-containers.js';
 import { BerthError, ServiceError } from '../errors.js';
 import { ServiceGraph } from '../graph/graph.js';
 import { Label } from '../model/labels.js';
-import { MAX_REPLICAS } from '../model/limits.js';
 import type { LoadedProject } from '../model/types.js';
 import type { Renderer } from '../progress/render.js';
 import { printPipelineSummary } from './pipeline-summary.js';
 import { attachToProject, type ContainerExit } from './attach.js';
 import { defineCommand, intOption, type CliContext } from './command.js';
+import { parseReplicaArgs } from './replicas.js';
 
 export default defineCommand({
   name: 'up',
@@ -154,7 +154,7 @@ export default defineCommand({
       noRecreate: opts['no-recreate'],
       noStart: opts['no-start'],
       removeOrphans: opts['remove-orphans'],
-      scale: parseScale(ctx, opts.scale),
+      scale: opts.scale?.length ? parseReplicaArgs(ctx, '--scale', opts.scale) : undefined,
       pull: opts.pull as 'always' | 'missing' | 'never' | undefined,
       build: opts.build ? true : opts['no-build'] ? false : undefined,
       timeout,
@@ -197,19 +197,6 @@ export default defineCommand({
     });
   },
 });
-
-function parseScale(ctx: CliContext, values: string[] | undefined): Record<string, number> | undefined {
-  if (!values?.length) return undefined;
-  return Object.fromEntries(
-    values.map((v) => {
-      const m = /^([^=]+)=(\d+)$/.exec(v);
-      if (!m) ctx.usage(`--scale expects SERVICE=NUM, got "${v}"`);
-      if (Number(m[2]) > MAX_REPLICAS)
-        ctx.usage(`--scale ${m[1]}=${m[2]}: at most ${MAX_REPLICAS} replicas of a service`);
-      return [m[1], Number(m[2])];
-    }),
-  );
-}
 
 /** Whose output attached `up` shows: as Compose, the named services (all when none), `--attach` overriding. */
 function attachedServices(

@@ -37,11 +37,14 @@ describe('scale', () => {
     expect(Object.keys(await replicas(project, 'worker'))).toEqual(['1']);
   });
 
-  it('scale refuses an argument that is not SERVICE=N, and an unknown service, before changing anything', async () => {
+  it('scale refuses an argument that is not SERVICE=N, more than 1000 replicas, and an unknown service, before changing anything', async () => {
     project = await useProject('cli-two');
     const bad = await project.cli(['scale', 'web']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('scale expects SERVICE=REPLICAS, got "web"');
+    const huge = await project.cli(['scale', 'web=1001']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('scale web=1001: at most 1000 replicas of a service');
     const unknown = await project.cli(['scale', 'nope=2']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no such service: "nope"');
