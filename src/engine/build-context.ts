@@ -58,6 +58,30 @@ export async function contextTar(
   return { tar: packContext(entries, generated), dockerfile: name };
 }
 
+/**
+ * The context as BuildKit's file sync reads it: the entries of the directory that `excludes`
+ * (the .dockerignore patterns BuildKit's frontend sends back) leave, in walk order.
+ */
+export async function contextEntries(contextDir: string, excludes: string[]): Promise<ContextEntry[]> {
+  return collect(await contextRoot(contextDir), new IgnoreMatcher(excludes));
+}
+
+/** The Dockerfile's content and its own ignore file's, wherever the Dockerfile is, or inline. */
+export async function dockerfileFiles(
+  contextDir: string,
+  dockerfile: string,
+  dockerfileInline?: string,
+): Promise<{ dockerfile: Buffer; ignore?: Buffer }> {
+  if (dockerfileInline !== undefined) return { dockerfile: Buffer.from(dockerfileInline) };
+  const root = await contextRoot(contextDir);
+  const source = await locateDockerfile(contextDir, root, dockerfile);
+  const content =
+    source.kind === 'generated'
+      ? source.content
+      : readRegularFile(join(root, source.path), { what: 'Dockerfile', code: 'build' });
+  return { dockerfile: content, ignore: source.ignoreFile ? readIgnoreFile(source.ignoreFile) : undefined };
+}
+
 async function contextRoot(contextDir: string): Promise<string> {
   try {
     const root = await realpath(contextDir);
@@ -253,7 +277,7 @@ function compilePattern(pattern: string): (path: string) => boolean {
 
 type Header = Parameters<Pack['entry']>[0];
 
-interface ContextEntry {
+export interface ContextEntry {
   /** Slash-separated path inside the context. */
   path: string;
   abs: string;

@@ -2,6 +2,7 @@
 // does not, or DOCKER_BUILDKIT=0). The service's build section becomes `/build` query options,
 // the engine's progress becomes output lines, and a failing step becomes a ServiceError that
 // names the step. The BuildKit path is loaded only when it runs (see buildkit.ts).
+import { readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError, engineMessage, ServiceError } from '../errors.js';
@@ -9,7 +10,8 @@ import { Label, projectLabels } from '../model/labels.js';
 import { Redactor } from '../model/redact.js';
 import type { BuildConfig, FileObject, LoadedProject, Service } from '../model/types.js';
 import type { Plan } from '../reconcile/plan.js';
-import { contextTar } from './build-context.js';
+import { contextEntries, contextTar, dockerfileFiles } from './build-context.js';
+import { diskEntry, followed, memoryEntry, type SyncedDir } from './buildkit-filesync.js';
 import { readBuildMessages } from './build-stream.js';
 import { sessionContent } from './buildkit-inputs.js';
 import type { Engine } from './connect.js';
@@ -54,9 +56,17 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
     body = Readable.from([]);
   } else {
     try {
-      const context = await contextTar(build.context, build.dockerfile ?? 'Dockerfile', build.dockerfile_inline);
-      body = context.tar;
-      dockerfile = context.dockerfile;
+      if (session) {
+        // BuildKit reads the context and the Dockerfile through the session, as it asks for them.
+        session.dirs = await localSources(build);
+        remote = 'client-session';
+        dockerfile = 'Dockerfile';
+        body = Readable.from([]);
+      } else {
+        const context = await contextTar(build.context, build.dockerfile ?? 'Dockerfile', build.dockerfile_inline);
+        body = context.tar;
+        dockerfile = context.dockerfile;
+      }
     } catch (err) {
       throw new ServiceError('build', service.name, (err as Error).message, { cause: err });
     }
@@ -103,6 +113,28 @@ export async function buildImage(engine: Engine, req: BuildRequest): Promise<str
       })
     : await buildClassic(engine, service.name, body, query, onOutput);
   return built ?? (await engine.getImage(req.image).inspect()).Id;
+}
+
+/** The directories a BuildKit build of a local context reads: "context", and "dockerfile" holding only the Dockerfile. */
+async function localSources(build: BuildConfig): Promise<Map<string, SyncedDir>> {
+  const files = await dockerfileFiles(build.context, build.dockerfile ?? 'Dockerfile', build.dockerfile_inline);
+  const dockerfileDir = [memoryEntry('Dockerfile', files.dockerfile)];
+  if (files.ignore) dockerfileDir.push(memoryEntry('Dockerfile.dockerignore', files.ignore));
+  return new Map<string, SyncedDir>([
+    [
+      'context',
+      async ({ followPaths, excludes }) => {
+        const entries = await contextEntries(build.context, excludes);
+        const synced = await Promise.all(
+          entries.map(async ({ path, abs, stats }) =>
+            diskEntry(path, abs, stats, stats.isSymbolicLink() ? await readlink(abs) : undefined),
+          ),
+        );
+        return followed(synced, followPaths);
+      },
+    ],
+    ['dockerfile', async ({ followPaths }) => followed(dockerfileDir, followPaths)],
+  ]);
 }
 
 export interface Builder {

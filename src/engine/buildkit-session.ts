@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { diffCopyMethod, FILESYNC_PROTO, serveDiffCopy, type SyncedDir } from './buildkit-filesync.js';
 import type { Engine } from './connect.js';
 
 /**
@@ -46,6 +47,8 @@ export interface SessionContent {
   secrets: Map<string, Buffer>;
   /** ssh ID -> agent socket path. */
   sshAgents: Map<string, string>;
+  /** A local build context: the directories BuildKit reads ("context", "dockerfile"). */
+  dirs?: Map<string, SyncedDir>;
 }
 
 export interface BuildSession {
@@ -57,7 +60,7 @@ export interface BuildSession {
 export async function openSession(engine: Engine, content: SessionContent): Promise<BuildSession> {
   const id = randomUUID();
   const root = new protobuf.Root();
-  for (const proto of PROTOS) protobuf.parse(proto, root, { keepCase: true });
+  for (const proto of [...PROTOS, FILESYNC_PROTO]) protobuf.parse(proto, root, { keepCase: true });
   const secrets = unary<IdRequest, object>(
     root,
     '/moby.buildkit.secrets.v1.Secrets/GetSecret',
@@ -85,7 +88,13 @@ export async function openSession(engine: Engine, content: SessionContent): Prom
     'HealthCheckResponse',
   );
 
+  const diffCopy = diffCopyMethod(root.lookupType('fsutil.types.Packet'));
+
   const server = new grpc.Server();
+  server.addService(
+    { DiffCopy: diffCopy },
+    { DiffCopy: (call: Parameters<typeof serveDiffCopy>[0]) => serveDiffCopy(call, content.dirs ?? new Map()) },
+  );
   server.addService(
     { Check: health },
     // SERVING
@@ -129,7 +138,13 @@ export async function openSession(engine: Engine, content: SessionContent): Prom
           'X-Docker-Expose-Session-Uuid': id,
           'X-Docker-Expose-Session-Name': 'berth',
           'X-Docker-Expose-Session-Sharedkey': '',
-          'X-Docker-Expose-Session-Grpc-Method': [health.path, secrets.path, checkAgent.path, forwardAgent.path],
+          'X-Docker-Expose-Session-Grpc-Method': [
+            health.path,
+            secrets.path,
+            checkAgent.path,
+            forwardAgent.path,
+            diffCopy.path,
+          ],
         },
         statusCodes: { 101: true, 200: true, 404: 'no such endpoint', 500: 'server error' },
       } as Parameters<Engine['modem']['dial']>[0],

@@ -133,6 +133,19 @@ describe('builds through BuildKit', () => {
     expect(await project.engine.listImages({ filters: { reference: [`${project.name}-app`] } })).toEqual([]);
   });
 
+  it('BuildKit reads the context through the session: ignored files and an inline Dockerfile never reach the image', async () => {
+    project = await useProject('buildkit-context');
+    const result = await project.cli(['build']);
+    expect(result.code, result.stderr).toBe(0);
+    const files = await output(project.engine, `${project.name}-app`, ['find', '/ctx', '-type', 'f']);
+    expect(files.trim().split('\n').sort()).toEqual([
+      '/ctx/.dockerignore',
+      '/ctx/compose.yaml',
+      '/ctx/keep.txt',
+      '/ctx/sub/nested.txt',
+    ]);
+  });
+
   it('a failing step is named, with its last lines of output', async () => {
     project = await useProject('buildkit-failing');
     const result = await project.cli(['build']);
