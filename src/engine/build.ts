@@ -1,7 +1,8 @@
 // `build` through the engine: BuildKit when the engine offers it (the classic builder when it
 // does not, or DOCKER_BUILDKIT=0). The service's build section becomes `/build` query options,
 // the engine's progress becomes output lines, and a failing step becomes a ServiceError that
-// names the step. The BuildKit path is loaded only when it runs (see buildkit.ts).
+// names the step. The classic builder gets the context as a tar; BuildKit reads it through
+// the build session. The BuildKit path is loaded only when it runs (see buildkit.ts).
 import { readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
