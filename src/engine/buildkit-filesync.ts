@@ -4,6 +4,7 @@
 // builder applies the .dockerignore itself: it reads the file first, then asks for the context
 // with its patterns, so nothing excluded ever leaves the machine, and the Dockerfile is never
 // part of the context unless it is in it.
+import { once } from 'node:events';
 import { createReadStream, type Stats } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
@@ -98,11 +99,14 @@ export function serveDiffCopy(call: grpc.ServerDuplexStream<Packet, Packet>, dir
 
 async function send(call: grpc.ServerDuplexStream<Packet, Packet>, entries: SyncEntry[], id: number): Promise<void> {
   const content = entries[id]?.content?.();
+  // Waits while the connection's buffer is full: a context may hold files of gigabytes.
+  const write = async (data: Buffer) => {
+    if (!call.write({ type: PACKET.DATA, ID: id, data })) await once(call, 'drain');
+  };
   if (Buffer.isBuffer(content)) {
-    for (let at = 0; at < content.length; at += CHUNK)
-      call.write({ type: PACKET.DATA, ID: id, data: content.subarray(at, at + CHUNK) });
+    for (let at = 0; at < content.length; at += CHUNK) await write(content.subarray(at, at + CHUNK));
   } else if (content) {
-    for await (const chunk of content) call.write({ type: PACKET.DATA, ID: id, data: chunk as Buffer });
+    for await (const chunk of content) await write(chunk as Buffer);
   }
   // An empty data packet ends the file.
   call.write({ type: PACKET.DATA, ID: id });
