@@ -15,7 +15,7 @@ export interface ProjectEvent {
   /** Container ID. */
   id: string;
   service: string;
-  /** The actor's attributes without Compose's own labels: `image`, `name`, `exitCode`, user labels. */
+  /** The actor's attributes without Compose's or berth's own labels: `image`, `name`, `exitCode`, user labels. */
   attributes: Record<string, string>;
 }
 
@@ -61,7 +61,7 @@ function toProjectEvent(e: EngineEvent, nanos: bigint | undefined): ProjectEvent
   if (attrs[Label.oneoff] === 'True') return undefined;
   const attributes = Object.fromEntries(
     Object.entries(attrs)
-      .filter(([k]) => !k.startsWith('com.docker.compose.'))
+      .filter(([k]) => !k.startsWith('com.docker.compose.') && !k.startsWith('dev.berth.'))
       .sort(([a], [b]) => a.localeCompare(b)),
   );
   return {

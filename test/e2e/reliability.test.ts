@@ -116,7 +116,7 @@ describe('engine faults are named clearly', () => {
     expect(result.stderr).toMatch(/boom: missing config/);
   });
 
-  it('a port already allocated names the service and the port', async () => {
+  it("a port already allocated is refused before anything is created, naming the service's port", async () => {
     project = await useProject('reliability-many');
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,8 +128,9 @@ describe('engine faults are named clearly', () => {
       );
       const result = await project.cli(['up', '-d']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/service "web"/);
+      expect(result.stderr).toMatch(/services\.web\.ports\[0\]/);
       expect(result.stderr).toContain(String(port));
+      expect(await project.containers()).toHaveLength(0);
     } finally {
       server.close();
     }
