@@ -8,7 +8,7 @@ import { locateListItem } from '../loader/provenance.js';
 import { Label } from '../model/labels.js';
 import type { PortConfig } from '../model/types.js';
 import type { Engine } from './connect.js';
-import type { PrecheckContext } from './precheck.js';
+import type { PrecheckContext } from './precheck-context.js';
 
 interface WantedPort {
   service: string;

@@ -5,7 +5,7 @@
 import { isNotFound, ServiceError } from '../errors.js';
 import { Label } from '../model/labels.js';
 import type { Service } from '../model/types.js';
-import type { PrecheckContext } from './precheck.js';
+import type { PrecheckContext } from './precheck-context.js';
 
 export async function checkContainerNames({ engine, loaded, services }: PrecheckContext): Promise<void> {
   const project = loaded.project;

@@ -1,19 +1,9 @@
 // Checks run before `up` creates anything: each looks for something the project needs that
 // another holds, and fails with the holder's name and the compose line, instead of the
 // engine's error halfway through a run with some services already started.
-import type { LoadedProject } from '../model/types.js';
-import type { Engine } from './connect.js';
 import { checkPorts } from './port-check.js';
+import type { Precheck, PrecheckContext } from './precheck-context.js';
 import { checkContainerNames, checkDonors } from './precheck-containers.js';
-
-export interface PrecheckContext {
-  engine: Engine;
-  loaded: LoadedProject;
-  /** The services `up` acts on. */
-  services: Set<string>;
-}
-
-export type Precheck = (ctx: PrecheckContext) => Promise<void>;
 
 /** Every check, in order; one more check is one more entry. */
 export const PRECHECKS: Precheck[] = [checkPorts, checkContainerNames, checkDonors];
