@@ -309,23 +309,16 @@ class UpPlanner {
             after,
           ),
         );
-      } else if (job && start) {
-        const verdict = jobVerdict({ container: c, restartedDeps: again, depsReadyAt: this.readyTimes(name), from });
-        if (verdict.upToDate) {
+      } else if (start && (job || c.state !== 'running')) {
+        // A job runs again only when it is out of date; any other stopped container starts.
+        const verdict = job
+          ? jobVerdict({ container: c, restartedDeps: again, depsReadyAt: this.readyTimes(name), from })
+          : undefined;
+        if (verdict?.upToDate) {
           b.add(id, { kind: 'keep-job', service: name, number: c.number, container: ref(c) }, verdict.reason);
           continue;
         }
-        const { reason, explain } = told(verdict.reason, true);
-        ids.push(
-          b.add(
-            id,
-            { kind: 'start-container', service: name, number: c.number, container: ref(c), explain },
-            reason,
-            after,
-          ),
-        );
-      } else if (c.state !== 'running' && start) {
-        const { reason, explain } = told(`container is ${c.state}`);
+        const { reason, explain } = told(verdict?.reason ?? `container is ${c.state}`, job);
         ids.push(
           b.add(
             id,
