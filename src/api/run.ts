@@ -206,9 +206,10 @@ async function prepare(engine: Engine, loaded: LoadedProject, options: RunOption
       signal: options.signal,
     });
   }
-  const events = new ContainerEvents(engine, project.name, undefined, (message) =>
-    options.onEvent?.({ type: 'warning', message }),
-  );
+  const events = new ContainerEvents(engine, project.name, undefined, {
+    services: project.services,
+    onWarning: (message) => options.onEvent?.({ type: 'warning', message }),
+  });
   const ctx = actionContext(engine, loaded, events, { onEvent: options.onEvent });
   try {
     const observed = await observe(engine, project, [imageRef(project.name, project.services[options.service])]);

@@ -62,7 +62,7 @@ export async function up(loaded: LoadedProject, options: UpOptions = {}): Promis
     engine,
     project.name,
     options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal,
-    (message) => options.onEvent?.({ type: 'warning', message }),
+    { services: project.services, onWarning: (message) => options.onEvent?.({ type: 'warning', message }) },
   );
   const onEvent: ProgressListener = (event) => {
     if (event.type === 'step' && event.status === 'failed' && !failed.signal.aborted)

@@ -17,6 +17,7 @@ import type { PlanNode, Step } from '../reconcile/plan.js';
 import { KEPT, type StepRunner } from '../reconcile/execute.js';
 import { checkAllPresent, completedSuccessfully, isHealthy, withLastLogs, type ContainerEvents } from './wait.js';
 import { imageRef, replicaCount } from '../model/naming.js';
+import { engineCapabilities } from './capabilities.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
 import { volumesFromContainers } from './convert-mounts.js';
@@ -259,6 +260,7 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     volumesFromContainers(req.service, lookup.containerOf),
   );
   const spec = containerSpec({
+    cdiGpus: (await engineCapabilities(ctx.engine)).cdiGpus,
     projectName: project.name,
     service: req.service,
     number: req.number,

@@ -18,18 +18,18 @@ const PODMAN = 'Podman Engine';
 
 const known = new WeakMap<Engine, Promise<EngineCapabilities>>();
 
-/** The engine's capabilities, asked once per client. An engine that does not say what it is counts as Docker. */
+/**
+ * The engine's capabilities, asked once per client. An engine that does not say what it is, or
+ * does not answer `/version`, counts as Docker: the call that needs the engine then reports it.
+ */
 export function engineCapabilities(engine: Engine): Promise<EngineCapabilities> {
   let found = known.get(engine);
   if (!found) {
-    found = engine.version().then(
-      (version) => capabilitiesOf(version),
-      (err: unknown) => {
-        // Not remembered: the next call asks again (the engine may have been briefly unreachable).
-        known.delete(engine);
-        throw err;
-      },
-    );
+    found = engine.version().then(capabilitiesOf, () => {
+      // Not remembered: the next call asks again (the engine may have been briefly unreachable).
+      known.delete(engine);
+      return capabilitiesOf({});
+    });
     known.set(engine, found);
   }
   return found;

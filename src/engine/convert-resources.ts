@@ -3,13 +3,20 @@
 import type Dockerode from 'dockerode';
 import { ServiceError } from '../errors.js';
 import type { BlkioConfig, DeviceMapping, DeviceRequest, Service } from '../model/types.js';
+import { claimedDevices, gpuRequests } from '../reconcile/gpus.js';
 
-export function resourceSettings(service: Service): Dockerode.HostConfig {
+export interface ResourceOptions {
+  /** The engine takes GPUs as CDI device names in Devices, not as device requests (Podman). */
+  cdiGpus?: boolean;
+}
+
+export function resourceSettings(service: Service, options: ResourceOptions = {}): Dockerode.HostConfig {
   const limits = service.deploy?.resources?.limits;
   const reservations = service.deploy?.resources?.reservations;
   const cpus = limits?.cpus ?? service.cpus;
-  const devices = (service.devices ?? []).filter((d) => !isCdi(d));
-  const requests = deviceRequests(service);
+  const devices = (service.devices ?? []).filter((d) => options.cdiGpus || !isCdi(d));
+  const gpus = options.cdiGpus ? cdiGpuDevices(service) : [];
+  const requests = options.cdiGpus ? [] : deviceRequests(service);
   return {
     CgroupParent: service.cgroup_parent,
     CpuShares: service.cpu_shares,
@@ -31,9 +38,17 @@ export function resourceSettings(service: Service): Dockerode.HostConfig {
     Ulimits: service.ulimits
       ? Object.entries(service.ulimits).map(([name, u]) => ({ Name: name, Soft: u.soft, Hard: u.hard }))
       : undefined,
-    Devices: devices.length
-      ? devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }))
-      : undefined,
+    Devices:
+      devices.length || gpus.length
+        ? [
+            ...devices.map((d) => ({
+              PathOnHost: d.source,
+              PathInContainer: d.target,
+              CgroupPermissions: d.permissions,
+            })),
+            ...gpus.map((name) => ({ PathOnHost: name, PathInContainer: name, CgroupPermissions: 'rwm' })),
+          ]
+        : undefined,
     DeviceCgroupRules: service.device_cgroup_rules,
     DeviceRequests: requests.length ? requests : undefined,
   };
@@ -92,6 +107,16 @@ function deviceRequest(
     Capabilities: [capabilities],
     Options: request.options,
   };
+}
+
+/**
+ * A service's GPU requests as CDI device names, the way Podman takes GPUs: `nvidia.com/gpu=all`,
+ * or one name per device (`nvidia.com/gpu=0`) for device IDs or a count.
+ */
+export function cdiGpuDevices(service: Service): string[] {
+  const claims = gpuRequests(service).map(claimedDevices);
+  if (claims.includes('all')) return ['nvidia.com/gpu=all'];
+  return [...new Set(claims.flat())].map((id) => `nvidia.com/gpu=${id}`);
 }
 
 /** A CDI device is named `vendor/class=name` in place of a host path. */

@@ -4,6 +4,8 @@
 // and interval, berth runs the healthcheck command itself through exec, at its interval, timeout
 // and retries, and its result stands in for the engine's health in every wait.
 import type Docker from 'dockerode';
+import { Label } from '../model/labels.js';
+import type { Service } from '../model/types.js';
 import type { Engine } from './connect.js';
 import { runHook } from './hooks.js';
 
@@ -24,10 +26,16 @@ const DEFAULT_RETRIES = 3;
 /** Probe results kept, as the engine keeps the last five. */
 const KEPT_PROBES = 5;
 
-/** The command and timings of a container's healthcheck, or undefined when it has none to run. */
-export function probeSettings(config: Docker.ContainerInspectInfo['Config']): ProbeSettings | undefined {
+/**
+ * The command and timings of a container's healthcheck, or undefined when it has none to run.
+ * `test` is the service's own, when it has one: Podman 4.3 hands back a CMD test split at spaces.
+ */
+export function probeSettings(
+  config: Docker.ContainerInspectInfo['Config'],
+  test = config.Healthcheck?.Test,
+): ProbeSettings | undefined {
   const check = config.Healthcheck;
-  const [kind, ...rest] = check?.Test ?? [];
+  const [kind, ...rest] = test ?? [];
   const command = kind === 'CMD' ? rest : kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : [];
   if (!command.length) return undefined;
   const ms = (ns: number | undefined, fallback: number) => (ns ? ns / 1e6 : fallback);
@@ -41,14 +49,19 @@ export function probeSettings(config: Docker.ContainerInspectInfo['Config']): Pr
 }
 
 /**
- * Whether the engine has run no probe of a running container long after it should have: past
- * the start period, two intervals and a probe's timeout since the container started.
+ * Whether the engine has run no probe of a running container long after it should have: two
+ * intervals and a probe's timeout since the container started. The start period does not delay
+ * the engine's first probe (it only forgives failures), so waiting it out would only slow `up`.
  */
 export function engineRunsNoProbe(state: Docker.ContainerInspectInfo, settings: ProbeSettings, now: number): boolean {
   const health = state.State.Health;
   if (!health || !state.State.Running || health.Status !== 'starting' || health.Log?.length) return false;
-  const due = settings.startPeriodMs + 2 * settings.intervalMs + settings.timeoutMs;
-  return now - Date.parse(state.State.StartedAt) > due;
+  return now - Date.parse(state.State.StartedAt) > probeDueMs(settings);
+}
+
+/** How long after a container's start the engine has surely run a first probe. */
+function probeDueMs(settings: ProbeSettings): number {
+  return 2 * settings.intervalMs + settings.timeoutMs;
 }
 
 /** The health after one probe, by the engine's rules: failures in the start period do not count. */
@@ -58,6 +71,13 @@ export function nextHealth(health: Health, probe: Probe, settings: ProbeSettings
   if (inStartPeriod) return { ...health, Log };
   const FailingStreak = health.FailingStreak + 1;
   return { Status: FailingStreak >= settings.retries ? 'unhealthy' : health.Status, FailingStreak, Log };
+}
+
+export interface HealthFallbackOptions {
+  /** The project's services, whose own healthcheck commands berth runs. */
+  services?: Record<string, Service>;
+  /** Told once when berth starts running healthchecks itself. */
+  onWarning?: (message: string) => void;
 }
 
 /** berth's own probing of the containers whose engine runs none, for the waits of one run. */
@@ -70,7 +90,7 @@ export class HealthFallback {
     private readonly engine: Engine,
     /** Wakes the waits on a container after each of berth's probes. */
     private readonly wake: (containerId: string) => void,
-    private readonly onWarning?: (message: string) => void,
+    private readonly options: HealthFallbackOptions = {},
   ) {}
 
   /** The state with berth's health in place of the engine's where berth probes the container, and none where it has no healthcheck. */
@@ -80,7 +100,8 @@ export class HealthFallback {
       return { ...state, State: { ...state.State, Health: undefined } };
     let prober = this.probers.get(state.Id);
     if (prober?.startedAt !== state.State.StartedAt) {
-      const settings = probeSettings(state.Config);
+      const service = this.options.services?.[state.Config.Labels?.[Label.service] ?? ''];
+      const settings = probeSettings(state.Config, service?.healthcheck?.test);
       if (!settings || !engineRunsNoProbe(state, settings, Date.now())) return state;
       prober = { startedAt: state.State.StartedAt, health: { Status: 'starting', FailingStreak: 0, Log: [] } };
       this.probers.set(state.Id, prober);
@@ -98,8 +119,8 @@ export class HealthFallback {
   private tell(state: Docker.ContainerInspectInfo, settings: ProbeSettings): void {
     if (this.told) return;
     this.told = true;
-    this.onWarning?.(
-      `the engine ran no healthcheck of ${state.Name.replace(/^\//, '')} within ${Math.round((settings.startPeriodMs + 2 * settings.intervalMs + settings.timeoutMs) / 1000)} s of its start (Podman without systemd runs none): berth runs each service's healthcheck itself through exec, at its interval, timeout and retries`,
+    this.options.onWarning?.(
+      `the engine ran no healthcheck of ${state.Name.replace(/^\//, '')} within ${Math.round(probeDueMs(settings) / 1000)} s of its start (Podman without systemd runs none): berth runs each service's healthcheck itself through exec, at its interval, timeout and retries`,
     );
   }
 

@@ -10,6 +10,7 @@ import { parseVolume } from '../loader/short-syntax/volumes.js';
 import type { LoadedProject, PortConfig, Service, ServiceVolume } from '../model/types.js';
 import { imageRef } from '../model/naming.js';
 import { containerLabels, containerLookup, createFromSpec } from './container-create.js';
+import { engineCapabilities } from './capabilities.js';
 import type { Engine } from './connect.js';
 import { containerSpec } from './convert.js';
 
@@ -125,6 +126,7 @@ export async function createOneOff(
     if (v.type === 'volume' && v.source && !volumes[v.source]) volumes[v.source] = { name: v.source };
   }
   const spec = containerSpec({
+    cdiGpus: (await engineCapabilities(engine)).cdiGpus,
     projectName: project.name,
     service,
     number: 1,

@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import { BerthError, isNotFound } from '../errors.js';
 import { lostConnection, type Engine } from './connect.js';
 import { subscribeEvents, type EventSubscription } from './events.js';
-import { HealthFallback } from './health-fallback.js';
+import { HealthFallback, type HealthFallbackOptions } from './health-fallback.js';
 import { lastLogLines } from './logs.js';
 import { Label } from '../model/labels.js';
 
@@ -26,11 +26,11 @@ export class ContainerEvents {
     private readonly projectName: string,
     /** Ends every wait at once, with the signal's reason. */
     private readonly signal?: AbortSignal,
-    /** Told once when berth starts running healthchecks itself. */
-    onWarning?: (message: string) => void,
+    /** For berth's own health probes where the engine runs none. */
+    healthFallback?: HealthFallbackOptions,
   ) {
     signal?.addEventListener('abort', () => this.wakeAll(), { once: true });
-    this.health = new HealthFallback(engine, (id) => this.wakeOne(id), onWarning);
+    this.health = new HealthFallback(engine, (id) => this.wakeOne(id), healthFallback);
   }
 
   private open(): Promise<void> {

