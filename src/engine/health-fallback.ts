@@ -99,7 +99,8 @@ export class HealthFallback {
     if (state.State.Health && !state.State.Health.Status)
       return { ...state, State: { ...state.State, Health: undefined } };
     let prober = this.probers.get(state.Id);
-    if (prober?.startedAt !== state.State.StartedAt) {
+    if (!prober || prober.startedAt !== state.State.StartedAt) {
+      if (!state.State.Health || !state.Config) return state;
       const service = this.options.services?.[state.Config.Labels?.[Label.service] ?? ''];
       const settings = probeSettings(state.Config, service?.healthcheck?.test);
       if (!settings || !engineRunsNoProbe(state, settings, Date.now())) return state;
