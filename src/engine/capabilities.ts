@@ -25,11 +25,13 @@ const known = new WeakMap<Engine, Promise<EngineCapabilities>>();
 export function engineCapabilities(engine: Engine): Promise<EngineCapabilities> {
   let found = known.get(engine);
   if (!found) {
-    found = engine.version().then(capabilitiesOf, () => {
-      // Not remembered: the next call asks again (the engine may have been briefly unreachable).
-      known.delete(engine);
-      return capabilitiesOf({});
-    });
+    found = Promise.resolve()
+      .then(() => engine.version())
+      .then(capabilitiesOf, () => {
+        // Not remembered: the next call asks again (the engine may have been briefly unreachable).
+        known.delete(engine);
+        return capabilitiesOf({});
+      });
     known.set(engine, found);
   }
   return found;
