@@ -18,20 +18,15 @@ const PODMAN = 'Podman Engine';
 
 const known = new WeakMap<Engine, Promise<EngineCapabilities>>();
 
-/**
- * The engine's capabilities, asked once per client. An engine that does not say what it is, or
- * does not answer `/version`, counts as Docker: the call that needs the engine then reports it.
- */
+/** The engine's capabilities, asked once per client. An engine that names no component counts as Docker. */
 export function engineCapabilities(engine: Engine): Promise<EngineCapabilities> {
   let found = known.get(engine);
   if (!found) {
-    found = Promise.resolve()
-      .then(() => engine.version())
-      .then(capabilitiesOf, () => {
-        // Not remembered: the next call asks again (the engine may have been briefly unreachable).
-        known.delete(engine);
-        return capabilitiesOf({});
-      });
+    found = engine.version().then(capabilitiesOf, (err: unknown) => {
+      // Not remembered: the next call asks again (the engine may have been briefly unreachable).
+      known.delete(engine);
+      throw err;
+    });
     known.set(engine, found);
   }
   return found;
