@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, up } from '../../src/index.js';
 import { nanos } from './engine-time.js';
-import { freePort, repoRoot, useProject, type TestProject } from './harness.js';
+import { freePort, healthOf, repoRoot, useProject, type TestProject } from './harness.js';
 
 /** A container that never started: the engine's zero time. */
 const NEVER = '0001-01-01T00:00:00Z';
@@ -118,7 +118,7 @@ describe('example: ml-pipeline', () => {
     expect(train.State).toMatchObject({ Status: 'exited', ExitCode: 0 });
     expect(train.HostConfig.DeviceRequests ?? []).toEqual([]);
     const serve = await only('serve');
-    expect(serve.State.Health?.Status).toBe('healthy');
+    expect(await healthOf(project, serve)).toBe('healthy');
     expect(JSON.parse(await project.exec(serve.Id, ['cat', '/data/gpu.json']))).toEqual({
       NVIDIA_VISIBLE_DEVICES: null,
       device_present: false,

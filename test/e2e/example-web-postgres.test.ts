@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
-import { freePort, repoRoot, useProject, type TestProject } from './harness.js';
+import { freePort, healthOf, repoRoot, useProject, type TestProject } from './harness.js';
 
 describe('example: web-postgres', () => {
   let project: TestProject;
@@ -66,10 +66,12 @@ describe('example: web-postgres', () => {
   it("up --wait builds the web image from the example's Dockerfile and leaves db and web healthy, web published on 127.0.0.1", async () => {
     const db = await only('db');
     const web = await only('web');
-    expect(db.State.Health?.Status).toBe('healthy');
-    expect(web.State.Health?.Status).toBe('healthy');
-    expect(web.Config.Image).toBe(image());
-    expect((await project.engine.getImage(image()).inspect()).Config.Labels).toMatchObject({
+    expect(await healthOf(project, db)).toBe('healthy');
+    expect(await healthOf(project, web)).toBe('healthy');
+    const built = await project.engine.getImage(image()).inspect();
+    // The image by ID: Podman writes the name it was given in full (docker.io/library/...:latest).
+    expect(web.Image).toBe(built.Id);
+    expect(built.Config.Labels).toMatchObject({
       [Label.project]: project.name,
       [Label.service]: 'web',
     });

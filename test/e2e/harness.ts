@@ -20,6 +20,7 @@ import {
 } from '../../src/index.js';
 import { Label } from '../../src/model/labels.js';
 import { demultiplex } from '../../src/engine/logs.js';
+import { probeSettings } from '../../src/engine/health-fallback.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
@@ -212,4 +213,24 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolvePromise) => server.close(resolvePromise));
   return port;
+}
+
+/**
+ * A container's health as berth's waits see it: the engine's record, or, where the engine runs
+ * no healthchecks (Podman without systemd) and has recorded no probe, one run of the service's
+ * own check through exec, as berth's fallback runs it (engine/health-fallback.ts).
+ */
+export async function healthOf(
+  project: TestProject,
+  container: Docker.ContainerInspectInfo,
+): Promise<string | undefined> {
+  const health = container.State.Health;
+  if (health?.Log?.length) return health.Status;
+  const service = (await project.load()).project.services[container.Config.Labels[Label.service]];
+  const settings = probeSettings(container.Config, service?.healthcheck?.test);
+  if (!settings) return health?.Status;
+  return project.exec(container.Id, settings.command).then(
+    () => 'healthy',
+    () => 'unhealthy',
+  );
 }

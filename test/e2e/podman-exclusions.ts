@@ -93,16 +93,6 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
     reason: 'Podman 4.3 stamps log lines to the whole second; the check wants the fraction Docker gives',
   },
   {
-    file: 'test/e2e/example-ml-pipeline.test.ts',
-    test: 'with compose.cpu.yaml the GPU reservation is reset away and the pipeline trains on the CPU',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/example-web-postgres.test.ts',
-    test: "up --wait builds the web image from the example's Dockerfile and leaves db and web healthy, web published on 127.0.0.1",
-    reason: engineHealth,
-  },
-  {
     file: 'test/e2e/engine-restart.test.ts',
     reason: 'it restarts dockerd; the Podman service is not an engine to restart',
   },
