@@ -1,13 +1,13 @@
 // The planner's job rule: fixed observed states in, kept / re-run decisions with their reasons out.
 import { describe, expect, it } from 'vitest';
-import { networkConfigHash, serviceConfigHash } from '../../src/model/hash.js';
 import type { Service } from '../../src/model/types.js';
 import { engineTime } from '../../src/reconcile/jobs.js';
 import { describeGpus, gpuWarnings } from '../../src/reconcile/gpus.js';
 import { formatSummary, summarizeStages } from '../../src/reconcile/pipeline-summary.js';
-import type { Observed, ObservedContainer } from '../../src/reconcile/observed.js';
+import type { ObservedContainer } from '../../src/reconcile/observed.js';
 import { planUp, type Plan } from '../../src/reconcile/plan.js';
 import { projectOf } from './project-fixture.js';
+import { container, observed } from './observed-fixture.js';
 
 // Reasons name times of day in local time; these tests read them in UTC.
 process.env.TZ = 'UTC';
@@ -26,49 +26,16 @@ const pipeline = projectOf('p', [ingest, train, serve]);
 
 /** A container that ran from `start` to `finish` (seconds after 14:00:00 UTC) and exited with `code`. */
 function ran(s: Service, start: number, finish: number, code = 0, extra: Partial<ObservedContainer> = {}) {
-  return container(s, { state: 'exited', exitCode: code, startedAt: at(start), finishedAt: at(finish), ...extra });
+  return container(s, 1, { state: 'exited', exitCode: code, startedAt: at(start), finishedAt: at(finish), ...extra });
 }
 
 function running(s: Service, start: number, extra: Partial<ObservedContainer> = {}) {
-  return container(s, { state: 'running', startedAt: at(start), ...extra });
+  return container(s, 1, { state: 'running', startedAt: at(start), ...extra });
 }
 
 function at(seconds: number): string {
   const base = Date.parse('2026-12-06T14:00:00Z') / 1000 + seconds;
   return `${new Date(base * 1000).toISOString().slice(0, 19)}.123456789Z`;
-}
-
-function container(s: Service, extra: Partial<ObservedContainer>): ObservedContainer {
-  return {
-    id: `${s.name}1`.padEnd(64, '0'),
-    name: `p-${s.name}-1`,
-    service: s.name,
-    number: 1,
-    oneoff: false,
-    configHash: serviceConfigHash(s),
-    imageId: 'sha256:img',
-    imageLabel: 'sha256:img',
-    state: 'running',
-    labels: {},
-    ...extra,
-  };
-}
-
-function observed(containers: ObservedContainer[]): Observed {
-  return {
-    containers,
-    networks: {
-      p_default: {
-        id: 'n1',
-        name: 'p_default',
-        project: 'p',
-        key: 'default',
-        configHash: networkConfigHash({ name: 'p_default' }),
-      },
-    },
-    volumes: {},
-    images: { busybox: 'sha256:img' },
-  };
 }
 
 /** One line per container step: id, kind and reason. */
@@ -196,7 +163,10 @@ describe('the job rule', () => {
   it('a job that never ran, or is still running, is run or left running', () => {
     const plan = planUp(
       pipeline,
-      observed([container(ingest, { state: 'running', startedAt: at(0) }), container(train, { state: 'created' })]),
+      observed([
+        container(ingest, 1, { state: 'running', startedAt: at(0) }),
+        container(train, 1, { state: 'created' }),
+      ]),
     );
     expect(decisions(plan).slice(0, 2)).toEqual([
       'container:ingest:1 keep-job (still running)',

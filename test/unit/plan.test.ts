@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Observed, ObservedContainer } from '../../src/reconcile/observed.js';
-import { networkConfigHash, serviceConfigHash } from '../../src/model/hash.js';
 import type { Project, Service } from '../../src/model/types.js';
 import { formatPlan, planDown, planImages, planRemove, planStop, planUp, type Plan } from '../../src/reconcile/plan.js';
 import { projectOf } from './project-fixture.js';
+import { container, observed } from './observed-fixture.js';
 
 function service(name: string, extra: Partial<Service> = {}): Service {
   return { name, image: 'busybox', networks: { default: null }, ...extra };
@@ -11,40 +10,6 @@ function service(name: string, extra: Partial<Service> = {}): Service {
 
 function project(services: Service[], extra: Partial<Project> = {}): Project {
   return projectOf('p', services, extra);
-}
-
-function container(svc: Service, number: number, extra: Partial<ObservedContainer> = {}): ObservedContainer {
-  return {
-    id: `${svc.name}${number}`.padEnd(64, '0'),
-    name: `p-${svc.name}-${number}`,
-    service: svc.name,
-    number,
-    oneoff: false,
-    configHash: serviceConfigHash(svc),
-    imageId: 'sha256:img',
-    imageLabel: 'sha256:img',
-    state: 'running',
-    labels: {},
-    ...extra,
-  };
-}
-
-function observed(containers: ObservedContainer[] = [], extra: Partial<Observed> = {}): Observed {
-  return {
-    containers,
-    networks: {
-      p_default: {
-        id: 'n1',
-        name: 'p_default',
-        project: 'p',
-        key: 'default',
-        configHash: networkConfigHash({ name: 'p_default' }),
-      },
-    },
-    volumes: {},
-    images: { busybox: 'sha256:img' },
-    ...extra,
-  };
 }
 
 const steps = (plan: Plan) =>
