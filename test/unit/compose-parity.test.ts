@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namedServices } from '../../src/cli/named-services.js';
 import { loadProject, type LoadOptions } from '../../src/loader/index.js';
-import { serviceConfigHash } from '../../src/model/hash.js';
 import type { Service } from '../../src/model/types.js';
 import { planUp } from '../../src/reconcile/plan.js';
-import type { Observed } from '../../src/reconcile/observed.js';
 import { runBerth } from './cli-in-process.js';
 import { lines, rejection, tempTree } from './loader-helpers.js';
+import { container, observed } from './observed-fixture.js';
 import { projectOf } from './project-fixture.js';
 
 const load = (cwd: string, options: LoadOptions = {}) => loadProject({ cwd, environment: {}, ...options });
@@ -52,27 +51,10 @@ describe('a service named on the command line enables its profiles (item 4)', ()
   it('does not call the containers of a disabled service orphans', () => {
     const service = (name: string): Service => ({ name, image: 'x', network_mode: 'none' });
     const [web, debug] = [service('web'), service('debug')];
-    const container = (svc: Service) => ({
-      id: svc.name.padEnd(64, '0'),
-      name: `p-${svc.name}-1`,
-      service: svc.name,
-      number: 1,
-      oneoff: false,
-      configHash: serviceConfigHash(svc),
-      imageId: 'sha256:img',
-      imageLabel: 'sha256:img',
-      state: 'running',
-      labels: {},
-    });
-    const observed: Observed = {
-      containers: [container(web), container(debug)],
-      networks: {},
-      volumes: {},
-      images: { x: 'sha256:img' },
-    };
+    const snapshot = observed([container(web, 1), container(debug, 1)], { networks: {}, images: { x: 'sha256:img' } });
     const project = projectOf('p', [web], { networks: {} });
-    expect(planUp(project, observed, { disabled: ['debug'] }).warnings.join('\n')).not.toMatch(/orphan/);
-    expect(planUp(project, observed).warnings.join('\n')).toMatch(/orphan containers \(p-debug-1\)/);
+    expect(planUp(project, snapshot, { disabled: ['debug'] }).warnings.join('\n')).not.toMatch(/orphan/);
+    expect(planUp(project, snapshot).warnings.join('\n')).toMatch(/orphan containers \(p-debug-1\)/);
   });
 });
 
