@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
 import { nanos } from './engine-time.js';
-import { useProject, type TestProject } from './harness.js';
+import { changedAt, healthOf, useProject, type TestProject } from './harness.js';
 
 const NEVER_STARTED = '0001-01-01T00:00:00Z';
 
@@ -36,13 +36,12 @@ describe('depends_on conditions', () => {
     const db = await inspectOnly('db');
     const app = await inspectOnly('app');
     expect(app.State.Running).toBe(true);
-    expect(db.State.Health?.Status).toBe('healthy');
-    const log = db.State.Health!.Log;
-    const firstPass = log.findIndex((probe) => probe.ExitCode === 0);
-    // A failing probe before the first passing one: the turn to healthy is still in the log
-    // (the engine keeps only the last five probes).
-    expect(firstPass, JSON.stringify(log)).toBeGreaterThan(0);
-    const healthyAt = nanos(log[firstPass].End);
+    // db's first passing probe marked the moment it turned healthy (fixture), a second or more
+    // after it started: app must start after that moment, and within moments of it. (Read
+    // before healthOf, which may probe itself.)
+    const healthyAt = await changedAt(project, db.Id, '/tmp/first-pass');
+    expect(await healthOf(project, db)).toBe('healthy');
+    expect(Number(healthyAt - nanos(db.State.StartedAt)) / 1e6).toBeGreaterThan(900);
     const appStartedAt = nanos(app.State.StartedAt);
     expect(appStartedAt).toBeGreaterThan(healthyAt);
     expect(Number(appStartedAt - healthyAt) / 1e6).toBeLessThan(3_000);
@@ -94,7 +93,9 @@ describe('depends_on conditions', () => {
     const dbAgain = await inspectOnly('db');
     expect(dbAgain.Id).toBe(db.Id);
     expect(dbAgain.State.Running).toBe(true);
-    expect(dbAgain.State.Health?.Status).toBe('healthy');
+    // Healthy again in this start: a probe passed after the restart, before up returned.
+    expect(await changedAt(project, dbAgain.Id, '/tmp/first-pass')).toBeGreaterThan(nanos(dbAgain.State.StartedAt));
+    expect(await healthOf(project, dbAgain)).toBe('healthy');
     const appAgain = await inspectOnly('app');
     expect(appAgain.Id).toBe(app.Id);
     expect(appAgain.State.StartedAt).toBe(app.State.StartedAt);
@@ -109,7 +110,7 @@ describe('depends_on conditions', () => {
     expect(error, 'up should have rejected').toBeInstanceOf(Error);
     expect(error!.message).toMatch(/\bdb\b/);
     expect(error!.message).toMatch(/unhealthy/);
-    expect((await inspectOnly('db')).State.Health?.Status).toBe('unhealthy');
+    expect(await healthOf(project, await inspectOnly('db'))).toBe('unhealthy');
     for (const c of await project.containers('app')) {
       const info = await project.engine.getContainer(c.Id).inspect();
       expect(info.State.StartedAt).toBe(NEVER_STARTED);

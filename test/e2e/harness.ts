@@ -21,6 +21,7 @@ import {
 import { Label } from '../../src/model/labels.js';
 import { demultiplex } from '../../src/engine/logs.js';
 import { probeSettings } from '../../src/engine/health-fallback.js';
+import { nanos } from './engine-time.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
@@ -233,4 +234,17 @@ export async function healthOf(
     () => 'healthy',
     () => 'unhealthy',
   );
+}
+
+/**
+ * When a file in a running container last changed, in nanoseconds since the epoch (comparable
+ * with `nanos` of engine timestamps: one kernel clock). A fixture's healthcheck can leave such a
+ * file to say when it first passed, whoever ran it: the engine, or berth where the engine runs none.
+ */
+export async function changedAt(project: TestProject, containerId: string, path: string): Promise<bigint> {
+  // busybox stat: "2026-12-06 19:31:56.273298873 +0000"
+  const out = (await project.exec(containerId, ['stat', '-c', '%y', path])).trim();
+  const m = /^(\S+) (\S+) ([+-]\d\d)(\d\d)$/.exec(out);
+  if (!m) throw new Error(`stat -c %y ${path} printed "${out}"`);
+  return nanos(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);
 }

@@ -29,9 +29,6 @@ export interface Exclusion {
   reason: string;
 }
 
-const engineHealth =
-  "it checks the health the engine recorded (State.Health); Podman without systemd records none, and berth's own probes decide instead (test/e2e/podman.test.ts checks those)";
-
 /** Tests that cannot apply to Podman. */
 export const PODMAN_EXCLUSIONS: Exclusion[] = [
   { file: 'test/e2e/swarm.test.ts', reason: 'Podman has no Swarm mode (/services, /tasks, /nodes answer 404)' },
@@ -50,36 +47,6 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
     file: 'test/e2e/example-ml-pipeline.test.ts',
     test: 'a second up keeps the completed steps',
     reason: 'runs the example with its GPU request (see above)',
-  },
-  {
-    file: 'test/e2e/dependencies.test.ts',
-    test: 'a service_healthy dependent must start only once its dependency is healthy, and promptly after',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/dependencies.test.ts',
-    test: 'an up that starts a stopped service_healthy dependency must return only once it is healthy again',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/dependencies.test.ts',
-    test: 'a service_healthy dependency that turns unhealthy must fail up, naming it, and leave the dependent unstarted',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/wait.test.ts',
-    test: 'up -d --wait must return 0 only once services with a healthcheck are healthy',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/wait.test.ts',
-    test: 'up --wait must fail promptly, naming the service, when a healthcheck turns unhealthy',
-    reason: engineHealth,
-  },
-  {
-    file: 'test/e2e/run.test.ts',
-    test: 'run starts the dependencies first (waiting until healthy), then a labelled one-off container, and exits with its code',
-    reason: engineHealth,
   },
   {
     file: 'test/e2e/run.test.ts',

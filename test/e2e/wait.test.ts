@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { useProject, type TestProject } from './harness.js';
+import { nanos } from './engine-time.js';
+import { changedAt, healthOf, useProject, type TestProject } from './harness.js';
 
 describe('up --wait', () => {
   let project: TestProject;
@@ -19,7 +20,9 @@ describe('up --wait', () => {
     // Right after it returns, with no waiting here: the wait was up's job.
     const web = await inspectOnly('web');
     expect(web.State.Running).toBe(true);
-    expect(web.State.Health?.Status).toBe('healthy');
+    // A probe passed before up returned (it left its mark), and web is healthy now.
+    expect(await changedAt(project, web.Id, '/tmp/first-pass')).toBeGreaterThan(nanos(web.State.StartedAt));
+    expect(await healthOf(project, web)).toBe('healthy');
   });
 
   it('up --wait must fail, naming the service, when a healthcheck does not pass within --wait-timeout', async () => {
@@ -49,6 +52,6 @@ describe('up --wait', () => {
     expect(result.stderr).toMatch(/\bsick\b/);
     expect(result.stderr).toMatch(/unhealthy/);
     expect(elapsed).toBeLessThan(20_000);
-    expect((await inspectOnly('sick')).State.Health?.Status).toBe('unhealthy');
+    expect(await healthOf(project, await inspectOnly('sick'))).toBe('unhealthy');
   });
 });
