@@ -156,6 +156,8 @@ class Follower {
   private readonly seen = new Map<string, { startedAt: string; lastLine?: string }>();
   /** Per container being followed: settles once its current stream has delivered its last line. */
   private readonly drained = new Map<string, Promise<void>>();
+  /** Running containers whose stream ended in their current run, seen at the last look. */
+  private dropped = new Set<string>();
   private events?: EventSubscription;
   private ended = false;
   private holding = false;
@@ -283,38 +285,32 @@ class Follower {
       }
       const source = this.source(container);
       this.options.onContainers?.([source]);
+      const deliver = (stream: 'stdout' | 'stderr', text: string) => {
+        if (this.ended) return;
+        const space = text.indexOf(' ');
+        const stamp = space < 0 ? text : text.slice(0, space);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return this.options.onLine({ ...source, stream, line: text });
+        record.lastLine = stamp;
+        this.options.onLine({
+          ...source,
+          stream,
+          line: this.engineOptions.timestamps ? text : space < 0 ? '' : text.slice(space + 1),
+        });
+      };
       // Timestamps are always asked for, to know where to resume; shown only when the caller wants them.
-      const follower = await streamLogs(
-        this.engine,
-        c.id,
-        { ...this.engineOptions, since, tail, timestamps: true },
-        (stream, text) => {
-          if (this.ended) return;
-          const space = text.indexOf(' ');
-          const stamp = space < 0 ? text : text.slice(0, space);
-          if (!/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return this.options.onLine({ ...source, stream, line: text });
-          record.lastLine = stamp;
-          this.options.onLine({
-            ...source,
-            stream,
-            line: this.engineOptions.timestamps ? text : space < 0 ? '' : text.slice(space + 1),
-          });
-        },
-      );
+      const from = { ...this.engineOptions, since, tail, timestamps: true };
+      const follower = await streamLogs(this.engine, c.id, from, deliver);
       if (this.ended) {
         follower.stop();
         return drain();
       }
       this.active.set(c.id, follower);
       void follower.done.then(async () => {
+        // A loaded engine can end a follow stream before the last lines of a container that just
+        // stopped: read what came after the last line shown before the exit is reported.
+        if (!this.ended) await this.readMissed(c.id, from, record.lastLine, deliver);
         this.active.delete(c.id);
         drain();
-        // It started again while this stream ran (its start event found it still followed): follow the new run.
-        const now = await this.engine
-          .getContainer(c.id)
-          .inspect()
-          .catch(() => undefined);
-        if (now?.State.Running && now.State.StartedAt !== record.startedAt) await this.attach(container);
         void this.settle();
       });
     } catch (err) {
@@ -327,24 +323,38 @@ class Follower {
     }
   }
 
+  /** The output a follow stream started `from` did not deliver: what came after `lastLine`, or all of it. */
+  private async readMissed(
+    id: string,
+    from: EngineLogOptions,
+    lastLine: string | undefined,
+    deliver: (stream: 'stdout' | 'stderr', text: string) => void,
+  ): Promise<void> {
+    const rest = lastLine ? { ...from, since: afterTimestamp(lastLine), tail: 'all' as const } : from;
+    // Best effort: an engine that fails here fails the next look at the project too, which reports it.
+    const missed = await existingOutput(this.engine, id, rest).catch(() => []);
+    for (const { stream, line } of missed) deliver(stream, line);
+  }
+
   /**
-   * Nothing followed any more: follow a running container not followed in its current run (one
-   * restarted while its old stream drained), or end when no selected container is alive.
+   * Follows each running container not followed in its current run (one restarted while its old
+   * stream drained, one whose stream the engine dropped); ends once nothing is followed and no
+   * selected container is alive.
    */
   private async settle(): Promise<void> {
-    if (this.ended || this.active.size) return;
+    if (this.ended) return;
     try {
       const containers = (
         await projectContainers(this.engine, this.project, this.options.services, { all: true })
       ).filter(this.select);
-      if (this.ended || this.active.size) return;
+      if (this.ended) return;
+      if (this.engineOptions.until) return this.active.size ? undefined : this.end();
       const alive = containers.filter((c) => ALIVE.has(c.state));
-      if (this.engineOptions.until) return this.end();
-      if (!alive.length) return this.idle();
+      if (!alive.length && !this.active.size) return this.idle();
       this.idleSince = undefined;
-      const running = alive.filter((c) => c.state === 'running');
+      const unfollowed = alive.filter((c) => c.state === 'running' && !this.active.has(c.id));
       const fresh = await Promise.all(
-        running.map(async (c) => {
+        unfollowed.map(async (c) => {
           const before = this.seen.get(c.id);
           if (!before) return true;
           const info = await this.engine
@@ -354,10 +364,14 @@ class Follower {
           return info !== undefined && info.State.Running && info.State.StartedAt !== before.startedAt;
         }),
       );
-      await Promise.all(running.filter((_, i) => fresh[i]).map((c) => this.attach(c)));
-      // One whose stream ended while the engine still says running is about to stop (or its
-      // state is a moment behind its output): look again shortly, the event may already be past.
-      if (fresh.some((f) => !f) && !this.recheck) {
+      // Its stream ended in the run still going on: it is about to stop (the engine's state lags its
+      // output a moment), or the engine dropped the stream. Still running at the next look, it is
+      // followed on from the last line shown.
+      const dropped = unfollowed.filter((_, i) => !fresh[i]);
+      const resumed = dropped.filter((c) => this.dropped.has(c.id));
+      this.dropped = new Set(dropped.filter((c) => !this.dropped.has(c.id)).map((c) => c.id));
+      await Promise.all([...unfollowed.filter((_, i) => fresh[i]), ...resumed].map((c) => this.attach(c)));
+      if (this.dropped.size && !this.recheck) {
         this.recheck = setTimeout(() => {
           this.recheck = undefined;
           void this.settle();

@@ -40,9 +40,6 @@ export async function streamLogs(
     out.end();
     err.end();
   });
-  if (!options.follow) {
-    // Without follow the engine closes the stream once the existing output is sent.
-  }
   return { done, stop: () => raw.destroy() };
 }
 

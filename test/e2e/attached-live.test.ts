@@ -1,7 +1,8 @@
 // Live attached output (issue 16 item 4, issue 18 item 18): output from the moment a container
 // starts, stderr apart, an exit line for every exit, restarted containers followed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnCli } from './cli-process.js';
+import { spawnCli, type CliProcess } from './cli-process.js';
+import { engineRelay, type EngineRelay } from './engine-relay.js';
 import { useProject, type TestProject } from './harness.js';
 
 describe('attached up output', () => {
@@ -67,6 +68,57 @@ describe('attached up output', () => {
     expect(numbers).toHaveLength(100_000);
     expect(numbers.every((n, i) => n === i + 1)).toBe(true);
     expect(lines.at(-1)).toBe('flood-1 exited with code 0');
+  });
+});
+
+describe('attached up when the engine ends a log stream early', () => {
+  let project: TestProject;
+  let relay: EngineRelay | undefined;
+  afterEach(async () => {
+    await relay?.close();
+    relay = undefined;
+    await project?.cleanup();
+  });
+
+  /** Starts `up` through a relay that holds the log stream back after 64 KiB, until the test cuts it. */
+  async function upThroughRelay(fixture: string): Promise<CliProcess> {
+    project = await useProject(fixture);
+    relay = await engineRelay({ holdFollowLogsAfter: 64 * 1024 });
+    const run = spawnCli(project, ['up'], undefined, { DOCKER_HOST: relay.host });
+    await expect.poll(() => relay!.holding(), { timeout: 30_000 }).toBe(true);
+    return run;
+  }
+
+  function numbered(run: CliProcess, name: string): number[] {
+    const prefix = `${name} | `;
+    return run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith(prefix))
+      .map((l) => Number(l.slice(prefix.length)));
+  }
+
+  it('shows every line of a container that exited before its stream ended, then the exit line', async () => {
+    const run = await upThroughRelay('attached-flood');
+    await expect.poll(async () => (await project.containers('flood'))[0]?.State, { timeout: 30_000 }).toBe('exited');
+    relay!.cut();
+    expect(await run.exited).toBe(0);
+    const numbers = numbered(run, 'flood-1');
+    expect(numbers).toHaveLength(100_000);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+    expect(run.stdout().trimEnd().split('\n').at(-1)).toBe('flood-1 exited with code 0');
+  });
+
+  it('follows a running container on from its last line shown when its stream ends', async () => {
+    const run = await upThroughRelay('attached-dropped');
+    // Cut while it pauses between its two halves: the second half comes after the stream ended.
+    expect((await project.containers('steady'))[0]?.State).toBe('running');
+    relay!.cut();
+    expect(await run.exited).toBe(0);
+    const numbers = numbered(run, 'steady-1');
+    expect(numbers).toHaveLength(40_000);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+    expect(run.stdout().trimEnd().split('\n').at(-1)).toBe('steady-1 exited with code 0');
   });
 });
 

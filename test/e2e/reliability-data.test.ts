@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Label } from '../../src/model/labels.js';
 import { spawnCli } from './cli-process.js';
+import { engineRelay, type EngineRelay } from './engine-relay.js';
 import { useProject, type TestProject } from './harness.js';
 
 const DATA = '/var/lib/postgresql/data';
@@ -85,46 +85,9 @@ describe("a service's data in its image's VOLUME survives every recreate", () =>
   });
 });
 
-/** A TCP relay in front of the engine's socket that keeps every byte clients send: the test's view of the wire. */
-async function engineRelay(): Promise<{
-  host: string;
-  requestLines: () => string[];
-  sent: () => string;
-  close: () => Promise<void>;
-}> {
-  const socketPath = process.env.DOCKER_HOST?.startsWith('unix://')
-    ? process.env.DOCKER_HOST.slice('unix://'.length)
-    : '/var/run/docker.sock';
-  const chunks: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const engine = connect(socketPath);
-    sockets.add(client).add(engine);
-    client.on('data', (chunk: Buffer) => chunks.push(chunk));
-    client.pipe(engine).pipe(client);
-    client.on('close', () => engine.destroy());
-    engine.on('close', () => client.destroy());
-    client.on('error', () => engine.destroy());
-    engine.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const sent = () => Buffer.concat(chunks).toString('latin1');
-  return {
-    host: `tcp://127.0.0.1:${port}`,
-    sent,
-    requestLines: () => sent().match(/^(?:GET|HEAD|POST|PUT|DELETE) \S+ HTTP\/1\.[01]$/gm) ?? [],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
-}
-
 describe('configuration travels in request bodies, never in URLs', () => {
   let project: TestProject;
-  let relay: Awaited<ReturnType<typeof engineRelay>> | undefined;
+  let relay: EngineRelay | undefined;
   afterEach(async () => {
     await relay?.close();
     relay = undefined;
