@@ -16,7 +16,7 @@ export interface KillOptions extends Pick<EngineOptions, 'engine'> {
   dryRun?: boolean;
 }
 
-/** Signals every running container of the selected services; returns those it signalled. */
+/** Signals every running container of the selected services; returns those it signalled (none: nothing runs, as Compose). */
 export async function kill(loaded: LoadedProject, options: KillOptions = {}): Promise<ContainerRefResult[]> {
   const engine = options.engine ?? (await connectEngine());
   const project = loaded.project;
@@ -27,10 +27,6 @@ export async function kill(loaded: LoadedProject, options: KillOptions = {}): Pr
       states: ['running', 'restarting', 'paused'],
     })
   ).filter((c) => options.removeOrphans || known.has(c.Labels[Label.service]));
-  for (const service of options.services ?? []) {
-    if (!containers.some((c) => c.Labels[Label.service] === service))
-      throw new ServiceError('engine', service, 'no running container to kill');
-  }
   const signal = options.signal ?? 'SIGKILL';
   const refs = containers.map(containerRef);
   if (options.dryRun) return refs;

@@ -84,13 +84,15 @@ describe('pause, unpause and kill', () => {
     expect((await state(project, 'worker')).Status).toBe('exited');
   });
 
-  it('kill of a stopped or unknown service fails and names it; with nothing running it says so', async () => {
+  it('kill of a stopped service says there is no container to kill and succeeds, as Compose; an unknown one fails', async () => {
     project = await useProject('pause-kill');
     await project.up();
     expect((await project.cli(['kill', 'web'])).code).toBe(0);
+    const worker = (await project.containers('worker'))[0].Id;
     const stopped = await project.cli(['kill', 'web']);
-    expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/service "web": no running container to kill/);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toMatch(/no container to kill/);
+    expect((await project.containers('worker'))[0]).toMatchObject({ Id: worker, State: 'running' });
     const unknown = await project.cli(['kill', 'nosuch']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/services: web, worker/);
