@@ -260,7 +260,7 @@ async function create(ctx: ActionContext, req: CreateRequest): Promise<Docker.Co
     volumesFromContainers(req.service, lookup.containerOf),
   );
   const spec = containerSpec({
-    cdiGpus: (await engineCapabilities(ctx.engine)).cdiGpus,
+    capabilities: await engineCapabilities(ctx.engine),
     projectName: project.name,
     service: req.service,
     number: req.number,

@@ -8,8 +8,13 @@ export interface EngineCapabilities {
   name: string;
   /** It has Swarm's endpoints (`/services`, `/tasks`, `/nodes`); Podman answers them 404. */
   swarm: boolean;
-  /** GPUs are requested as CDI device names in HostConfig.Devices, not as DeviceRequests (Podman). */
+  /** GPUs are requested as CDI device names (`nvidia.com/gpu=0`), not as NVIDIA device requests (Podman). */
   cdiGpus: boolean;
+  /**
+   * Why the engine's Docker-compatible API cannot take CDI devices; undefined when it can. Podman
+   * before 5.4 ignores a `cdi` device request and reads a CDI name in Devices as a host path.
+   */
+  cdiRefusal?: string;
   /** Whether a failed create means the name is taken: Docker answers 409, Podman 500 "name is already in use". */
   isNameConflict(err: unknown): boolean;
 }
@@ -33,14 +38,22 @@ export function engineCapabilities(engine: Engine): Promise<EngineCapabilities> 
 }
 
 /** Capabilities from a `/version` answer; exported for tests. */
-export function capabilitiesOf(version: { Components?: { Name?: string }[] }): EngineCapabilities {
-  const podman = (version.Components ?? []).some((c) => c.Name === PODMAN);
+export function capabilitiesOf(version: { Components?: { Name?: string; Version?: string }[] }): EngineCapabilities {
+  const podman = (version.Components ?? []).find((c) => c.Name === PODMAN);
   return {
     name: podman ? PODMAN : 'Docker Engine',
     swarm: !podman,
-    cdiGpus: podman,
+    cdiGpus: podman !== undefined,
+    cdiRefusal: podman && podmanCdiRefusal(podman.Version),
     isNameConflict: podman ? podmanNameConflict : (err) => engineStatus(err) === 409,
   };
+}
+
+/** Podman's compat create honors `cdi` device requests from 5.4 on; a version it does not say is taken as able. */
+function podmanCdiRefusal(version = ''): string | undefined {
+  const [major, minor] = version.split('.').map(Number);
+  if (!(major < 5 || (major === 5 && minor < 4))) return undefined;
+  return `Podman ${version} takes CDI devices only through its own CLI and API, not the Docker-compatible API berth uses (Podman 5.4 and later do)`;
 }
 
 function podmanNameConflict(err: unknown): boolean {

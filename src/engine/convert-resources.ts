@@ -4,19 +4,17 @@ import type Dockerode from 'dockerode';
 import { ServiceError } from '../errors.js';
 import type { BlkioConfig, DeviceMapping, DeviceRequest, Service } from '../model/types.js';
 import { claimedDevices, gpuRequests } from '../reconcile/gpus.js';
+import type { EngineCapabilities } from './capabilities.js';
 
-export interface ResourceOptions {
-  /** The engine takes GPUs as CDI device names in Devices, not as device requests (Podman). */
-  cdiGpus?: boolean;
-}
+/** What the engine takes for GPUs: CDI device names (Podman), and whether its API takes CDI at all. */
+export type ResourceOptions = Partial<Pick<EngineCapabilities, 'cdiGpus' | 'cdiRefusal'>>;
 
 export function resourceSettings(service: Service, options: ResourceOptions = {}): Dockerode.HostConfig {
   const limits = service.deploy?.resources?.limits;
   const reservations = service.deploy?.resources?.reservations;
   const cpus = limits?.cpus ?? service.cpus;
-  const devices = (service.devices ?? []).filter((d) => options.cdiGpus || !isCdi(d));
-  const gpus = options.cdiGpus ? cdiGpuDevices(service) : [];
-  const requests = options.cdiGpus ? [] : deviceRequests(service);
+  const devices = (service.devices ?? []).filter((d) => !isCdi(d));
+  const requests = deviceRequests(service, options);
   return {
     CgroupParent: service.cgroup_parent,
     CpuShares: service.cpu_shares,
@@ -38,17 +36,9 @@ export function resourceSettings(service: Service, options: ResourceOptions = {}
     Ulimits: service.ulimits
       ? Object.entries(service.ulimits).map(([name, u]) => ({ Name: name, Soft: u.soft, Hard: u.hard }))
       : undefined,
-    Devices:
-      devices.length || gpus.length
-        ? [
-            ...devices.map((d) => ({
-              PathOnHost: d.source,
-              PathInContainer: d.target,
-              CgroupPermissions: d.permissions,
-            })),
-            ...gpus.map((name) => ({ PathOnHost: name, PathInContainer: name, CgroupPermissions: 'rwm' })),
-          ]
-        : undefined,
+    Devices: devices.length
+      ? devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }))
+      : undefined,
     DeviceCgroupRules: service.device_cgroup_rules,
     DeviceRequests: requests.length ? requests : undefined,
   };
@@ -68,12 +58,17 @@ function blkioSettings(blkio: BlkioConfig | undefined): Dockerode.HostConfig {
   };
 }
 
-/** Every device request of a service: reservations, CDI devices, then `gpus`, in Compose's order. */
-export function deviceRequests(service: Service): Dockerode.DeviceRequest[] {
+/**
+ * Every device request of a service: reservations, CDI devices, then `gpus`, in Compose's order.
+ * Where GPUs go by CDI name (Podman), the one request is the CDI one, GPUs included: the only
+ * kind Podman's Docker-compatible API honors (from 5.4; Compose sends CDI devices the same way).
+ */
+export function deviceRequests(service: Service, options: ResourceOptions = {}): Dockerode.DeviceRequest[] {
   const reserved = (service.deploy?.resources?.reservations?.devices ?? []).map((request, i) =>
     deviceRequest(service.name, `deploy.resources.reservations.devices[${i}]`, request, request.capabilities ?? []),
   );
-  const cdi = (service.devices ?? []).filter(isCdi).map((d) => d.source);
+  const cdi = cdiDevices(service, options);
+  const cdiRequest = cdi.length ? [{ Driver: 'cdi', DeviceIDs: cdi }] : [];
   const gpus = (service.gpus ?? []).map((request, i) => {
     const capabilities = request.capabilities ?? [];
     return deviceRequest(
@@ -83,7 +78,23 @@ export function deviceRequests(service: Service): Dockerode.DeviceRequest[] {
       capabilities.includes('gpu') ? capabilities : [...capabilities, 'gpu'],
     );
   });
-  return [...reserved, ...(cdi.length ? [{ Driver: 'cdi', DeviceIDs: cdi }] : []), ...gpus];
+  // Built on every engine: the checks of each request (count against device_ids) hold on Podman too.
+  return options.cdiGpus ? cdiRequest : [...reserved, ...cdiRequest, ...gpus];
+}
+
+/** The CDI device names a service asks for: its own `devices` of that kind, and its GPUs where they go by CDI. */
+function cdiDevices(service: Service, options: ResourceOptions): string[] {
+  const own = (service.devices ?? []).filter(isCdi).map((d) => d.source);
+  const names = [...new Set([...own, ...(options.cdiGpus ? cdiGpuDevices(service) : [])])];
+  if (names.length && options.cdiRefusal) {
+    throw new ServiceError(
+      'engine',
+      service.name,
+      `GPUs on Podman are CDI devices (here ${names.join(', ')}), but ${options.cdiRefusal}: ` +
+        'upgrade Podman, or remove the request (deploy.resources.reservations.devices, gpus, devices)',
+    );
+  }
+  return names;
 }
 
 function deviceRequest(

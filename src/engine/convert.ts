@@ -7,7 +7,7 @@ import type { InjectFile } from './convert-files.js';
 import { storageSettings } from './convert-mounts.js';
 import { namespaceMode, networkSettings } from './convert-network.js';
 import { portSettings } from './convert-ports.js';
-import { cdiGpuDevices, resourceSettings } from './convert-resources.js';
+import { cdiGpuDevices, resourceSettings, type ResourceOptions } from './convert-resources.js';
 import { securitySettings } from './convert-security.js';
 import { toNanoseconds, toSeconds } from './duration.js';
 
@@ -42,8 +42,8 @@ export interface ContainerSpecInput {
   envFromFiles: Record<string, string>;
   /** Project directory, against which a relative seccomp profile path resolves; the process's cwd if absent. */
   workingDir?: string;
-  /** The engine takes GPUs as CDI device names (engineCapabilities().cdiGpus: Podman). */
-  cdiGpus?: boolean;
+  /** What the engine takes for GPUs (engineCapabilities()): CDI device names on Podman, if its API takes CDI at all. */
+  capabilities?: ResourceOptions;
 }
 
 export interface ContainerSpec {
@@ -67,7 +67,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const namespace = (mode: string | undefined) => namespaceMode(mode, input.containerOf);
 
   const HostConfig: HostConfig = {
-    ...resourceSettings(service, { cdiGpus: input.cdiGpus }),
+    ...resourceSettings(service, input.capabilities),
     ...storage,
     ...network,
     ...securitySettings(service, input.workingDir ?? process.cwd()),
@@ -126,7 +126,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     HostConfig,
     NetworkingConfig,
   };
-  const cdi = input.cdiGpus ? cdiGpuDevices(service) : [];
+  const cdi = input.capabilities?.cdiGpus ? cdiGpuDevices(service) : [];
   if (cdi.length) warnings.push(`GPUs requested as CDI devices: ${cdi.join(', ')}`);
   return { create, connectAfterCreate, injectFiles, warnings };
 }

@@ -8,6 +8,7 @@ import { engineMessage, isNotFound, ServiceError } from '../errors.js';
 import { imageRef } from '../model/naming.js';
 import type { Project } from '../model/types.js';
 import { describeGpus } from '../reconcile/gpus.js';
+import { engineCapabilities } from './capabilities.js';
 import type { Engine } from './connect.js';
 import { deviceRequests } from './convert-resources.js';
 import { containerCreateRequest } from './request-body.js';
@@ -19,7 +20,8 @@ export async function probeGpus(engine: Engine, project: Project, services: stri
   await Promise.all(
     services.map(async (name) => {
       const service = project.services[name];
-      const requests = deviceRequests(service);
+      // Throws, naming the service, where the engine cannot take the requests at all (older Podman).
+      const requests = deviceRequests(service, await engineCapabilities(engine));
       if (!requests.length || !describeGpus(service)) return;
       const refusal = await refusalOf(engine, imageRef(project.name, service), requests);
       if (refusal)

@@ -126,7 +126,7 @@ export async function createOneOff(
     if (v.type === 'volume' && v.source && !volumes[v.source]) volumes[v.source] = { name: v.source };
   }
   const spec = containerSpec({
-    cdiGpus: (await engineCapabilities(engine)).cdiGpus,
+    capabilities: await engineCapabilities(engine),
     projectName: project.name,
     service,
     number: 1,

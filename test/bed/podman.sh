@@ -25,6 +25,23 @@ if ! grep -q 'default_ulimits' "$conf" 2>/dev/null; then
   printf '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n' >>"$conf"
 fi
 
+# A stand-in GPU as CDI describes one (what `nvidia-ctk cdi generate` writes on a real host), so
+# Podman has nvidia.com/gpu=0 and =all to resolve; it grants no device, only the environment the
+# NVIDIA runtime would set. CDI 0.3.0: the oldest spec version, read by Podman 4.3's CDI library
+# and every later one. `podman run --device nvidia.com/gpu=0 busybox env` shows it.
+mkdir -p /etc/cdi
+cat >/etc/cdi/berth-test-gpu.yaml <<'EOF'
+cdiVersion: "0.3.0"
+kind: nvidia.com/gpu
+devices:
+  - name: "0"
+    containerEdits:
+      env: ["NVIDIA_VISIBLE_DEVICES=0", "BERTH_TEST_GPU=0"]
+  - name: all
+    containerEdits:
+      env: ["NVIDIA_VISIBLE_DEVICES=all", "BERTH_TEST_GPU=all"]
+EOF
+
 answers() { curl -fsS --max-time 2 --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; }
 if ! answers; then
   say "starting podman system service on $socket (log: $log_dir/podman.log)"

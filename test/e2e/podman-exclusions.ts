@@ -36,12 +36,13 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
   {
     file: 'test/e2e/gpu.test.ts',
     reason:
-      "GPUs go through the NVIDIA hook stub of dockerd's runtime; Podman takes GPUs as CDI devices, and this machine has no CDI specs (the CDI conversion is unit-tested in test/unit/podman-engine.test.ts)",
+      "it checks dockerd's NVIDIA device requests (the stand-in hook, its driver errors); Podman takes GPUs as CDI devices instead, and test/e2e/podman.test.ts checks the GPU path on either engine",
   },
   {
     file: 'test/e2e/example-ml-pipeline.test.ts',
     test: 'up --wait runs ingest, then train with its GPU request',
-    reason: 'the GPU request needs CDI specs for nvidia.com/gpu on Podman, which this machine has none of',
+    reason:
+      "Podman 4.3's Docker-compatible API takes no CDI devices (5.4 and later do), so berth refuses the GPU request before creating anything; test/e2e/podman.test.ts checks that refusal",
   },
   {
     file: 'test/e2e/example-ml-pipeline.test.ts',

@@ -64,4 +64,33 @@ describe('berth on the test engine (Podman under npm run test:podman)', () => {
     const startedAt = app && (await project.engine.getContainer(app.Id).inspect()).State.StartedAt;
     expect(startedAt ?? NEVER_STARTED).toBe(NEVER_STARTED);
   });
+
+  it('a GPU reservation reaches the container as the engine takes GPUs, or fails up before anything is created, naming the service and its CDI devices, where the engine API takes no CDI', async () => {
+    project = await useProject('podman-gpu');
+    const engine = await engineCapabilities(project.engine);
+    const up = await project.cli(['up', '-d']);
+    if (engine.cdiRefusal) {
+      // Podman before 5.4: even with the CDI spec in place its Docker API cannot take the devices.
+      expect(up.code).not.toBe(0);
+      const errors = up.stderr.split('\n').filter((line) => line.includes('CDI'));
+      expect(errors).toEqual([
+        expect.stringContaining(`service "train": GPUs on Podman are CDI devices (here nvidia.com/gpu=0), but Podman`),
+      ]);
+      expect(up.stderr).not.toMatch(/stat nvidia\.com/);
+      expect(await project.containers()).toEqual([]);
+      expect(await project.engine.listNetworks({ filters: { label: [`${Label.project}=${project.name}`] } })).toEqual(
+        [],
+      );
+      return;
+    }
+    expect(up.code).toBe(0);
+    // The progress output names the devices asked for, and on Podman the CDI names they became.
+    expect(up.stderr).toMatch(/GPUs: nvidia, device 0/);
+    if (engine.cdiGpus) expect(up.stderr).toMatch(/GPUs requested as CDI devices: nvidia\.com\/gpu=0/);
+    // Docker's NVIDIA hook, or Podman's CDI edits from the test bed's spec, set the main process's environment.
+    const environOf = async (service: string) =>
+      project!.exec((await project!.containers(service))[0].Id, ['cat', '/proc/1/environ']);
+    expect((await environOf('train')).split('\0')).toContain('NVIDIA_VISIBLE_DEVICES=0');
+    expect(await environOf('web')).not.toMatch(/NVIDIA_VISIBLE_DEVICES/);
+  });
 });

@@ -3,11 +3,12 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesOf } from '../../src/engine/capabilities.js';
-import { cdiGpuDevices, resourceSettings } from '../../src/engine/convert-resources.js';
+import { cdiGpuDevices, deviceRequests, resourceSettings } from '../../src/engine/convert-resources.js';
+import { ServiceError } from '../../src/errors.js';
 import { engineRunsNoProbe, nextHealth, probeSettings } from '../../src/engine/health-fallback.js';
 import type { Service } from '../../src/model/types.js';
 
-const podmanVersion = { Components: [{ Name: 'Podman Engine' }, { Name: 'Conmon' }] };
+const podmanVersion = { Components: [{ Name: 'Podman Engine', Version: '4.3.1' }, { Name: 'Conmon' }] };
 const dockerVersion = { Components: [{ Name: 'Engine' }, { Name: 'containerd' }] };
 
 describe('engine capabilities', () => {
@@ -24,6 +25,17 @@ describe('engine capabilities', () => {
     expect(
       podman.isNameConflict(Object.assign(new Error('x'), { statusCode: 500, json: { message: 'disk full' } })),
     ).toBe(false);
+  });
+
+  it('only Podman 5.4 and later take CDI devices through the Docker-compatible API', () => {
+    const podman = (version: string) => capabilitiesOf({ Components: [{ Name: 'Podman Engine', Version: version }] });
+    for (const old of ['4.3.1', '4.9.3', '5.3.2']) {
+      expect(podman(old).cdiRefusal).toBe(
+        `Podman ${old} takes CDI devices only through its own CLI and API, not the Docker-compatible API berth uses (Podman 5.4 and later do)`,
+      );
+    }
+    for (const able of ['5.4.0', '5.6.1', '6.0.0']) expect(podman(able).cdiRefusal).toBeUndefined();
+    expect(capabilitiesOf({ Components: [{ Name: 'Engine', Version: '20.10.0' }] }).cdiRefusal).toBeUndefined();
   });
 
   it('Docker, or an engine that names no component, keeps Swarm and device requests, and only a 409 is a conflict', () => {
@@ -61,16 +73,55 @@ describe('GPUs as CDI devices', () => {
     expect(cdiGpuDevices({ name: 'web' })).toEqual([]);
   });
 
-  it('with cdiGpus the GPUs go in Devices by CDI name, with no device request; without it, as device requests', () => {
+  it('with cdiGpus the GPUs and CDI devices go as one cdi device request, as Compose sends them; without it, as NVIDIA requests', () => {
     const service = reserve([{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
     const podman = resourceSettings(service, { cdiGpus: true });
-    expect(podman.Devices).toEqual([
-      { PathOnHost: 'nvidia.com/gpu=0', PathInContainer: 'nvidia.com/gpu=0', CgroupPermissions: 'rwm' },
-    ]);
-    expect(podman.DeviceRequests).toBeUndefined();
+    expect(podman.DeviceRequests).toEqual([{ Driver: 'cdi', DeviceIDs: ['nvidia.com/gpu=0'] }]);
+    expect(podman.Devices).toBeUndefined();
     const docker = resourceSettings(service);
     expect(docker.Devices).toBeUndefined();
     expect(docker.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 1, Capabilities: [['gpu']] }]);
+
+    const mixed: Service = {
+      ...reserve([{ capabilities: ['gpu'], device_ids: ['1'] }]),
+      devices: [
+        { source: '/dev/null', target: '/dev/berth-null', permissions: 'rwm' },
+        { source: 'vendor.example/fpga=a', target: 'vendor.example/fpga=a', permissions: 'rwm' },
+      ],
+    };
+    const both = resourceSettings(mixed, { cdiGpus: true });
+    expect(both.DeviceRequests).toEqual([{ Driver: 'cdi', DeviceIDs: ['vendor.example/fpga=a', 'nvidia.com/gpu=1'] }]);
+    expect(both.Devices).toEqual([
+      { PathOnHost: '/dev/null', PathInContainer: '/dev/berth-null', CgroupPermissions: 'rwm' },
+    ]);
+  });
+
+  it('a count with device_ids is refused on Podman as on Docker', () => {
+    const service = reserve([{ capabilities: ['gpu'], count: 1, device_ids: ['0'] }]);
+    expect(() => resourceSettings(service, { cdiGpus: true })).toThrow(/count and device_ids are mutually exclusive/);
+  });
+
+  it('where the engine cannot take CDI, a GPU request is one clear error naming the service; a service without one is untouched', () => {
+    const cdiRefusal = capabilitiesOf(podmanVersion).cdiRefusal;
+    const service = reserve([{ driver: 'nvidia', count: -1, capabilities: ['gpu'] }]);
+    let error: unknown;
+    try {
+      deviceRequests(service, { cdiGpus: true, cdiRefusal });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).message).toBe(
+      'service "train": GPUs on Podman are CDI devices (here nvidia.com/gpu=all), but Podman 4.3.1 takes CDI devices only ' +
+        'through its own CLI and API, not the Docker-compatible API berth uses (Podman 5.4 and later do): upgrade Podman, ' +
+        'or remove the request (deploy.resources.reservations.devices, gpus, devices)',
+    );
+    expect(
+      resourceSettings(
+        { name: 'web', devices: [{ source: '/dev/null', target: '/dev/x', permissions: 'rwm' }] },
+        { cdiGpus: true, cdiRefusal },
+      ),
+    ).toMatchObject({ DeviceRequests: undefined });
   });
 });
 
