@@ -3,6 +3,7 @@
 // and volumes the service uses and its image are ensured; then the container is created,
 // started and, unless detached, attached until it exits.
 import { ServiceError, BerthError } from '../errors.js';
+import { attachContainer } from '../engine/attach.js';
 import { connectEngine, type Engine } from '../engine/connect.js';
 import {
   isInteractiveTerminal,
@@ -139,15 +140,12 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   }
 
   // As the docker CLI: attach, then ask for the exit (before start, so it cannot be missed), then start.
-  const socket = (await container.attach({
-    stream: true,
-    stdin: attachStdin,
-    stdout: true,
-    stderr: true,
-    hijack: true,
-  })) as NodeJS.ReadWriteStream;
-  const exited = container.wait({ condition: options.rm ? 'removed' : 'next-exit' }) as Promise<{ StatusCode: number }>;
-  exited.catch(() => undefined);
+  const socket = await attachContainer(engine, container.id, { stdin: attachStdin });
+  // The code from the exit, and with --rm the return once the container is gone, as Compose does:
+  // Podman 4.3 answers a wait for "removed" with 0 whatever the code was.
+  const exited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+  const removed = options.rm ? (container.wait({ condition: 'removed' }) as Promise<unknown>) : undefined;
+  for (const waiting of [exited, removed]) waiting?.catch(() => undefined);
   // Raw mode before any input is read: in cooked mode a Ctrl-D typed early would end the session.
   const resize = (size: TerminalSize) => container.resize(size);
   const restore = tty ? useTerminal(stdio, resize, options.signals) : () => undefined;
@@ -170,6 +168,7 @@ export async function run(target: LoadedProject, options: RunOptions): Promise<R
   try {
     await session;
     const { StatusCode } = await exited;
+    await removed;
     return { containerId: container.id, name, exitCode: StatusCode };
   } finally {
     restore();

@@ -50,12 +50,6 @@ export const PODMAN_EXCLUSIONS: Exclusion[] = [
     reason: 'runs the example with its GPU request (see above)',
   },
   {
-    file: 'test/e2e/run.test.ts',
-    test: 'run forwards piped stdin to the one-off container',
-    reason:
-      "Podman 4.3 hands the attach request's body (the client sends its options as JSON there) to the container as its first input; not fixed yet",
-  },
-  {
     file: 'test/e2e/logs.test.ts',
     test: '--tail, --index, --no-log-prefix and -t select and shape the lines',
     reason: 'Podman 4.3 stamps log lines to the whole second; the check wants the fraction Docker gives',

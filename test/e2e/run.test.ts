@@ -123,11 +123,12 @@ describe('run', () => {
     expect(withPublish.NetworkSettings.Ports['9090/tcp']?.[0].HostIp).toBe('127.0.0.1');
   });
 
-  it('run forwards piped stdin to the one-off container', async () => {
+  it('run --rm forwards piped stdin, and nothing else, to the one-off container, and exits with its code once it is gone', async () => {
     project = await useProject('run');
-    const cat = spawnCli(project, ['run', '--rm', '-T', '--no-deps', 'app', 'cat'], 'piped-in\n');
-    expect(await cat.exited).toBe(0);
+    const cat = spawnCli(project, ['run', '--rm', '-T', '--no-deps', 'app', 'sh', '-c', 'cat; exit 3'], 'piped-in\n');
+    expect(await cat.exited, cat.stderr()).toBe(3);
     expect(cat.stdout()).toBe('piped-in\n');
+    expect(await project.containers('app')).toHaveLength(0);
   });
 
   it('run runs a service its profile leaves out when it is named', async () => {
