@@ -4,6 +4,7 @@
 // one), until the signal aborts or no selected container is left running or about to start
 // (for RESTART_GRACE_MS: `berth restart` stops a container before it starts it again).
 import { connectEngine, type Engine } from '../engine/connect.js';
+import { engineCapabilities } from '../engine/capabilities.js';
 import { subscribeEvents, type EngineEvent, type EventSubscription } from '../engine/events.js';
 import { logQuery, streamLogs, type LogFollower } from '../engine/log-stream.js';
 import { demultiplex } from '../engine/logs.js';
@@ -146,6 +147,9 @@ export function splitLines(
   return lines;
 }
 
+/** Events after which a followed container may be gone for good (Docker's `destroy` is Podman's `remove`). */
+const ENDINGS = new Set(['stop', 'destroy', 'remove']);
+
 /** States in which a container still has output to come. */
 const ALIVE = new Set(['running', 'restarting', 'paused', 'created']);
 
@@ -158,6 +162,8 @@ class Follower {
   private readonly drained = new Map<string, Promise<void>>();
   /** Running containers whose stream ended in their current run, seen at the last look. */
   private dropped = new Set<string>();
+  /** Whether lines carry timestamps to resume after (engineCapabilities); without them a stream's end is final for its run. */
+  private resumable = false;
   private events?: EventSubscription;
   private ended = false;
   private holding = false;
@@ -183,6 +189,7 @@ class Follower {
     });
     const signal = this.options.signal;
     if (signal?.aborted) return;
+    this.resumable = (await engineCapabilities(this.engine)).preciseLogTimestamps;
     signal?.addEventListener('abort', () => this.end(), { once: true });
     if (this.options.holdOpen) {
       this.holding = true;
@@ -204,13 +211,15 @@ class Follower {
   }
 
   private async watch(): Promise<void> {
+    // Every container event of the project, sorted here: Podman filters on its own event names
+    // ("died", "remove"), so an `event` filter with Docker's names would drop the deaths there.
     this.events = await subscribeEvents(
       this.engine,
-      { type: ['container'], event: ['start', 'die', 'stop', 'destroy'], label: [`${Label.project}=${this.project}`] },
+      { type: ['container'], label: [`${Label.project}=${this.project}`] },
       (event) => {
         if (event.Action === 'start') void this.started(event);
         else if (event.Action === 'die') void this.exited(event).then(() => this.settle());
-        else void this.settle();
+        else if (ENDINGS.has(event.Action ?? '')) void this.settle();
       },
     );
   }
@@ -273,12 +282,13 @@ class Follower {
       this.seen.set(c.id, record);
       let { since, tail } = this.engineOptions;
       if (before) {
-        // Followed before: only what it printed after the last line shown, or else after its last run
-        // ended (not after its start: the engine records that once the process runs, maybe after its first line).
+        // Followed before: only what it printed after the last line shown. Without timestamps to
+        // resume after, what it printed after its last run ended (not after its start: the engine
+        // records that once the process runs, maybe after its first line).
         const finished = info.State.FinishedAt;
         since = before.lastLine
           ? afterTimestamp(before.lastLine)
-          : finished && !finished.startsWith('0001')
+          : !this.resumable && finished && !finished.startsWith('0001')
             ? engineTime(finished)
             : since;
         tail = 'all';
@@ -287,6 +297,7 @@ class Follower {
       this.options.onContainers?.([source]);
       const deliver = (stream: 'stdout' | 'stderr', text: string) => {
         if (this.ended) return;
+        if (!this.resumable) return this.options.onLine({ ...source, stream, line: text });
         const space = text.indexOf(' ');
         const stamp = space < 0 ? text : text.slice(0, space);
         if (!/^\d{4}-\d{2}-\d{2}T/.test(stamp)) return this.options.onLine({ ...source, stream, line: text });
@@ -297,8 +308,8 @@ class Follower {
           line: this.engineOptions.timestamps ? text : space < 0 ? '' : text.slice(space + 1),
         });
       };
-      // Timestamps are always asked for, to know where to resume; shown only when the caller wants them.
-      const from = { ...this.engineOptions, since, tail, timestamps: true };
+      // Timestamps are asked for to know where to resume; shown only when the caller wants them.
+      const from = { ...this.engineOptions, since, tail, timestamps: this.resumable || this.engineOptions.timestamps };
       const follower = await streamLogs(this.engine, c.id, from, deliver);
       if (this.ended) {
         follower.stop();
@@ -308,9 +319,16 @@ class Follower {
       void follower.done.then(async () => {
         // A loaded engine can end a follow stream before the last lines of a container that just
         // stopped: read what came after the last line shown before the exit is reported.
-        if (!this.ended) await this.readMissed(c.id, from, record.lastLine, deliver);
+        if (!this.ended && this.resumable) await this.readMissed(c.id, from, record.lastLine, deliver);
         this.active.delete(c.id);
         drain();
+        // It started again while this stream was open (its start event found it still followed),
+        // maybe already to exit again: follow that run too.
+        const now = await this.engine
+          .getContainer(c.id)
+          .inspect()
+          .catch(() => undefined);
+        if (now && now.State.StartedAt !== record.startedAt) await this.attach(container);
         void this.settle();
       });
     } catch (err) {
@@ -368,7 +386,7 @@ class Follower {
       // output a moment), or the engine dropped the stream. Still running at the next look, it is
       // followed on from the last line shown.
       const dropped = unfollowed.filter((_, i) => !fresh[i]);
-      const resumed = dropped.filter((c) => this.dropped.has(c.id));
+      const resumed = this.resumable ? dropped.filter((c) => this.dropped.has(c.id)) : [];
       this.dropped = new Set(dropped.filter((c) => !this.dropped.has(c.id)).map((c) => c.id));
       await Promise.all([...unfollowed.filter((_, i) => fresh[i]), ...resumed].map((c) => this.attach(c)));
       if (this.dropped.size && !this.recheck) {

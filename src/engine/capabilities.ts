@@ -15,6 +15,11 @@ export interface EngineCapabilities {
    * before 5.4 ignores a `cdi` device request and reads a CDI name in Devices as a host path.
    */
   cdiRefusal?: string;
+  /**
+   * Log lines come with nanosecond timestamps, one to a line, so a log stream can be resumed after
+   * its last line. Podman's are whole seconds, and a line it stored in parts gets one per part.
+   */
+  preciseLogTimestamps: boolean;
   /** Whether a failed create means the name is taken: Docker answers 409, Podman 500 "name is already in use". */
   isNameConflict(err: unknown): boolean;
 }
@@ -45,6 +50,7 @@ export function capabilitiesOf(version: { Components?: { Name?: string; Version?
     swarm: !podman,
     cdiGpus: podman !== undefined,
     cdiRefusal: podman && podmanCdiRefusal(podman.Version),
+    preciseLogTimestamps: !podman,
     isNameConflict: podman ? podmanNameConflict : (err) => engineStatus(err) === 409,
   };
 }

@@ -15,6 +15,7 @@ export const PODMAN_SUBSET = [
   'test/e2e/dependencies.test.ts', // every depends_on condition
   'test/e2e/wait.test.ts', // --wait
   'test/e2e/logs.test.ts', // logs
+  'test/e2e/attached.test.ts', // attached up: output and exit lines
   'test/e2e/exec.test.ts', // exec
   'test/e2e/run.test.ts', // run
   'test/e2e/networks-ports.test.ts', // networks, aliases, ports
