@@ -14,7 +14,7 @@ export interface ExtendsContext {
   loadFile: (file: string) => Promise<{ data: Dict; locate: Locate }>;
 }
 
-interface ExtendsRef {
+export interface ExtendsRef {
   service: string;
   file?: string;
 }
@@ -122,7 +122,8 @@ async function resolveService(start: Link, memo: Memo): Promise<Dict> {
   return base;
 }
 
-function extendsRef(value: unknown): ExtendsRef | undefined {
+/** What an `extends` value names: a service, and the file it is in when not this one. */
+export function extendsRef(value: unknown): ExtendsRef | undefined {
   if (typeof value === 'string') return { service: value };
   if (isDict(value) && typeof value.service === 'string') {
     return { service: value.service, file: typeof value.file === 'string' ? value.file : undefined };

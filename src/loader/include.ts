@@ -52,7 +52,8 @@ export async function applyIncludes(data: Dict, ctx: IncludeContext): Promise<Di
   return result;
 }
 
-function includeEntry(raw: unknown, baseDir: string): IncludeEntry {
+/** An `include` entry (a path, or a mapping with `path`, `project_directory`, `env_file`) with its paths made absolute. */
+export function includeEntry(raw: unknown, baseDir: string): IncludeEntry {
   const def = typeof raw === 'string' ? { path: raw } : (raw as Dict);
   const paths = ([] as unknown[]).concat(def.path).map((p) => resolve(baseDir, String(p)));
   const projectDirectory =

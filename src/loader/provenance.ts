@@ -1,11 +1,14 @@
 // Where a value of the model came from: which compose file and line set it, the values it
 // overrode, and for an interpolated value where each variable came from (the shell, an env
-// file's line, or the default written in the compose file). Worked out only when asked
+// file's line, or the default written in the compose file). Values set through `include` and
+// `extends` are traced to the file that wrote them. Worked out only when asked
 // (`config --explain`, `--variables`): the files are read again, so a plain load pays nothing.
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { SourcePosition } from '../errors.js';
 import { LoadError } from '../errors.js';
 import type { LoadedProject } from '../model/types.js';
+import { extendsRef } from './extends.js';
+import { includeEntry } from './include.js';
 import { interpolateString, InterpolationBudget } from './interpolate.js';
 import { parseComposeText, type ParsedFile } from './parse.js';
 import { formatPath, isDict, type PathSegment } from './paths.js';
@@ -50,13 +53,9 @@ export function parsePath(path: string): PathSegment[] {
 /** Where the value at `path` came from; a LoadError when no file writes it. */
 export function explainPath(path: string, sources: ProvenanceSources): Explanation {
   const segments = parsePath(path);
-  const settings: Setting[] = [];
-  for (const file of sources.loaded.configFiles) {
-    if (file === STDIN) continue;
-    const parsed = parseComposeText(readTextFile(file, { what: 'compose file', code: 'file-not-found' }), file);
-    const found = writtenAt(parsed, segments);
-    if (found) settings.push(found);
-  }
+  const settings = sources.loaded.configFiles.flatMap((file) =>
+    file === STDIN ? [] : settingsIn(file, segments, new Set()),
+  );
   if (!settings.length) {
     throw new LoadError('reference', 'no compose file sets this path (the paths are those `berth config` prints)', {
       path: formatPath(segments),
@@ -69,6 +68,36 @@ export function explainPath(path: string, sources: ProvenanceSources): Explanati
     settings,
     variables: typeof last.written === 'string' ? variableSources(last.written, last.position, sources) : [],
   };
+}
+
+/**
+ * What `file` has to say on `segments`, first to last as the loader merges it: the applications it
+ * includes, then the service it extends (followed down its chain), then the file itself.
+ */
+function settingsIn(file: string, segments: PathSegment[], visited: Set<string>): Setting[] {
+  const key = `${file}#${formatPath(segments)}`;
+  if (visited.has(key)) return [];
+  visited.add(key);
+  const parsed = parseComposeText(readTextFile(file, { what: 'compose file', code: 'file-not-found' }), file);
+  const data = isDict(parsed.data) ? parsed.data : {};
+  const settings: Setting[] = [];
+  if (Array.isArray(data.include)) {
+    for (const raw of data.include) {
+      for (const included of includeEntry(raw, dirname(file)).files)
+        settings.push(...settingsIn(included, segments, visited));
+    }
+  }
+  const [section, name, ...rest] = segments;
+  const services = isDict(data.services) ? data.services : {};
+  const service = section === 'services' && typeof name === 'string' ? services[name] : undefined;
+  const base = isDict(service) ? extendsRef(service.extends) : undefined;
+  if (base) {
+    const baseFile = base.file ? resolve(dirname(file), base.file) : file;
+    settings.push(...settingsIn(baseFile, ['services', base.service, ...rest], visited));
+  }
+  const own = writtenAt(parsed, segments);
+  if (own) settings.push(own);
+  return settings;
 }
 
 /** The value `parsed` writes at `segments`, with its position; a `KEY=value` list item counts for `KEY`. */

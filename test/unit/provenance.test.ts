@@ -69,6 +69,45 @@ describe('config --explain', () => {
     expect(secret).toContain('${DB_PASSWORD} from .env:2');
   });
 
+  it('follows extends into the base file, and names the value the extending service overrode', async () => {
+    const files = {
+      'compose.yaml': lines(
+        'services:',
+        '  web:',
+        '    extends:',
+        '      file: common/base.yaml',
+        '      service: base',
+        '    environment:',
+        '      LEVEL: info',
+      ),
+      'common/base.yaml': lines('services:', '  base:', '    image: busybox', '    environment:', '      LEVEL: debug'),
+    };
+    expect(await explained(files, 'services.web.environment.LEVEL')).toBe(
+      lines(
+        'services.web.environment.LEVEL = "info"',
+        '  set at compose.yaml:7',
+        '  overrides "debug" at common/base.yaml:5',
+      ),
+    );
+    expect(await explained(files, 'services.web.image')).toBe(
+      lines('services.web.image = "busybox"', '  set at common/base.yaml:3'),
+    );
+  });
+
+  it('finds a value an included application set, with its variables', async () => {
+    const files = {
+      'compose.yaml': lines('include:', '  - path: side/compose.yaml', 'services:', '  web:', '    image: busybox'),
+      'side/compose.yaml': lines('services:', '  side:', '    image: busybox:${SIDE_TAG:-stable}'),
+    };
+    expect(await explained(files, 'services.side.image')).toBe(
+      lines(
+        'services.side.image = "busybox:stable"',
+        '  set at side/compose.yaml:3 as "busybox:${SIDE_TAG:-stable}"',
+        '  ${SIDE_TAG} not set: the default "stable" written at side/compose.yaml:3',
+      ),
+    );
+  });
+
   it('refuses a path no file sets, naming it', async () => {
     const dir = tempTree({ 'compose.yaml': COMPOSE, '.env': DOTENV });
     const loaded = await loadProject({ cwd: dir, environment: {} });
