@@ -132,7 +132,11 @@ describe('example: ml-pipeline', () => {
   it('a failing ingest stops the pipeline: berth exits non-zero naming ingest, and train and serve never start', async () => {
     project = await useProject(join(repoRoot, 'examples', 'ml-pipeline'));
     const port = String(await freePort());
-    const result = await project.cli(['up', '-d', '--wait'], { SERVE_PORT: port, INGEST_FAIL: '1' });
+    // On the CPU: the point is the failing stage, on any engine (Podman before 5.4 takes no GPU at all).
+    const result = await project.cli(['-f', 'compose.yaml', '-f', 'compose.cpu.yaml', 'up', '-d', '--wait'], {
+      SERVE_PORT: port,
+      INGEST_FAIL: '1',
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^error: .*\bingest\b/m);
     expect(result.stderr).toContain('INGEST_FAIL=1: failing on purpose');
@@ -153,6 +157,7 @@ describe('example: ml-pipeline', () => {
     // The library reports the same through its error, and still starts nothing downstream.
     const loaded = await loadProject({
       cwd: project.dir,
+      files: ['compose.yaml', 'compose.cpu.yaml'],
       environment: { ...process.env, COMPOSE_PROJECT_NAME: project.name, SERVE_PORT: port, INGEST_FAIL: '1' },
     });
     const error = await up(loaded, { engine: project.engine, wait: true }).then(
