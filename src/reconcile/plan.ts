@@ -458,7 +458,7 @@ function planVolumes(
       );
     } else if (found.configHash && found.configHash !== volumeConfigHash(volume)) {
       // A volume holds data: it is never recreated without the user's explicit action.
-      if (options.recreateVolumes) nodes.set(key, planVolumeRecreate(b, project, key, byService));
+      if (options.recreateVolumes) nodes.set(key, planVolumeRecreate(b, project, key, selected, byService));
       else
         b.warnings.push(
           `volume "${volume.name}" exists with a different configuration; keeping it (up -y recreates it, losing its data; down -v removes it)`,
@@ -471,17 +471,24 @@ function planVolumes(
 /**
  * `up -y` on a changed volume: the containers that mount it are removed (and dropped from
  * `byService`, so that the plan creates them anew), then the volume is removed and created.
+ * A service this `up` leaves out would lose its containers for good: refused, naming it.
  */
 function planVolumeRecreate(
   b: PlanGraph<Step>,
   project: Project,
   key: string,
+  selected: Set<string>,
   byService: Map<string, ObservedContainer[]>,
 ): string {
   const volume = project.volumes[key];
   const removed: string[] = [];
   for (const [service, containers] of byService) {
     if (!project.services[service] || !namedVolumes(project.services[service]).includes(key)) continue;
+    if (containers.length && !selected.has(service))
+      throw new BerthError(
+        'conflict',
+        `volume "${volume.name}" cannot be recreated: service "${service}" mounts it too, and this up leaves it out (name ${service} as well, or run up -y without service names)`,
+      );
     for (const c of containers) {
       const why = `volume ${volume.name} is recreated (-y)`;
       const stop = b.add(`stop:${c.name}`, { kind: 'stop-container', service, container: ref(c) }, why);

@@ -116,6 +116,17 @@ describe('planUp: resources and names', () => {
     });
   });
 
+  it('with -y refuses, naming the service, when a service this up leaves out mounts the volume too', () => {
+    const worker: Service = { ...app, name: 'worker' };
+    const both = projectOf('p', [app, worker], { volumes, networks: { default: { name: 'p_default' } } });
+    const seen = observedOf([app, worker], { networks: observed.networks, volumes: observed.volumes });
+    expect(() => planUp(both, seen, { recreateVolumes: true, services: ['app'] })).toThrow(
+      /volume "p_data" cannot be recreated: service "worker" mounts it too, and this up leaves it out/,
+    );
+    const ids = planUp(both, seen, { recreateVolumes: true }).nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['remove:p-app-1', 'remove:p-worker-1', 'container:worker:1']));
+  });
+
   it('with allResources creates the network and volume no service uses', () => {
     const ids = planUp(project, observed, { allResources: true }).nodes.map((n) => n.id);
     expect(ids).toEqual(expect.arrayContaining(['network:spare', 'volume:spare']));
