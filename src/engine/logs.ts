@@ -23,18 +23,28 @@ export function demultiplex(buffer: Buffer): LogChunk[] {
 
 /** The last `n` lines a container printed, stdout and stderr together. */
 export async function lastLogLines(engine: Engine, containerId: string, n: number): Promise<string[]> {
+  const lines = await logLines(engine, containerId, n);
+  // Podman 4.3 counts a line it stored in parts as its last part, so a `tail` can come back as a
+  // bare newline: then the whole output, which is short when that happens.
+  return (lines.length ? lines : await logLines(engine, containerId)).slice(-n);
+}
+
+/** The non-empty lines of the container's output (its last `tail` entries, or all of it). */
+async function logLines(engine: Engine, containerId: string, tail?: number): Promise<string[]> {
   const container = engine.getContainer(containerId);
   const [info, raw] = await Promise.all([
     container.inspect(),
-    container.logs({ stdout: true, stderr: true, tail: n, follow: false }) as Promise<Buffer>,
+    container.logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+      ...(tail === undefined ? {} : { tail }),
+    }) as Promise<Buffer>,
   ]);
   const text = info.Config.Tty
     ? raw.toString('utf8')
     : demultiplex(raw)
         .map((c) => c.data.toString('utf8'))
         .join('');
-  return text
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .slice(-n);
+  return text.split('\n').filter((l) => l.length > 0);
 }
