@@ -1,7 +1,8 @@
-// Published ports already taken: by another project's container (seen through the engine), or,
+// Published TCP and UDP ports already taken: by another project's container (seen through the engine), or,
 // for an engine on this machine, by any process (a bind on the port fails). The project's own
 // containers are left out: they hold their ports until the plan replaces them.
-import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { createServer, isIPv6 } from 'node:net';
 import type Docker from 'dockerode';
 import { LoadError } from '../errors.js';
 import { locateListItem } from '../loader/provenance.js';
@@ -34,8 +35,7 @@ export async function checkPorts({ engine, loaded, services }: PrecheckContext):
     const holder = others.find((c) => c.Ports.some((p) => holds(p, w)));
     if (holder) fail(loaded, w, `container ${containerDescription(holder)}`);
     if (!isLocal(engine) || ours.some((c) => c.Ports.some((p) => holds(p, w)))) continue;
-    if (w.port.protocol === 'tcp' && !(await bindable(w.port.host_ip, w.published)))
-      fail(loaded, w, 'a process on this host');
+    if (!(await bindable(w.port.protocol, w.port.host_ip, w.published))) fail(loaded, w, 'a process on this host');
   }
 }
 
@@ -74,12 +74,19 @@ function isLocal(engine: Engine): boolean {
   return typeof (engine.modem as { socketPath?: unknown }).socketPath === 'string';
 }
 
-/** Whether a listener could take the port now (it is closed at once). */
-function bindable(hostIp: string | undefined, port: number): Promise<boolean> {
+/** Whether a TCP listener or a UDP socket could take the port now (it is closed at once); SCTP is not checked. */
+function bindable(protocol: string, hostIp: string | undefined, port: number): Promise<boolean> {
   const host = hostIp && !ANY.has(hostIp) ? hostIp : '0.0.0.0';
   return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+    const free = (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE');
+    if (protocol === 'tcp') {
+      const server = createServer();
+      server.once('error', free);
+      server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+    } else if (protocol === 'udp') {
+      const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+      socket.once('error', free);
+      socket.bind({ address: host, port, exclusive: true }, () => socket.close(() => resolve(true)));
+    } else resolve(true);
   });
 }
