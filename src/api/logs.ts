@@ -387,7 +387,7 @@ class Follower {
       // followed on from the last line shown.
       const dropped = unfollowed.filter((_, i) => !fresh[i]);
       const resumed = this.resumable ? dropped.filter((c) => this.dropped.has(c.id)) : [];
-      this.dropped = new Set(dropped.filter((c) => !this.dropped.has(c.id)).map((c) => c.id));
+      this.dropped = new Set(dropped.filter((c) => !resumed.includes(c)).map((c) => c.id));
       await Promise.all([...unfollowed.filter((_, i) => fresh[i]), ...resumed].map((c) => this.attach(c)));
       if (this.dropped.size && !this.recheck) {
         this.recheck = setTimeout(() => {
